@@ -1,0 +1,114 @@
+import { cdk8s, javascript, JsonFile, ReleasableCommits } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+/** Where `cdk8s import` writes the TkeServiceConfig L1 (committed; see the `import-crd` task). */
+const CRD_FILE = 'crds/tkeserviceconfig.yaml';
+const IMPORT_DIR = 'src/tke/imports';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-tke-loopback',
+  packageName: 'cdk8s-tke-loopback',
+  description:
+    'cdk8s constructs and a checker that make Tencent Kubernetes Engine (TKE) CLB loopback hard to get wrong',
+  keywords: ['cdk8s', 'kubernetes', 'tke', 'tencent', 'clb', 'loopback', 'coredns', 'ingress'],
+  author: 'cdk8s-tke-loopback maintainers',
+  authorAddress: 'maintainers@users.noreply.cdk8s-tke-loopback.example',
+  repositoryUrl: 'https://github.com/cdk8s-tke-loopback/cdk8s-tke-loopback.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '18.0.0',
+
+  // cdk8s 2.x and constructs 10.x: without these projen makes a cdk8s v1 project.
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.3.0',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~5.9.0',
+
+  peerDeps: ['cdk8s-plus-27@^2.9.5'],
+  devDeps: [
+    'kubernetes-models@^4.5',
+    'ajv@^8',
+    'fast-check@^4',
+    'cdk8s-cli@^2',
+    'yaml@^2',
+  ],
+
+  // Release to npm from GitHub: a maintainer only needs an NPM_TOKEN secret.
+  release: true,
+  releaseToNpm: true,
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
+  buildWorkflow: true,
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120_000,
+    },
+  },
+
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'scripts'],
+    ignorePatterns: [`${IMPORT_DIR}/*.ts`, '*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage'],
+  },
+
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+
+  npmignoreEnabled: true,
+  gitignore: ['/bench/results.json', '/.tmp/'],
+});
+
+// jsii warns loudly on Node 20; the machines here run Node 20.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// Examples, benchmarks, scripts and the CRD source are not published.
+project.npmignore?.exclude('/examples/', '/bench/', '/scripts/', '/crds/', '/.ci/', '/RULES.md.tmp');
+
+// ---------------------------------------------------------------------------
+// TkeServiceConfig L1: generated from our own CRD with `cdk8s import` (offline).
+project.addTask('import-crd', {
+  description: `Regenerate the TkeServiceConfig L1 in ${IMPORT_DIR} from ${CRD_FILE}`,
+  steps: [
+    { exec: `cdk8s import ${CRD_FILE} --language typescript --output ${IMPORT_DIR} --no-check-upgrade` },
+  ],
+});
+
+// eslint's project service looks for the nearest tsconfig.json: point examples/, bench/ and scripts/ at
+// the test config, which includes them (it is not the jsii one, so they are never published).
+for (const dir of ['examples', 'bench', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json' },
+    marker: false,
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Type-check everything that is not compiled by jsii (tests, examples, bench, scripts).
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check tests, examples, benchmarks and scripts',
+  steps: [{ exec: 'tsc --noEmit -p test/tsconfig.json' }],
+});
+project.testTask.prependSpawn(typecheck);
+
+// ---------------------------------------------------------------------------
+// Examples: every examples/<name>/main.ts is a cdk8s app; synthesize each into dist/examples/<name>/.
+project.addTask('examples', {
+  description: 'Synthesize every app in examples/ into dist/examples/<name>/ and list the files written',
+  steps: [{ exec: 'ts-node --transpile-only scripts/synth-examples.ts' }],
+});
+
+// ---------------------------------------------------------------------------
+// In CI, the build must not change committed files: a stale API.md, a stale imported L1, or code that
+// `eslint --fix` rewrote all fail here. package.json is left out because a release build bumps it.
+project.testTask.exec(
+  'if [ -n "${CI:-}" ]; then git diff --ignore-space-at-eol --exit-code -- . ":(exclude)package.json" || { echo "The build changed committed files (see the diff above): run npx projen build locally and commit the result" >&2; exit 1; }; fi',
+  { name: 'check-generated-files-current' },
+);
+
+project.synth();

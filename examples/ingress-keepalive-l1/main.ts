@@ -1,0 +1,44 @@
+/**
+ * The layer-7 loopback fix written with the TkeServiceConfig L1 alone: a private-network CLB Ingress
+ * serving HTTP and HTTPS, bound to a TkeServiceConfig that turns keepalive on for listeners 80 and 443.
+ */
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { TkeAnnotations, TkeServiceConfig, TkeServiceConfigSpecLoadBalancerL7ListenersProtocol as Protocol } from '../../src';
+
+const app = new App();
+const chart = new Chart(app, 'ingress-keepalive-l1', { namespace: 'shop' });
+
+const web = new kplus.Deployment(chart, 'web', {
+  containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+});
+const service = web.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+const tls = new kplus.Secret(chart, 'tls', { metadata: { name: 'shop-tls' } });
+
+const config = new TkeServiceConfig(chart, 'keepalive', {
+  metadata: { name: 'shop-loopback' },
+  spec: {
+    loadBalancer: {
+      l7Listeners: [
+        { protocol: Protocol.HTTP, port: 80, keepaliveEnable: 1 },
+        { protocol: Protocol.HTTPS, port: 443, keepaliveEnable: 1 },
+      ],
+    },
+  },
+});
+
+const ingress = new kplus.Ingress(chart, 'ingress', {
+  metadata: {
+    name: 'shop',
+    annotations: {
+      [TkeAnnotations.INGRESS_CLASS]: 'qcloud',
+      [TkeAnnotations.INGRESS_SUBNET_ID]: 'subnet-abcd1234',
+      [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG]: config.name,
+    },
+  },
+  rules: [{ host: 'shop.example.com', path: '/', backend: kplus.IngressBackend.fromService(service) }],
+  tls: [{ hosts: ['shop.example.com'], secret: tls }],
+});
+ingress.node.addDependency(config);
+
+app.synth();

@@ -1,0 +1,4 @@
+export * from './annotations';
+export * from './ids';
+export * from './kube-proxy-version';
+export * from './tke-service-config';

@@ -1,0 +1,78 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import {
+  TkeServiceConfig,
+  TkeServiceConfigSpecLoadBalancerL4ListenersProtocol,
+  TkeServiceConfigSpecLoadBalancerL7ListenersProtocol,
+} from '../../src';
+import { findManifest, synthValidated } from '../harness/validate';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('TkeServiceConfig (generated L1)', () => {
+  test('synthesizes apiVersion cloud.tencent.com/v1alpha1, kind TkeServiceConfig', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new TkeServiceConfig(chart, 'c', {
+      metadata: { name: 'x' },
+      spec: {
+        loadBalancer: {
+          l7Listeners: [{ protocol: TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTP, port: 80, keepaliveEnable: 1 }],
+        },
+      },
+    });
+    // THEN
+    const manifests = synthValidated(chart);
+    expect(findManifest(manifests, 'TkeServiceConfig', 'x')).toEqual({
+      apiVersion: 'cloud.tencent.com/v1alpha1',
+      kind: 'TkeServiceConfig',
+      metadata: { name: 'x' },
+      spec: { loadBalancer: { l7Listeners: [{ protocol: 'HTTP', port: 80, keepaliveEnable: 1 }] } },
+    });
+  });
+
+  test('carries every schema field through to the manifest', () => {
+    const chart = Testing.chart();
+    new TkeServiceConfig(chart, 'c', {
+      metadata: { name: 'full', namespace: 'prod' },
+      spec: {
+        loadBalancer: {
+          internetMaxBandwidthOut: 100,
+          l4Listeners: [{
+            protocol: TkeServiceConfigSpecLoadBalancerL4ListenersProtocol.TCP,
+            port: 443,
+            session: { enable: true, sessionExpireTime: 3600 },
+            healthCheck: { enable: true, intervalTime: 10, healthNum: 2, unHealthNum: 10, timeout: 5 },
+          }],
+        },
+      },
+    });
+    const m = findManifest(synthValidated(chart), 'TkeServiceConfig', 'full', 'prod');
+    expect(m.spec.loadBalancer.l4Listeners).toEqual([{
+      protocol: 'TCP',
+      port: 443,
+      session: { enable: true, sessionExpireTime: 3600 },
+      healthCheck: { enable: true, intervalTime: 10, healthNum: 2, unHealthNum: 10, timeout: 5 },
+    }]);
+    expect(m.spec.loadBalancer.internetMaxBandwidthOut).toEqual(100);
+  });
+
+  test('the committed L1 is exactly what `cdk8s import` generates from crds/', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tke-import-'));
+    execFileSync(
+      path.join(ROOT, 'node_modules', '.bin', 'cdk8s'),
+      ['import', path.join(ROOT, 'crds', 'tkeserviceconfig.yaml'), '--language', 'typescript', '--output', out, '--no-check-upgrade'],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
+    const generated = fs.readdirSync(out).sort();
+    const committed = fs.readdirSync(path.join(ROOT, 'src', 'tke', 'imports')).sort();
+    expect(committed).toEqual(generated);
+    for (const file of generated) {
+      expect(fs.readFileSync(path.join(ROOT, 'src', 'tke', 'imports', file), 'utf8')).toEqual(fs.readFileSync(path.join(out, file), 'utf8'));
+    }
+  });
+});
