@@ -1,1 +1,2 @@
 export * from './tke';
+export * from './checks';
