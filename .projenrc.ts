@@ -19,6 +19,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   minNodeVersion: '18.0.0',
+  // jsii 6 needs Node >= 20.16 to build; consumers may still run the library on Node 18.
+  workflowNodeVersion: '20.x',
 
   // cdk8s 2.x and constructs 10.x: without these projen makes a cdk8s v1 project.
   cdk8sVersion: '2.70.0',
