@@ -91,7 +91,7 @@ export function compareCommands(candidate: string[], baseline: string[], options
 { candidateMs: number; baselineMs: number; ratio: number } {
   const run = (cmd: string[]) => () => {
     try {
-      execFileSync(cmd[0], cmd.slice(1), { cwd: options.cwd, stdio: 'pipe', maxBuffer: 1 << 30 });
+      execFileSync(cmd[0], cmd.slice(1), { cwd: options.cwd, stdio: 'pipe', maxBuffer: 1024 * 1024 * 1024 });
     } catch (e: any) {
       // a non-zero exit (for example findings at the fail level) is still a complete run
       if (e.status === null || e.status === undefined || e.status > 1) throw e;
