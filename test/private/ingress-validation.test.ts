@@ -38,7 +38,7 @@ describe('host validation', () => {
     fc.assert(
       fc.property(fc.string(), (s) => {
         fc.pre(!isValidHost(s));
-        expect(() => validateHost(s, 'rules[0].host')).toThrow(`'rules[0].host' must be an RFC 1123 host name`);
+        expect(() => validateHost(s, 'rules[0].host')).toThrow('\'rules[0].host\' must be an RFC 1123 host name');
         expect(() => validateHost(s, 'rules[0].host')).toThrow(`got ${JSON.stringify(s)}`);
       }),
     );
