@@ -1,2 +1,5 @@
 export * from './tke';
 export * from './checks';
+export * from './loopback-safe-service';
+export * from './loopback-strategy';
+export * from './prevent-loopback';
