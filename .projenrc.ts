@@ -106,6 +106,13 @@ project.addTask('examples', {
 });
 
 // ---------------------------------------------------------------------------
+// Benchmarks: ratios against baselines measured in the same run (not part of the build or CI).
+project.addTask('bench', {
+  description: 'Run every bench/*.bench.ts and write bench/results.json',
+  steps: [{ spawn: 'compile' }, { exec: 'ts-node --transpile-only bench/run.ts', receiveArgs: true }],
+});
+
+// ---------------------------------------------------------------------------
 // In CI, the build must not change committed files: a stale API.md, a stale imported L1, or code that
 // `eslint --fix` rewrote all fail here. package.json is left out because a release build bumps it.
 const checkClean = project.addTask('check-generated-files-current', {

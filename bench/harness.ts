@@ -86,6 +86,31 @@ export function heapGrowth(fn: () => unknown): number {
   return after - before;
 }
 
+/**
+ * Median peak-memory growth (bytes) of two synth workloads (exported by bench/synth.ts), each run alone in a fresh
+ * child process (bench/memory-child.ts), alternating, `runs` times each.
+ */
+export function memoryRatio(candidate: string, baseline: string, n: number, runs = 5): { candidate: number; baseline: number; ratio: number } {
+  const one = (workload: string): number => {
+    const out = execFileSync(process.execPath, [
+      '--expose-gc', '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'memory-child.ts'), workload, String(n),
+    ], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').pop()!).growth;
+  };
+  const c: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      c.push(one(candidate));
+      b.push(one(baseline));
+    } else {
+      b.push(one(baseline));
+      c.push(one(candidate));
+    }
+  }
+  return { candidate: median(c), baseline: median(b), ratio: median(c) / median(b) };
+}
+
 /** Median wall-clock milliseconds of running a command, alternating with a baseline command. */
 export function compareCommands(candidate: string[], baseline: string[], options: CompareOptions & { cwd?: string } = {}):
 { candidateMs: number; baselineMs: number; ratio: number } {
