@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { FindingLevel, LoopbackChecker } from '../../src';
 import { PREVENT, SUBNET } from './manifests';
+import { FindingLevel, LoopbackChecker } from '../../src';
 
 /** A chart with a private LoadBalancer Service, protected or not. */
 function chartWithService(app: App, id: string, annotations: Record<string, string>, namespace?: string): Chart {
@@ -42,12 +42,15 @@ describe('checkChart and checkApp', () => {
     const a = new Chart(app, 'a');
     const b = new Chart(app, 'b');
     new ApiObject(a, 'svc', {
-      apiVersion: 'v1', kind: 'Service',
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: 'web', annotations: { [SUBNET]: 'subnet-abcd1234' } },
       spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'web' }, ports: [{ port: 80 }] },
     });
     new ApiObject(b, 'deploy', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
       spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
     });
     expect(LoopbackChecker.checkChart(a).findings.map((f) => f.ruleId)).toEqual(['TKE-L4-002']);

@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
-import { LoopbackChecker } from '../../src';
 import { largeSet } from './large-set';
+import { LoopbackChecker } from '../../src';
 
 /** The best of `runs` timings of `fn`, in milliseconds. */
 function best(runs: number, fn: () => void): number {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
-import { LoopbackChecker } from '../../src';
 import { renderRulesMarkdown, RULES_MD } from '../../scripts/rules-md';
+import { LoopbackChecker } from '../../src';
 
 describe('RULES.md', () => {
   test('is current with the rule registry (run `npx projen rules-md` when this fails)', () => {

@@ -1,5 +1,5 @@
-import { LoopbackChecker } from '../../src';
 import { PREVENT, privateIngress, privateService, SUPPRESS } from './manifests';
+import { LoopbackChecker } from '../../src';
 
 describe('suppression', () => {
   test('an entry with a reason moves the finding, with the reason, to report.suppressed', () => {
