@@ -22,7 +22,7 @@ describe('TKE-SUP-001', () => {
     ]);
     expect(messages(report.findings, RULE)).toEqual([
       'Service a: cdk8s-tke-loopback/suppress has "just because", which is not RULE-ID=reason',
-      'Service b: cdk8s-tke-loopback/suppress has "number", which is not RULE-ID=reason',
+      'Service b: cdk8s-tke-loopback/suppress is a number, not a string of RULE-ID=reason entries',
       'Service c: cdk8s-tke-loopback/suppress tries to suppress TKE-SUP-001, which cannot be suppressed',
     ]);
   });
