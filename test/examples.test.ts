@@ -47,3 +47,21 @@ describe('examples', () => {
     expect(config.metadata.namespace).toEqual(ingress.metadata.namespace);
   });
 });
+
+describe('example coredns-single-domain', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-coredns-'));
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'ts-node'),
+    ['--transpile-only', path.join(ROOT, 'scripts', 'synth-examples.ts'), '--outdir', outdir, 'coredns-single-domain'],
+    { cwd: ROOT, stdio: 'pipe' });
+
+  test('rewrites roc.oa.com to the Service and keeps every line of the live Corefile', () => {
+    const manifests = readYamlFile(path.join(outdir, 'coredns-single-domain', 'coredns.k8s.yaml'));
+    const service = readYamlFile(path.join(outdir, 'coredns-single-domain', 'server.k8s.yaml')).find((m) => m.kind === 'Service');
+    const configMap = manifests.find((m) => m.kind === 'ConfigMap');
+    const live = fs.readFileSync(path.join(ROOT, 'examples', 'coredns-single-domain', 'live-corefile.txt'), 'utf8');
+    const rewrite = `    rewrite name exact roc.oa.com ${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local\n`;
+    expect([configMap.metadata.name, configMap.metadata.namespace]).toEqual(['coredns', 'kube-system']);
+    expect(configMap.data.Corefile).toEqual(live.replace('    kubernetes ', `${rewrite}    kubernetes `));
+    expect(rewrite).toEqual('    rewrite name exact roc.oa.com server.prod.svc.cluster.local\n');
+  });
+});
