@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Corefile, CoreDnsRewrite, RewriteMatch } from '../src';
-import { findManifest, synthValidated } from './harness/validate';
 import { MULTI_BLOCK } from './coredns/fixtures';
+import { findManifest, synthValidated } from './harness/validate';
 
 /** The Corefile in the synthesized ConfigMap. */
 function corefileOf(chart: Chart, name = 'coredns', namespace = 'kube-system'): string {

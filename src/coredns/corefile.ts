@@ -57,6 +57,11 @@ const isClose = (t: Token) => !t.quoted && t.value === '}';
  * `{ ... }` block if it has one.
  */
 export class CorefileDirective {
+  /** @internal */
+  public static _fromToken(token: Token): CorefileDirective {
+    return new CorefileDirective(token);
+  }
+
   /** The directive name, for example `kubernetes`. */
   public readonly name: string;
   /** Its arguments, unquoted. */
@@ -69,11 +74,6 @@ export class CorefileDirective {
   public readonly _token: Token;
   /** @internal */
   public _hasBlock: boolean = false;
-
-  /** @internal */
-  public static _fromToken(token: Token): CorefileDirective {
-    return new CorefileDirective(token);
-  }
 
   private constructor(token: Token) {
     this._token = token;
@@ -90,17 +90,17 @@ export class CorefileDirective {
 
 /** A server block of a Corefile: its keys (zones and ports, such as `.:53`) and its directives. */
 export class CorefileServerBlock {
+  /** @internal */
+  public static _create(keys: string[], line: number, directives: CorefileDirective[]): CorefileServerBlock {
+    return new CorefileServerBlock(keys, line, directives);
+  }
+
   /** The keys before the `{`, for example `['.:53']`. */
   public readonly keys: string[];
   /** The line of its first key (1-based). */
   public readonly line: number;
   /** Its directives, in file order. */
   public readonly directives: CorefileDirective[];
-
-  /** @internal */
-  public static _create(keys: string[], line: number, directives: CorefileDirective[]): CorefileServerBlock {
-    return new CorefileServerBlock(keys, line, directives);
-  }
 
   private constructor(keys: string[], line: number, directives: CorefileDirective[]) {
     this.keys = keys;
@@ -236,6 +236,26 @@ export class Corefile {
     return Corefile.parse(KUBEADM_DEFAULT);
   }
 
+  /** Throws on a cycle among exact and suffix rules (applied first-match, in file order). */
+  private static checkLoops(rules: RewriteRule[]): void {
+    const simulated = rules.filter((r) => r.match === RewriteMatch.EXACT || r.match === RewriteMatch.SUFFIX);
+    for (const start of simulated) {
+      let name = start.match === RewriteMatch.EXACT ? start.from : `loop-probe.${start.from}`;
+      const seen = [name];
+      const used: RewriteRule[] = [];
+      for (let step = 0; step <= simulated.length; step++) {
+        const rule = simulated.find((r) => r._apply(name) !== undefined);
+        if (!rule) break;
+        name = rule._apply(name)!;
+        used.push(rule);
+        if (seen.includes(name)) {
+          throw new Error(`rewrite loop: ${[...seen, name].map((n) => JSON.stringify(n)).join(' -> ')} (rules ${used.map((r) => `"${r.toDirective()}"`).join(', ')})`);
+        }
+        seen.push(name);
+      }
+    }
+  }
+
   /** Every server block, in file order. */
   public readonly serverBlocks: CorefileServerBlock[];
 
@@ -340,25 +360,5 @@ export class Corefile {
    */
   public render(): string {
     return this.text;
-  }
-
-  /** Throws on a cycle among exact and suffix rules (applied first-match, in file order). */
-  private static checkLoops(rules: RewriteRule[]): void {
-    const simulated = rules.filter((r) => r.match === RewriteMatch.EXACT || r.match === RewriteMatch.SUFFIX);
-    for (const start of simulated) {
-      let name = start.match === RewriteMatch.EXACT ? start.from : `loop-probe.${start.from}`;
-      const seen = [name];
-      const used: RewriteRule[] = [];
-      for (let step = 0; step <= simulated.length; step++) {
-        const rule = simulated.find((r) => r._apply(name) !== undefined);
-        if (!rule) break;
-        name = rule._apply(name)!;
-        used.push(rule);
-        if (seen.includes(name)) {
-          throw new Error(`rewrite loop: ${[...seen, name].map((n) => JSON.stringify(n)).join(' -> ')} (rules ${used.map((r) => `"${r.toDirective()}"`).join(', ')})`);
-        }
-        seen.push(name);
-      }
-    }
   }
 }

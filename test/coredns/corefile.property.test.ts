@@ -18,9 +18,12 @@ const arg = fc.oneof({ weight: 4, arbitrary: word }, { weight: 1, arbitrary: quo
 const trailing = fc.constantFrom('', ' ', '\t', '  ', ' # a comment', '\t# {"}');
 const filler = fc.constantFrom('', '   ', '\t', '# comment', '    # indented { comment }');
 
-/** A directive as lines (without line endings), at a given indentation. */
-function directiveArb(depth: number): fc.Arbitrary<(indent: string, unit: string) => string[]> {
-  const sub = depth > 0 ? fc.array(directiveArb(depth - 1), { minLength: 1, maxLength: 3 }) : fc.constant([]);
+/** Renders a directive as lines (without line endings), at a given indentation. */
+type Render = (indent: string, unit: string) => string[];
+
+/** A directive, with nested blocks up to `depth` deep. */
+function directiveArb(depth: number): fc.Arbitrary<Render> {
+  const sub: fc.Arbitrary<Render[]> = depth > 0 ? fc.array(directiveArb(depth - 1), { minLength: 1, maxLength: 3 }) : fc.constant([]);
   return fc.record({
     name: fc.constantFrom(...PLUGINS),
     args: fc.array(arg, { maxLength: 3 }),

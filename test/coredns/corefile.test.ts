@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Corefile, RewriteMatch, RewriteRule } from '../../src';
 import { CRLF_TABS, HAND_WRITTEN, MULTI_BLOCK, NESTED } from './fixtures';
+import { Corefile, RewriteMatch, RewriteRule } from '../../src';
 
 const exact = (from: string, to: string) => RewriteRule.of(from, to);
 const suffix = (from: string, to: string) => RewriteRule.of(from, to, { match: RewriteMatch.SUFFIX });
