@@ -25,6 +25,8 @@ export function parseError(line: number, message: string): Error {
 /** Splits the text into tokens the way CoreDNS's Caddyfile lexer does: whitespace, `#` comments, `"` quotes. */
 export function lex(text: string): Token[] {
   const tokens: Token[] = [];
+  // Go's unicode.IsSpace, which CoreDNS's lexer uses, also counts U+0085 (NEL) as a space.
+  const isSpace = (c: string) => /[\s\u0085]/.test(c);
   let i = 0;
   let line = 1;
   let lastEndLine = 0;
@@ -35,7 +37,7 @@ export function lex(text: string): Token[] {
       i++;
       continue;
     }
-    if (/\s/.test(ch)) {
+    if (isSpace(ch)) {
       i++;
       continue;
     }
@@ -68,7 +70,7 @@ export function lex(text: string): Token[] {
       }
       if (!closed) throw parseError(startLine, 'unterminated quote: a \'"\' opened here is never closed');
     } else {
-      while (i < text.length && !/\s/.test(text[i])) value += text[i++];
+      while (i < text.length && !isSpace(text[i])) value += text[i++];
     }
     tokens.push({ value, quoted, offset: start, line: startLine, endLine: line, startsLine: lastEndLine < startLine });
     lastEndLine = line;

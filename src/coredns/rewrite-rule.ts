@@ -1,7 +1,11 @@
 import { DnsName } from './dns-name';
 
-/** Characters that would let a regex token break out of the Corefile grammar. */
-const REGEX_FORBIDDEN = /[\s"'`{}#]/;
+/**
+ * Characters that would let a regex token break out of the Corefile grammar: anything but printable
+ * ASCII (which covers every kind of whitespace, including the Unicode spaces Go splits on), quotes,
+ * braces and `#`.
+ */
+const REGEX_FORBIDDEN = /[^\x21-\x7e]|["'`{}#]/;
 
 /** A regex replacement: labels of letters, digits, hyphens and `{N}` group references. */
 const TEMPLATE_LABEL = /^([a-z0-9-]|\{\d{1,2}\})+$/;
@@ -85,8 +89,9 @@ export class RewriteRule {
     const match = options.match ?? RewriteMatch.EXACT;
     if (match === RewriteMatch.REGEX) {
       const groups = RewriteRule.checkRegex(from);
-      RewriteRule.checkTemplate(to, groups);
-      return new RewriteRule(match, from, to.endsWith('.') ? to.slice(0, -1) : to, 'stop', true);
+      const template = typeof to === 'string' ? to.toLowerCase() : to;
+      RewriteRule.checkTemplate(template, groups);
+      return new RewriteRule(match, from, template.endsWith('.') ? template.slice(0, -1) : template, 'stop', true);
     }
     return new RewriteRule(match, DnsName.normalize(from, 'from'), DnsName.normalize(to, 'to'), 'stop', true);
   }
@@ -135,7 +140,7 @@ export class RewriteRule {
       throw new Error(`'from' must be a non-empty regular expression, got ${JSON.stringify(pattern)}`);
     }
     if (REGEX_FORBIDDEN.test(pattern)) {
-      throw new Error(`'from' regex may not contain whitespace, quotes, braces or '#', got ${JSON.stringify(pattern)}`);
+      throw new Error(`'from' regex may only hold printable ASCII without whitespace, quotes, braces or '#', got ${JSON.stringify(pattern)}`);
     }
     try {
       // One empty alternative makes every pattern match '', which reveals its number of groups.

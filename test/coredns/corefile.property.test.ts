@@ -112,7 +112,7 @@ describe('Corefile properties', () => {
   });
 
   test('random FROM/TO give a clear error or exactly the intended rule, and nothing else', () => {
-    const injected = fc.tuple(externalName, fc.constantFrom(' ', '\n', '\r\n', '{', '}', '#', '"', "'", '\t', '..', '.-', '\u00a0', ' }\n. {\n'), externalName)
+    const injected = fc.tuple(externalName, fc.constantFrom(' ', '\n', '\r\n', '{', '}', '#', '"', "'", '\t', '..', '.-', '\u00a0', '\u0085', ' }\n. {\n'), externalName)
       .map(([a, bad, b]) => `${a}${bad}${b}`);
     const anyString = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), externalName, serviceName, injected, label);
     const base = Corefile.tkeDefault();

@@ -74,10 +74,13 @@ describe('RewriteRule.of', () => {
 
   test.each([
     ['(.*', /'from' is not a valid regular expression, got "\(\.\*"/],
-    ['a b', /'from' regex may not contain whitespace, quotes, braces or '#', got "a b"/],
-    ['a{2}', /may not contain/],
-    ['a"b', /may not contain/],
-    ['a#b', /may not contain/],
+    ['a b', /'from' regex may only hold printable ASCII without whitespace, quotes, braces or '#', got "a b"/],
+    ['a{2}', /may only hold printable ASCII/],
+    ['a"b', /may only hold printable ASCII/],
+    ['a#b', /may only hold printable ASCII/],
+    ['a\u0085b', /may only hold printable ASCII/],
+    ['a\u00a0b', /may only hold printable ASCII/],
+    ['a\nb', /may only hold printable ASCII/],
     ['', /'from' must be a non-empty regular expression/],
   ])('rejects the regex %j', (from, message) => {
     expect(() => RewriteRule.of(from, 'x.svc.cluster.local', { match: RewriteMatch.REGEX })).toThrow(message);
@@ -90,6 +93,10 @@ describe('RewriteRule.of', () => {
     ['{1}.svc.cluster.local}', /the label "local}"/],
   ])('rejects the regex replacement %j', (to, message) => {
     expect(() => RewriteRule.of('(.*)\\.oa\\.com', to, { match: RewriteMatch.REGEX })).toThrow(message);
+  });
+
+  test('a regex replacement is lower-cased like every name', () => {
+    expect(RewriteRule.of('(.*)\\.oa\\.com', '{1}.Prod.SVC.cluster.local.', { match: RewriteMatch.REGEX }).to).toEqual('{1}.prod.svc.cluster.local');
   });
 
   test('RewriteMatch.fromKeyword knows every type', () => {
