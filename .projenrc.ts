@@ -19,6 +19,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   minNodeVersion: '18.0.0',
+  // jsii 6 needs Node >= 20.16 to build; consumers may still run the library on Node 18.
+  workflowNodeVersion: '20.x',
 
   // cdk8s 2.x and constructs 10.x: without these projen makes a cdk8s v1 project.
   cdk8sVersion: '2.70.0',
@@ -101,6 +103,13 @@ project.testTask.prependSpawn(typecheck);
 project.addTask('examples', {
   description: 'Synthesize every app in examples/ into dist/examples/<name>/ and list the files written',
   steps: [{ exec: 'ts-node --transpile-only scripts/synth-examples.ts' }],
+});
+
+// ---------------------------------------------------------------------------
+// Benchmarks: ratios against baselines measured in the same run (not part of the build or CI).
+project.addTask('bench', {
+  description: 'Run every bench/*.bench.ts and write bench/results.json',
+  steps: [{ spawn: 'compile' }, { exec: 'ts-node --transpile-only bench/run.ts', receiveArgs: true }],
 });
 
 // ---------------------------------------------------------------------------

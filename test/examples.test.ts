@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as YAML from 'yaml';
 import { readYamlFile, validateManifests } from './harness/validate';
 
 const ROOT = path.join(__dirname, '..');
@@ -45,6 +46,68 @@ describe('examples', () => {
     ]);
     expect(ingress.metadata.annotations['ingress.cloud.tencent.com/tke-service-config']).toEqual(config.metadata.name);
     expect(config.metadata.namespace).toEqual(ingress.metadata.namespace);
+  });
+
+  describe('LoopbackSafeService examples', () => {
+    const ADDR = 'cdk8s.io/metadata.addr';
+    const read = (name: string) => readYamlFile(path.join(outdir, name, `${name}.k8s.yaml`));
+    const byName = (manifests: any[], kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name);
+    const podLabel = (deployment: any) => deployment.spec.template.metadata.labels[ADDR];
+    const term = (other: any) => ({
+      labelSelector: { matchLabels: { [ADDR]: podLabel(other) } },
+      namespaces: ['prod'],
+      topologyKey: 'kubernetes.io/hostname',
+    });
+
+    test('service-prevent-loopback annotates both private LoadBalancer Services prevent-loopback: "true"', () => {
+      const manifests = read('service-prevent-loopback');
+      for (const name of ['api', 'admin']) {
+        expect(byName(manifests, 'Service', name).metadata.annotations).toEqual({
+          'service.cloud.tencent.com/prevent-loopback': 'true',
+          'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid': 'subnet-abcd1234',
+        });
+      }
+    });
+
+    test('service-local-anti-affinity sets externalTrafficPolicy: Local and required anti-affinity both ways', () => {
+      const manifests = read('service-local-anti-affinity');
+      const [api, web, worker] = ['api', 'web', 'worker'].map((n) => byName(manifests, 'Deployment', n));
+      expect(byName(manifests, 'Service', 'api').spec.externalTrafficPolicy).toEqual('Local');
+      expect(api.spec.template.spec.affinity).toEqual({
+        podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term(web), term(worker)] },
+      });
+      for (const client of [web, worker]) {
+        expect(client.spec.template.spec.affinity).toEqual({
+          podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term(api)] },
+        });
+      }
+    });
+
+    test('the README excerpt of service-local-anti-affinity is real output', () => {
+      const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+      const section = readme.slice(readme.indexOf('## LoopbackSafeService'));
+      const block = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+      const [service] = YAML.parseAllDocuments(block).map((d) => d.toJS());
+      expect(service).toEqual(byName(read('service-local-anti-affinity'), 'Service', 'api'));
+      const label = podLabel(byName(read('service-local-anti-affinity'), 'Deployment', 'api'));
+      expect(block).toContain(`cdk8s.io/metadata.addr: ${label}`);
+    });
+
+    test('service-direct-access annotates direct-access: "true" with preferred anti-affinity both ways', () => {
+      const manifests = read('service-direct-access');
+      const [api, web] = ['api', 'web'].map((n) => byName(manifests, 'Deployment', n));
+      expect(byName(manifests, 'Service', 'api').metadata.annotations).toEqual({
+        'service.cloud.tencent.com/direct-access': 'true',
+        'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid': 'subnet-abcd1234',
+        'service.kubernetes.io/tke-existed-lbid': 'lb-abcd1234',
+      });
+      expect(api.spec.template.spec.affinity).toEqual({
+        podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term(web) }] },
+      });
+      expect(web.spec.template.spec.affinity).toEqual({
+        podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term(api) }] },
+      });
+    });
   });
 });
 

@@ -1,0 +1,157 @@
+/**
+ * Shared benchmark harness: every figure is a ratio against a baseline measured in the same process
+ * run, alternating candidate and baseline, taking the median of several runs after a warm-up.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** One timed figure. */
+export interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline?: number;
+  readonly ratio?: number;
+  readonly target?: number;
+  readonly met?: boolean;
+}
+
+export interface CompareOptions {
+  /** Timed runs of each side, after the warm-up. At least 5. */
+  readonly runs?: number;
+  /** Untimed warm-up runs of each side. */
+  readonly warmup?: number;
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function gc(): void {
+  const g = (globalThis as any).gc;
+  if (typeof g === 'function') g();
+}
+
+/** Milliseconds one call takes. */
+export function timeOnce(fn: () => unknown): number {
+  gc();
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/**
+ * Times `candidate` and `baseline` alternately (candidate first on even rounds, baseline first on odd ones) and
+ * returns the medians in milliseconds and their ratio.
+ */
+export function compare(candidate: () => unknown, baseline: () => unknown, options: CompareOptions = {}):
+{ candidateMs: number; baselineMs: number; ratio: number } {
+  const runs = Math.max(5, options.runs ?? 5);
+  for (let i = 0; i < (options.warmup ?? 1); i++) {
+    candidate();
+    baseline();
+  }
+  const c: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      c.push(timeOnce(candidate));
+      b.push(timeOnce(baseline));
+    } else {
+      b.push(timeOnce(baseline));
+      c.push(timeOnce(candidate));
+    }
+  }
+  const candidateMs = median(c);
+  const baselineMs = median(b);
+  return { candidateMs, baselineMs, ratio: candidateMs / baselineMs };
+}
+
+/**
+ * Heap growth (bytes) while `fn` runs and its result is held: the highest `heapUsed` seen at the end of `fn`
+ * minus the `heapUsed` after a full GC before it. Needs `--expose-gc` for meaningful numbers.
+ */
+export function heapGrowth(fn: () => unknown): number {
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const result = fn();
+  const after = process.memoryUsage().heapUsed;
+  // keep the result alive until after the measurement
+  if (result === Symbol.for('never')) console.log(result);
+  return after - before;
+}
+
+/**
+ * Median peak-memory growth (bytes) of two synth workloads (exported by bench/synth.ts), each run alone in a fresh
+ * child process (bench/memory-child.ts), alternating, `runs` times each.
+ */
+export function memoryRatio(candidate: string, baseline: string, n: number, runs = 5): { candidate: number; baseline: number; ratio: number } {
+  const one = (workload: string): number => {
+    const out = execFileSync(process.execPath, [
+      '--expose-gc', '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'memory-child.ts'), workload, String(n),
+    ], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').pop()!).growth;
+  };
+  const c: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      c.push(one(candidate));
+      b.push(one(baseline));
+    } else {
+      b.push(one(baseline));
+      c.push(one(candidate));
+    }
+  }
+  return { candidate: median(c), baseline: median(b), ratio: median(c) / median(b) };
+}
+
+/** Median wall-clock milliseconds of running a command, alternating with a baseline command. */
+export function compareCommands(candidate: string[], baseline: string[], options: CompareOptions & { cwd?: string } = {}):
+{ candidateMs: number; baselineMs: number; ratio: number } {
+  const run = (cmd: string[]) => () => {
+    try {
+      execFileSync(cmd[0], cmd.slice(1), { cwd: options.cwd, stdio: 'pipe', maxBuffer: 1024 * 1024 * 1024 });
+    } catch (e: any) {
+      // a non-zero exit (for example findings at the fail level) is still a complete run
+      if (e.status === null || e.status === undefined || e.status > 1) throw e;
+    }
+  };
+  return compare(run(candidate), run(baseline), options);
+}
+
+/** Formats and prints one figure line, ending with the ratio. */
+export function report(figure: Figure): Figure {
+  const value = figure.unit === 'ms' ? figure.value.toFixed(1) : figure.value.toFixed(2);
+  const base = figure.baseline !== undefined ? ` vs ${figure.unit === 'ms' ? figure.baseline.toFixed(1) : figure.baseline.toFixed(2)} ${figure.unit} baseline` : '';
+  const target = figure.target !== undefined ? ` (target <= ${figure.target}: ${figure.met ? 'met' : 'MISSED'})` : '';
+  const ratio = figure.ratio !== undefined ? `, ratio ${figure.ratio.toFixed(3)}` : '';
+  console.log(`${figure.name}: ${value} ${figure.unit}${base}${ratio}${target}`);
+  return figure;
+}
+
+/** A figure with a ratio and a target. */
+export function ratioFigure(name: string, candidate: number, baseline: number, unit: string, target?: number): Figure {
+  const ratio = candidate / baseline;
+  return report({ name, value: candidate, baseline, unit, ratio, target, met: target === undefined ? undefined : ratio <= target });
+}
+
+/** Writes bench/results.json, merging with figures already written in this run. */
+export function writeResults(section: string, figures: Figure[]): void {
+  const file = path.join(__dirname, 'results.json');
+  let existing: any = {};
+  try {
+    existing = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    existing = {};
+  }
+  existing.machine = { cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` };
+  existing.date = new Date().toISOString();
+  existing[section] = figures;
+  fs.writeFileSync(file, JSON.stringify(existing, null, 2) + '\n');
+}

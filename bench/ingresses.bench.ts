@@ -1,0 +1,18 @@
+/**
+ * Benchmarks 2 and 3 (ingresses): N LoopbackSafeIngress with TLS and two rules against N plain kplus.Ingress plus a
+ * hand-written TkeServiceConfig each, with the same content; synth time at N = 1000, peak memory, and scaling from
+ * N = 1000 to N = 5000.
+ */
+import { compare, memoryRatio, ratioFigure, writeResults } from './harness';
+import { oursIngresses, plainIngresses } from './synth';
+
+const small = compare(() => oursIngresses(1000), () => plainIngresses(1000));
+const large = compare(() => oursIngresses(5000), () => plainIngresses(5000));
+const memory = memoryRatio('oursIngresses', 'plainIngresses', 1000);
+
+writeResults('ingresses', [
+  ratioFigure('ingresses: synth time, N=1000, LoopbackSafeIngress / plain kplus.Ingress + TkeServiceConfig', small.candidateMs, small.baselineMs, 'ms', 1.1),
+  ratioFigure('ingresses: peak memory growth, N=1000, LoopbackSafeIngress / plain', memory.candidate / 2 ** 20, memory.baseline / 2 ** 20, 'MiB', 1.2),
+  ratioFigure('ingresses: scaling, LoopbackSafeIngress, time(N=5000) / time(N=1000)', large.candidateMs, small.candidateMs, 'ms', 5.5),
+  ratioFigure('ingresses: scaling, plain, time(N=5000) / time(N=1000)', large.baselineMs, small.baselineMs, 'ms', 5.5),
+]);

@@ -1,0 +1,18 @@
+/**
+ * Benchmarks 1 and 3 (services): N Deployments with a LoopbackSafeService (preventLoopback, private subnet) against
+ * the same Deployments with a plain kplus.Service carrying the same ports; synth time at N = 1000, peak memory, and
+ * scaling from N = 1000 to N = 5000.
+ */
+import { compare, memoryRatio, ratioFigure, writeResults } from './harness';
+import { oursServices, plainServices } from './synth';
+
+const small = compare(() => oursServices(1000), () => plainServices(1000));
+const large = compare(() => oursServices(5000), () => plainServices(5000));
+const memory = memoryRatio('oursServices', 'plainServices', 1000);
+
+writeResults('services', [
+  ratioFigure('services: synth time, N=1000, LoopbackSafeService / plain kplus.Service', small.candidateMs, small.baselineMs, 'ms', 1.1),
+  ratioFigure('services: peak memory growth, N=1000, LoopbackSafeService / plain kplus.Service', memory.candidate / 2 ** 20, memory.baseline / 2 ** 20, 'MiB', 1.2),
+  ratioFigure('services: scaling, LoopbackSafeService, time(N=5000) / time(N=1000)', large.candidateMs, small.candidateMs, 'ms', 5.5),
+  ratioFigure('services: scaling, plain kplus.Service, time(N=5000) / time(N=1000)', large.baselineMs, small.baselineMs, 'ms', 5.5),
+]);

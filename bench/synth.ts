@@ -1,0 +1,117 @@
+/**
+ * Synth benchmarks: LoopbackSafeService and LoopbackSafeIngress against the same objects written with plain
+ * cdk8s-plus (and a hand-written TkeServiceConfig), synthesized with `App.synthYaml()` in the same process.
+ */
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  LoopbackSafeIngress,
+  LoopbackSafeService,
+  TkeAnnotations,
+  TkeServiceConfig,
+  TkeServiceConfigSpecLoadBalancerL7ListenersProtocol as L7Protocol,
+} from '../src';
+
+const SUBNET = 'subnet-abcd1234';
+
+function server(chart: Chart, i: number): kplus.Deployment {
+  return new kplus.Deployment(chart, `d${i}`, {
+    metadata: { name: `app-${i}` },
+    containers: [{ image: `example/app:${i}`, portNumber: 8080 }],
+  });
+}
+
+/** N Deployments, each with a LoopbackSafeService (preventLoopback, private subnet). */
+export function oursServices(n: number): string {
+  const app = new App();
+  const chart = new Chart(app, 'bench');
+  for (let i = 0; i < n; i++) {
+    new LoopbackSafeService(chart, `s${i}`, {
+      metadata: { name: `app-${i}` },
+      selector: server(chart, i),
+      ports: [{ port: 80, targetPort: 8080 }],
+      internalSubnetId: SUBNET,
+    });
+  }
+  return app.synthYaml();
+}
+
+/** The same N Deployments, each with a plain kplus.Service of type LoadBalancer with the same ports and subnet. */
+export function plainServices(n: number): string {
+  const app = new App();
+  const chart = new Chart(app, 'bench');
+  for (let i = 0; i < n; i++) {
+    new kplus.Service(chart, `s${i}`, {
+      metadata: { name: `app-${i}`, annotations: { [TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID]: SUBNET } },
+      type: kplus.ServiceType.LOAD_BALANCER,
+      selector: server(chart, i),
+      ports: [{ port: 80, targetPort: 8080 }],
+    });
+  }
+  return app.synthYaml();
+}
+
+function backends(chart: Chart): { web: kplus.IngressBackend; api: kplus.IngressBackend; secret: kplus.ISecret } {
+  const web = new kplus.Service(chart, 'web', { metadata: { name: 'web' }, selector: kplus.Pods.select(chart, 'web-pods', { labels: { app: 'web' } }), ports: [{ port: 80 }] });
+  const api = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, selector: kplus.Pods.select(chart, 'api-pods', { labels: { app: 'api' } }), ports: [{ port: 8080 }] });
+  const secret = kplus.Secret.fromSecretName(chart, 'tls', 'shop-tls');
+  return { web: kplus.IngressBackend.fromService(web), api: kplus.IngressBackend.fromService(api), secret };
+}
+
+/** N LoopbackSafeIngress, each with TLS and two rules. */
+export function oursIngresses(n: number): string {
+  const app = new App();
+  const chart = new Chart(app, 'bench');
+  const b = backends(chart);
+  for (let i = 0; i < n; i++) {
+    const host = `shop-${i}.example.com`;
+    new LoopbackSafeIngress(chart, `i${i}`, {
+      metadata: { name: `shop-${i}` },
+      internalSubnetId: SUBNET,
+      rules: [
+        { host, path: '/', backend: b.web },
+        { host, path: '/api', backend: b.api },
+      ],
+      tls: [{ hosts: [host], secret: b.secret }],
+    });
+  }
+  return app.synthYaml();
+}
+
+/** N plain kplus.Ingress with the same rules, TLS and annotations, plus a hand-written TkeServiceConfig each. */
+export function plainIngresses(n: number): string {
+  const app = new App();
+  const chart = new Chart(app, 'bench');
+  const b = backends(chart);
+  for (let i = 0; i < n; i++) {
+    const host = `shop-${i}.example.com`;
+    const config = new TkeServiceConfig(chart, `c${i}`, {
+      metadata: { name: `shop-${i}-loopback` },
+      spec: {
+        loadBalancer: {
+          l7Listeners: [
+            { protocol: L7Protocol.HTTP, port: 80, keepaliveEnable: 1 },
+            { protocol: L7Protocol.HTTPS, port: 443, keepaliveEnable: 1 },
+          ],
+        },
+      },
+    });
+    new kplus.Ingress(chart, `i${i}`, {
+      metadata: {
+        name: `shop-${i}`,
+        annotations: {
+          [TkeAnnotations.INGRESS_CLASS]: 'qcloud',
+          [TkeAnnotations.INGRESS_SUBNET_ID]: SUBNET,
+          [TkeAnnotations.INGRESS_PASS_TO_TARGET]: 'true',
+          [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG]: config.name,
+        },
+      },
+      rules: [
+        { host, path: '/', backend: b.web },
+        { host, path: '/api', backend: b.api },
+      ],
+      tls: [{ hosts: [host], secret: b.secret }],
+    });
+  }
+  return app.synthYaml();
+}

@@ -1,0 +1,29 @@
+/**
+ * The layer-7 loopback fix in the form Tencent's loopback page prescribes for existing Ingresses: the
+ * Ingress carries `ingress.cloud.tencent.com/tke-service-config-auto: "true"`, and the TkeServiceConfig
+ * `legacy-auto-ingress-config` (the object the TKE controller creates and owns) carries keepalive for
+ * HTTP 80. Applying it from manifests makes two writers for one object; prefer the explicit binding for
+ * new Ingresses.
+ *
+ * Before this works, CLB layer-7 SNAT and keepalive must be enabled by a Tencent ticket.
+ */
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { LoopbackSafeIngress, TkeServiceConfigBinding } from '../../src';
+
+const app = new App();
+const chart = new Chart(app, 'ingress-auto-binding', { namespace: 'legacy' });
+
+const web = new kplus.Deployment(chart, 'web', {
+  containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+});
+const service = web.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+
+new LoopbackSafeIngress(chart, 'legacy', {
+  metadata: { name: 'legacy' },
+  existingLoadBalancerId: 'lb-abcd1234', // an existing private-network CLB
+  binding: TkeServiceConfigBinding.AUTO,
+  rules: [{ host: 'legacy.example.com', path: '/', backend: kplus.IngressBackend.fromService(service) }],
+});
+
+app.synth();

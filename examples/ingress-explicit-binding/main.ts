@@ -1,0 +1,37 @@
+/**
+ * The layer-7 loopback fix for a new private-network CLB Ingress: LoopbackSafeIngress with the default
+ * EXPLICIT binding. The Ingress names its TkeServiceConfig (`shop-loopback`), which turns keepalive on
+ * for HTTP 80 and, because the Ingress has TLS, HTTPS 443. The API rule carries its own health check.
+ *
+ * Before this works, CLB layer-7 SNAT and keepalive must be enabled by a Tencent ticket.
+ */
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { LoopbackSafeIngress, TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod as HttpCheckMethod } from '../../src';
+
+const app = new App();
+const chart = new Chart(app, 'ingress-explicit-binding', { namespace: 'shop' });
+
+const web = new kplus.Deployment(chart, 'web', {
+  containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+});
+const webService = web.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+const api = new kplus.Deployment(chart, 'api', {
+  containers: [{ image: 'ghcr.io/example/shop-api:1.0', portNumber: 8080 }],
+});
+const apiService = api.exposeViaService({ ports: [{ port: 8080 }] });
+
+const ing = new LoopbackSafeIngress(chart, 'shop', {
+  metadata: { name: 'shop' },
+  internalSubnetId: 'subnet-abcd1234',
+  rules: [{ host: 'shop.example.com', path: '/', backend: kplus.IngressBackend.fromService(webService) }],
+});
+
+// Later calls still reach both the Ingress and the TkeServiceConfig.
+ing.addRule('shop.example.com', '/api', kplus.IngressBackend.fromService(apiService), {
+  healthCheck: { enable: true, intervalTime: 10, timeout: 3, httpCheckPath: '/healthz', httpCheckMethod: HttpCheckMethod.GET },
+});
+const tls = new kplus.Secret(chart, 'tls', { metadata: { name: 'shop-tls' } });
+ing.addTls([{ hosts: ['shop.example.com'], secret: tls }]);
+
+app.synth();

@@ -1,0 +1,35 @@
+/**
+ * VPC-CNI direct access plus pod anti-affinity: the CLB binds the `api` pods themselves as real
+ * servers, and the client that calls the CLB (`web`) is kept off the nodes running them. Here the
+ * anti-affinity is only preferred (`required: false`), so pods never stay Pending for it, at the cost
+ * that loopback remains possible when the scheduler has to co-locate them.
+ */
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { LoopbackSafeService, LoopbackStrategy } from '../../src';
+
+const app = new App();
+const chart = new Chart(app, 'service-direct-access', { namespace: 'prod' });
+
+const api = new kplus.Deployment(chart, 'api', {
+  metadata: { name: 'api' },
+  containers: [{ image: 'example/api:1.0', ports: [{ number: 8080 }, { number: 8443 }] }],
+});
+const web = new kplus.Deployment(chart, 'web', {
+  metadata: { name: 'web' },
+  containers: [{ image: 'example/web:1.0', portNumber: 3000 }],
+});
+
+new LoopbackSafeService(chart, 'api-svc', {
+  metadata: { name: 'api' },
+  selector: api,
+  ports: [
+    { name: 'http', port: 80, targetPort: 8080 },
+    { name: 'https', port: 443, targetPort: 8443 },
+  ],
+  internalSubnetId: 'subnet-abcd1234',
+  existingLoadBalancerId: 'lb-abcd1234',
+  strategy: LoopbackStrategy.directAccessWithAntiAffinity({ server: api, clients: [web], required: false }),
+});
+
+app.synth();

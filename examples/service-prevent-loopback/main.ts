@@ -1,0 +1,44 @@
+/**
+ * The default layer-4 fix: a private-network CLB Service annotated
+ * `service.cloud.tencent.com/prevent-loopback: "true"`, with the cluster's kube-proxy version checked
+ * against Tencent's documented minimum. `PreventLoopback.applyToAll()` puts the same annotation on a
+ * LoadBalancer Service written with plain cdk8s-plus.
+ */
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { LoopbackSafeService, LoopbackStrategy, PreventLoopback, TkeAnnotations } from '../../src';
+
+const app = new App();
+const chart = new Chart(app, 'service-prevent-loopback', { namespace: 'prod' });
+
+const api = new kplus.Deployment(chart, 'api', {
+  metadata: { name: 'api' },
+  containers: [{ image: 'example/api:1.0', portNumber: 8080 }],
+});
+
+new LoopbackSafeService(chart, 'api-svc', {
+  metadata: { name: 'api' },
+  selector: api,
+  ports: [{ port: 80, targetPort: 8080 }],
+  internalSubnetId: 'subnet-abcd1234',
+  // The image tag of the kube-proxy DaemonSet in kube-system; an older build fails synth.
+  strategy: LoopbackStrategy.preventLoopback({ kubeProxyVersion: 'v1.20.6-tke.12' }),
+});
+
+// A Service written without LoopbackSafeService: annotated at synth time all the same.
+const admin = new kplus.Deployment(chart, 'admin', {
+  metadata: { name: 'admin' },
+  containers: [{ image: 'example/admin:1.0', portNumber: 9090 }],
+});
+new kplus.Service(chart, 'admin-svc', {
+  metadata: {
+    name: 'admin',
+    annotations: { [TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID]: 'subnet-abcd1234' },
+  },
+  type: kplus.ServiceType.LOAD_BALANCER,
+  selector: admin,
+  ports: [{ port: 9090 }],
+});
+PreventLoopback.applyToAll(app);
+
+app.synth();

@@ -1,0 +1,497 @@
+import { ApiObjectMetadata, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import {
+  tlsHostCovers,
+  validateHealthCheck,
+  validateHost,
+  validateObjectName,
+  validateOneOf,
+  validatePath,
+  validateSession,
+  validateBoolean,
+  MAX_NAME_LENGTH,
+} from './private/ingress-validation';
+import { TkeAnnotations, TkeNames } from './tke/annotations';
+import { TkeIds } from './tke/ids';
+import {
+  TkeServiceConfig,
+  TkeServiceConfigSpecLoadBalancerL7Listeners,
+  TkeServiceConfigSpecLoadBalancerL7ListenersDomains,
+  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRules,
+  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType,
+  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheck,
+  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler,
+  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesSession,
+  TkeServiceConfigSpecLoadBalancerL7ListenersKeepaliveEnable,
+  TkeServiceConfigSpecLoadBalancerL7ListenersProtocol,
+} from './tke/imports/cloud.tencent.com';
+import { TkeServiceConfigBinding } from './tke-service-config-binding';
+
+/** The suffix of the TkeServiceConfig name that the `EXPLICIT` binding derives from the Ingress name. */
+const EXPLICIT_CONFIG_SUFFIX = '-loopback';
+
+/** The HTTP listener that TKE creates for every CLB Ingress. */
+const HTTP_PORT = 80;
+/** The HTTPS listener that TKE creates for an Ingress with TLS. */
+const HTTPS_PORT = 443;
+
+/**
+ * Per-rule CLB settings, written to `spec.loadBalancer.l7Listeners[].domains[].rules[]` of the
+ * TkeServiceConfig. A rule with none of them set is routed by the Ingress but not listed in the config.
+ *
+ * @see https://www.tencentcloud.com/document/product/457/37015
+ */
+export interface LoopbackSafeIngressRuleOptions {
+  /**
+   * How the path is matched against request paths.
+   *
+   * @default kplus.HttpIngressPathType.PREFIX
+   */
+  readonly pathType?: kplus.HttpIngressPathType;
+
+  /**
+   * Health check of the real servers behind this rule. Validated against Tencent's ranges:
+   * `intervalTime` 5-300, `healthNum` and `unHealthNum` 2-10, `timeout` 2-60 and less than
+   * `intervalTime` (Tencent's defaults 2 and 5 count when one is left out), `httpCode` 1-31.
+   *
+   * @default - the CLB's current health check is left alone
+   */
+  readonly healthCheck?: TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheck;
+
+  /**
+   * Session persistence for this rule (`sessionExpireTime` 30-3600 seconds).
+   *
+   * @default - the CLB's current session persistence is left alone
+   */
+  readonly session?: TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesSession;
+
+  /**
+   * Balancing method for this rule.
+   *
+   * @default - the CLB's current method is left alone (Tencent's default is WRR)
+   */
+  readonly scheduler?: TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
+
+  /**
+   * Protocol from the CLB to the real servers for this rule.
+   *
+   * @default - the CLB's current protocol is left alone (Tencent's default is HTTP)
+   */
+  readonly forwardType?: TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType;
+}
+
+/**
+ * A routing rule of a `LoopbackSafeIngress`: requests for `host` + `path` go to `backend`.
+ */
+export interface LoopbackSafeIngressRule extends LoopbackSafeIngressRuleOptions {
+  /**
+   * The host name the rule matches: an RFC 1123 name, with a wildcard only as the whole leftmost label
+   * (`*.example.com`).
+   *
+   * @default - the rule matches every host; on the CLB it belongs to the VIP, which the TkeServiceConfig
+   * addresses as domain `""`
+   */
+  readonly host?: string;
+
+  /**
+   * The path the rule matches. Must start with `/`.
+   */
+  readonly path: string;
+
+  /**
+   * Where matching requests go.
+   */
+  readonly backend: kplus.IngressBackend;
+}
+
+/**
+ * Properties of a `LoopbackSafeIngress`.
+ */
+export interface LoopbackSafeIngressProps {
+  /**
+   * Metadata of the Ingress. The TkeServiceConfig is created in the same namespace, and its name is
+   * derived from the Ingress name. Annotations set here are kept; one that contradicts what the
+   * construct must set (for example `kubernetes.io/ingress.class: nginx`, or the other binding's
+   * annotation) is an error.
+   *
+   * @default - the name cdk8s generates for the Ingress (stable as long as the construct path does not
+   * change) and the chart's namespace
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Subnet of a private-network CLB, written to `kubernetes.io/ingress.subnetId`. Only private-network
+   * CLBs loop back; a public-network CLB is immune.
+   *
+   * @default - no subnet annotation: TKE creates a public-network CLB
+   * @see https://www.tencentcloud.com/document/product/457/39142
+   */
+  readonly internalSubnetId?: string;
+
+  /**
+   * An existing CLB to use, written to `kubernetes.io/ingress.existLbId`.
+   *
+   * @default - TKE creates a CLB for the Ingress
+   * @see https://www.tencentcloud.com/document/product/457/39142
+   */
+  readonly existingLoadBalancerId?: string;
+
+  /**
+   * Routing rules. More can be added with `addRule()` / `addRules()`.
+   *
+   * @default - no rules
+   */
+  readonly rules?: LoopbackSafeIngressRule[];
+
+  /**
+   * The backend for requests that match no rule.
+   *
+   * @default - no default backend
+   */
+  readonly defaultBackend?: kplus.IngressBackend;
+
+  /**
+   * TLS settings. Any TLS adds the HTTPS 443 listener to the TkeServiceConfig. Every host listed here
+   * must be served by a rule. More can be added with `addTls()`.
+   *
+   * @default - no TLS: HTTP 80 only
+   */
+  readonly tls?: kplus.IngressTls[];
+
+  /**
+   * How the Ingress is bound to its TkeServiceConfig.
+   *
+   * @default TkeServiceConfigBinding.EXPLICIT
+   */
+  readonly binding?: TkeServiceConfigBinding;
+
+  /**
+   * The name of the TkeServiceConfig, for the `EXPLICIT` binding only (the `AUTO` binding's name is
+   * fixed by the controller). It must not end in `-auto-ingress-config` or `-auto-service-config`,
+   * which TKE reserves for the objects it creates.
+   *
+   * @default - `<ingress-name>-loopback`
+   */
+  readonly serviceConfigName?: string;
+
+  /**
+   * Turn on the CLB "allow by default" security-group setting with
+   * `ingress.cloud.tencent.com/pass-to-target: "true"`, so that traffic from a CLB with layer-7 SNAT
+   * reaches the nodes. When false the annotation is not set, and the CVM security group must allow
+   * 100.127.0.0/16 instead.
+   *
+   * @default true
+   * @see https://www.tencentcloud.com/document/product/457/40675
+   */
+  readonly passToTarget?: boolean;
+}
+
+/** A rule as the construct keeps it, for rendering (and for later in-cluster mirroring). */
+interface RuleEntry {
+  readonly host?: string;
+  readonly path: string;
+  readonly pathType: kplus.HttpIngressPathType;
+  readonly backend: kplus.IngressBackend;
+  readonly options: LoopbackSafeIngressRuleOptions;
+}
+
+/** A TLS entry as the construct keeps it, with the prop it came from for error messages. */
+interface TlsEntry {
+  readonly hosts: string[];
+  readonly prop: string;
+}
+
+/**
+ * A TKE CLB Ingress (class `qcloud`) with the layer-7 loopback fix: a TkeServiceConfig bound to it that
+ * turns on keepalive (`keepaliveEnable: 1`) on every layer-7 listener, HTTP 80 always and HTTPS 443
+ * when the Ingress has TLS.
+ *
+ * Keepalive alone is not enough: CLB layer-7 SNAT must be enabled on the CLB by a Tencent ticket, which
+ * no manifest can do. With SNAT the client IP is only in `X-Forwarded-For`.
+ *
+ * Listeners and per-rule settings are computed at synth time, so rules and TLS added after
+ * construction (with `addRule()`, `addRules()`, `addTls()`) reach the TkeServiceConfig. Add rules
+ * through this construct, not through `ingress` directly: rules added to `ingress` are routed but not
+ * known to the TkeServiceConfig.
+ *
+ * Which listener a rule's settings go on: TKE puts the rules of an Ingress without TLS on HTTP 80, and
+ * those of an Ingress with TLS on HTTPS 443 (HTTP 80 too when the Ingress mixes protocols). A
+ * TkeServiceConfig entry only matches an existing listener, domain and URL, so the construct lists a
+ * rule with settings under HTTP 80 always and, when there is any TLS, under HTTPS 443 as well.
+ *
+ * @see https://www.tencentcloud.com/document/product/457/42976
+ * @see https://www.tencentcloud.com/document/product/457/37015
+ */
+export class LoopbackSafeIngress extends Construct {
+  /**
+   * The Ingress, of class `qcloud` (annotation `kubernetes.io/ingress.class`).
+   */
+  public readonly ingress: kplus.Ingress;
+
+  /**
+   * The TkeServiceConfig bound to the Ingress, in the Ingress's namespace: `<ingress-name>-loopback`
+   * (or `serviceConfigName`) for the `EXPLICIT` binding, `<ingress-name>-auto-ingress-config` for `AUTO`.
+   */
+  public readonly serviceConfig: TkeServiceConfig;
+
+  /**
+   * How the Ingress is bound to `serviceConfig`.
+   */
+  public readonly binding: TkeServiceConfigBinding;
+
+  /** Every rule added through this construct, in order. */
+  private readonly _rules: RuleEntry[] = [];
+  /** Every TLS entry added through this construct, in order. */
+  private readonly _tls: TlsEntry[] = [];
+  /** Annotations the user set in `metadata.annotations`, to detect contradictions. */
+  private readonly _userAnnotations: { [key: string]: string };
+
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the Ingress, its rules and its TkeServiceConfig binding
+   */
+  constructor(scope: Construct, id: string, props: LoopbackSafeIngressProps = {}) {
+    super(scope, id);
+
+    const binding = props.binding ?? TkeServiceConfigBinding.EXPLICIT;
+    if (binding !== TkeServiceConfigBinding.EXPLICIT && binding !== TkeServiceConfigBinding.AUTO) {
+      throw new Error(`'binding' must be TkeServiceConfigBinding.EXPLICIT or TkeServiceConfigBinding.AUTO, got ${JSON.stringify(String(binding))}`);
+    }
+    this.binding = binding;
+
+    if (props.serviceConfigName !== undefined) {
+      if (binding === TkeServiceConfigBinding.AUTO) {
+        throw new Error(
+          `'serviceConfigName' cannot be used with TkeServiceConfigBinding.AUTO (the controller names the config <ingress-name>${TkeNames.AUTO_INGRESS_CONFIG_SUFFIX}), got ${JSON.stringify(props.serviceConfigName)}`,
+        );
+      }
+      for (const suffix of [TkeNames.AUTO_INGRESS_CONFIG_SUFFIX, TkeNames.AUTO_SERVICE_CONFIG_SUFFIX]) {
+        if (typeof props.serviceConfigName === 'string' && props.serviceConfigName.endsWith(suffix)) {
+          throw new Error(`'serviceConfigName' must not end in "${suffix}" (TKE reserves it for the configs its controllers create), got ${JSON.stringify(props.serviceConfigName)}`);
+        }
+      }
+      validateObjectName(props.serviceConfigName, 'serviceConfigName');
+    }
+    if (props.internalSubnetId !== undefined) TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
+    if (props.existingLoadBalancerId !== undefined) TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
+    const passToTarget = props.passToTarget === undefined ? true : validateBoolean(props.passToTarget, 'passToTarget');
+
+    this._userAnnotations = { ...(props.metadata?.annotations ?? {}) };
+    const [bindingKey, otherBindingKey] =
+      binding === TkeServiceConfigBinding.AUTO
+        ? [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG]
+        : [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
+    if (this._userAnnotations[otherBindingKey] !== undefined) {
+      throw new Error(
+        `'metadata.annotations' sets ${otherBindingKey}: ${JSON.stringify(this._userAnnotations[otherBindingKey])}, ` +
+          `but 'binding' is ${binding.mode}, which sets ${bindingKey}; TKE forbids both on one Ingress`,
+      );
+    }
+
+    this.ingress = new kplus.Ingress(this, 'Default', { metadata: props.metadata });
+    const ingressName = this.ingress.name;
+    const configName =
+      binding === TkeServiceConfigBinding.AUTO
+        ? `${ingressName}${TkeNames.AUTO_INGRESS_CONFIG_SUFFIX}`
+        : props.serviceConfigName ?? `${ingressName}${EXPLICIT_CONFIG_SUFFIX}`;
+    if (configName.length > MAX_NAME_LENGTH) {
+      throw new Error(
+        `the TkeServiceConfig name derived from 'metadata.name' ${JSON.stringify(ingressName)} is ${configName.length} characters, ` +
+          `more than ${MAX_NAME_LENGTH}: shorten the Ingress name${binding === TkeServiceConfigBinding.EXPLICIT ? " or set 'serviceConfigName'" : ''}`,
+      );
+    }
+
+    this.annotate(TkeAnnotations.INGRESS_CLASS, TkeNames.QCLOUD_INGRESS_CLASS, 'LoopbackSafeIngress (a TKE CLB Ingress)');
+    if (props.internalSubnetId !== undefined) this.annotate(TkeAnnotations.INGRESS_SUBNET_ID, props.internalSubnetId, 'internalSubnetId');
+    if (props.existingLoadBalancerId !== undefined) {
+      this.annotate(TkeAnnotations.INGRESS_EXIST_LB_ID, props.existingLoadBalancerId, 'existingLoadBalancerId');
+    }
+    if (passToTarget) this.annotate(TkeAnnotations.INGRESS_PASS_TO_TARGET, 'true', 'passToTarget');
+    this.annotate(bindingKey, binding === TkeServiceConfigBinding.AUTO ? 'true' : configName, 'binding');
+
+    this.serviceConfig = new TkeServiceConfig(this, 'ServiceConfig', {
+      metadata: { name: configName, namespace: this.ingress.metadata.namespace },
+      spec: {
+        loadBalancer: {
+          l7Listeners: Lazy.any({ produce: () => this.renderListeners() }) as any,
+        },
+      },
+    });
+    this.ingress.node.addDependency(this.serviceConfig);
+
+    this.node.addValidation({ validate: () => this.synthProblems() });
+
+    if (props.defaultBackend !== undefined) this.ingress.addDefaultBackend(props.defaultBackend);
+    (props.rules ?? []).forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`));
+    if (props.tls !== undefined) this.addTlsAt(props.tls, 'tls');
+  }
+
+  /**
+   * Routes requests for `host` + `path` to `backend`. Rules added after construction still reach the
+   * Ingress and the TkeServiceConfig.
+   *
+   * @param host an RFC 1123 host name, with a wildcard only as the whole leftmost label (`*.example.com`)
+   * @param path the path, starting with `/`
+   * @param backend where matching requests go
+   * @param options path type and per-rule CLB settings
+   */
+  public addRule(host: string, path: string, backend: kplus.IngressBackend, options: LoopbackSafeIngressRuleOptions = {}): void {
+    if (typeof host !== 'string' || host === '') {
+      throw new Error(`'host' must be a host name (use addRules() for a rule without a host), got ${JSON.stringify(host)}`);
+    }
+    this.addRuleAt({ ...options, host, path, backend }, '');
+  }
+
+  /**
+   * Adds routing rules, which may leave out the host.
+   *
+   * @param rules the rules to add
+   */
+  public addRules(...rules: LoopbackSafeIngressRule[]): void {
+    rules.forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`));
+  }
+
+  /**
+   * Adds TLS settings. The first TLS entry adds the HTTPS 443 listener to the TkeServiceConfig; every
+   * host listed must be served by a rule by synth time.
+   *
+   * @param tls the TLS entries
+   */
+  public addTls(tls: kplus.IngressTls[]): void {
+    this.addTlsAt(tls, 'tls');
+  }
+
+  private addRuleAt(rule: LoopbackSafeIngressRule, at: string): void {
+    const prop = (name: string) => (at ? `${at}.${name}` : name);
+    if (!rule || typeof rule !== 'object') throw new Error(`'${at || 'rule'}' must be an object, got ${JSON.stringify(rule)}`);
+    if (rule.host !== undefined) validateHost(rule.host, prop('host'));
+    validatePath(rule.path, prop('path'));
+    if (!rule.backend) throw new Error(`'${prop('backend')}' is required, got ${JSON.stringify(rule.backend)}`);
+    const pathType = validateOneOf(
+      rule.pathType,
+      [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.EXACT, kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC],
+      prop('pathType'),
+    ) ?? kplus.HttpIngressPathType.PREFIX;
+    if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, prop('healthCheck'));
+    if (rule.session !== undefined) validateSession(rule.session, prop('session'));
+    validateOneOf<string>(rule.scheduler, Object.values(TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler), prop('scheduler'));
+    validateOneOf<string>(rule.forwardType, Object.values(TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType), prop('forwardType'));
+
+    const duplicate = this._rules.find((r) => r.host === rule.host && r.path === rule.path);
+    if (duplicate) {
+      throw new Error(
+        `'${at || 'addRule'}' routes host ${rule.host === undefined ? '(none)' : JSON.stringify(rule.host)} path ${JSON.stringify(rule.path)}, ` +
+          'which another rule of this Ingress already routes: each host+path may appear once',
+      );
+    }
+
+    const entry: RuleEntry = {
+      host: rule.host,
+      path: rule.path,
+      pathType,
+      backend: rule.backend,
+      options: {
+        healthCheck: rule.healthCheck,
+        session: rule.session,
+        scheduler: rule.scheduler,
+        forwardType: rule.forwardType,
+      },
+    };
+    this.ingress.addRules({ host: entry.host, path: entry.path, pathType: entry.pathType, backend: entry.backend });
+    this._rules.push(entry);
+  }
+
+  private addTlsAt(tls: kplus.IngressTls[], at: string): void {
+    if (!Array.isArray(tls)) throw new Error(`'${at}' must be a list of TLS entries, got ${JSON.stringify(tls)}`);
+    const entries: TlsEntry[] = tls.map((t, i) => {
+      const prop = `${at}[${this._tls.length + i}].hosts`;
+      const hosts = t?.hosts ?? [];
+      hosts.forEach((h, j) => validateHost(h, `${prop}[${j}]`));
+      return { hosts: [...hosts], prop };
+    });
+    this.ingress.addTls(tls);
+    this._tls.push(...entries);
+  }
+
+  /** Sets an annotation the construct needs, failing when the user set the same key to another value. */
+  private annotate(key: string, value: string, prop: string): void {
+    const existing = this._userAnnotations[key];
+    if (existing !== undefined && existing !== value) {
+      throw new Error(
+        `'metadata.annotations' sets ${key}: ${JSON.stringify(existing)}, but ${prop} needs ${JSON.stringify(value)}: remove the hand-set annotation`,
+      );
+    }
+    this.ingress.metadata.addAnnotation(key, value);
+  }
+
+  /** The invariants that later calls can break; checked at synth. */
+  private synthProblems(): string[] {
+    const problems: string[] = [];
+    const annotations: { [key: string]: string } = this.ingress.metadata.toJson().annotations ?? {};
+    const explicit = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG];
+    const auto = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
+    if (explicit !== undefined && auto !== undefined) {
+      problems.push(
+        `the Ingress carries both ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: ${JSON.stringify(explicit)} and ` +
+          `${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO}: ${JSON.stringify(auto)}; TKE forbids both on one Ingress ('binding' is ${this.binding.mode})`,
+      );
+    }
+    if (this.binding === TkeServiceConfigBinding.EXPLICIT && explicit !== this.serviceConfig.name) {
+      problems.push(
+        `${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG} is ${JSON.stringify(explicit)}, but the TkeServiceConfig is named ${JSON.stringify(this.serviceConfig.name)}`,
+      );
+    }
+    if (this.binding === TkeServiceConfigBinding.AUTO && auto !== 'true') {
+      problems.push(`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO} must be "true" for TkeServiceConfigBinding.AUTO, got ${JSON.stringify(auto)}`);
+    }
+    for (const tls of this._tls) {
+      tls.hosts.forEach((host, j) => {
+        const served = this._rules.some((r) => r.host !== undefined && (tlsHostCovers(host, r.host) || tlsHostCovers(r.host, host)));
+        if (!served) {
+          problems.push(`'${tls.prop}[${j}]' is ${JSON.stringify(host)}, but no rule serves that host: add a rule for it or remove it from the TLS hosts`);
+        }
+      });
+    }
+    return problems;
+  }
+
+  /** The `l7Listeners` of the TkeServiceConfig, computed at synth. */
+  private renderListeners(): TkeServiceConfigSpecLoadBalancerL7Listeners[] {
+    const problems = this.synthProblems();
+    if (problems.length > 0) {
+      throw new Error(`LoopbackSafeIngress ${this.node.path}:\n  - ${problems.join('\n  - ')}`);
+    }
+    const domains = this.renderDomains();
+    const listener = (protocol: TkeServiceConfigSpecLoadBalancerL7ListenersProtocol, port: number): TkeServiceConfigSpecLoadBalancerL7Listeners => ({
+      protocol,
+      port,
+      keepaliveEnable: TkeServiceConfigSpecLoadBalancerL7ListenersKeepaliveEnable.VALUE_1,
+      ...(domains.length > 0 ? { domains } : {}),
+    });
+    const listeners = [listener(TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTP, HTTP_PORT)];
+    if (this._tls.length > 0) listeners.push(listener(TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTPS, HTTPS_PORT));
+    return listeners;
+  }
+
+  /** One domain per host (in order of first appearance) with the rules that carry per-rule settings. */
+  private renderDomains(): TkeServiceConfigSpecLoadBalancerL7ListenersDomains[] {
+    const byDomain = new Map<string, TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRules[]>();
+    for (const rule of this._rules) {
+      const { healthCheck, session, scheduler, forwardType } = rule.options;
+      if (healthCheck === undefined && session === undefined && scheduler === undefined && forwardType === undefined) continue;
+      const domain = rule.host ?? '';
+      const rules = byDomain.get(domain) ?? [];
+      rules.push({
+        url: rule.path,
+        ...(forwardType !== undefined ? { forwardType } : {}),
+        ...(session !== undefined ? { session: { ...session } } : {}),
+        ...(healthCheck !== undefined ? { healthCheck: { ...healthCheck } } : {}),
+        ...(scheduler !== undefined ? { scheduler } : {}),
+      });
+      byDomain.set(domain, rules);
+    }
+    return [...byDomain.entries()].map(([domain, rules]) => ({ domain, rules }));
+  }
+}

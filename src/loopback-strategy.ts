@@ -1,0 +1,223 @@
+import * as kplus from 'cdk8s-plus-27';
+import { TkeAnnotations } from './tke/annotations';
+import { KubeProxyVersion } from './tke/kube-proxy-version';
+
+/**
+ * Options for `LoopbackStrategy.preventLoopback()`.
+ */
+export interface PreventLoopbackOptions {
+  /**
+   * The kube-proxy build of the cluster: the image tag of the `kube-proxy` DaemonSet in `kube-system`,
+   * for example `v1.20.6-tke.12` (`kubectl -n kube-system get ds kube-proxy -o
+   * jsonpath='{..image}'`).
+   *
+   * When given, it is parsed with `KubeProxyVersion.parse()`, and the strategy fails when the string
+   * is not in that format, or when it is older than the minimum Tencent documents for its Kubernetes
+   * minor (`v1.12.4-tke.30`, `v1.14.3-tke.24`, `v1.16.3-tke.25`, `v1.18.4-tke.20`, `v1.20.6-tke.12`):
+   * an older kube-proxy ignores `service.cloud.tencent.com/prevent-loopback`. A minor with no
+   * documented minimum (1.22 and later, odd minors, anything before 1.12) is accepted: Tencent's
+   * loopback page names none, so there is nothing to check against.
+   *
+   * @default - the version is not checked
+   * @see https://www.tencentcloud.com/document/product/457/42976
+   */
+  readonly kubeProxyVersion?: string;
+}
+
+/**
+ * Options for the anti-affinity strategies, `LoopbackStrategy.localTrafficWithAntiAffinity()` and
+ * `LoopbackStrategy.directAccessWithAntiAffinity()`.
+ */
+export interface LoopbackAntiAffinityOptions {
+  /**
+   * The workload that serves the Service: its pods must be the ones the Service's `selector` selects.
+   */
+  readonly server: kplus.Workload;
+
+  /**
+   * Every workload in the cluster that calls the Service through its CLB address. Each gets pod
+   * anti-affinity against `server`, and `server` against each of them, on topology
+   * `kubernetes.io/hostname`. At least one; the server itself may not be among them.
+   */
+  readonly clients: kplus.Workload[];
+
+  /**
+   * Whether the anti-affinity is required (`requiredDuringSchedulingIgnoredDuringExecution`) or only
+   * preferred (`preferredDuringSchedulingIgnoredDuringExecution`, weight 100).
+   *
+   * Required terms guarantee that no client pod shares a node with a server pod, so no request can
+   * loop back; the price is that pods stay Pending when no node is free of the other side.
+   * With `false` the scheduler may still put a client next to a server pod when nodes are short,
+   * and loopback then remains possible for that client.
+   *
+   * @default true
+   */
+  readonly required?: boolean;
+}
+
+/**
+ * How a `LoopbackSafeService` keeps in-cluster callers of its private CLB from looping back to their
+ * own node. Build one with a static factory:
+ *
+ * - `preventLoopback()` (the default): the `service.cloud.tencent.com/prevent-loopback: "true"` annotation;
+ * - `localTrafficWithAntiAffinity()`: `externalTrafficPolicy: Local` plus pod anti-affinity between server and clients;
+ * - `directAccessWithAntiAffinity()`: `service.cloud.tencent.com/direct-access: "true"` (VPC-CNI) plus the same anti-affinity.
+ *
+ * @see https://www.tencentcloud.com/document/product/457/42976
+ */
+export class LoopbackStrategy {
+  /**
+   * Annotates the Service with `service.cloud.tencent.com/prevent-loopback: "true"`: kube-proxy binds
+   * the CLB VIP to `kube-ipvs0`, so in-cluster calls to the VIP never leave the node, and the service
+   * controller moves the CLB health-check source IP into 100.64.0.0/10.
+   *
+   * Two preconditions cannot be expressed in a manifest: a kube-proxy that supports the annotation
+   * (pass `kubeProxyVersion` to have it checked), and the CLB "non-VIP health-check source IP" feature,
+   * which Tencent enables through a ticket.
+   *
+   * Throws when `kubeProxyVersion` is not in the format `v<major>.<minor>.<patch>-tke.<revision>`, or is
+   * older than the documented minimum for its minor (the message names that minimum).
+   *
+   * @param options the kube-proxy version to check
+   * @see https://www.tencentcloud.com/document/product/457/42976
+   */
+  public static preventLoopback(options: PreventLoopbackOptions = {}): LoopbackStrategy {
+    const version = options.kubeProxyVersion === undefined ? undefined : checkKubeProxyVersion(options.kubeProxyVersion);
+    return new LoopbackStrategy({
+      name: 'preventLoopback',
+      annotations: { [TkeAnnotations.SERVICE_PREVENT_LOOPBACK]: 'true' },
+      kubeProxyVersion: version,
+    });
+  }
+
+  /**
+   * Sets `externalTrafficPolicy: Local`, so that the CLB only sends traffic to nodes that run a server
+   * pod, and keeps `server` and every client apart with pod anti-affinity on `kubernetes.io/hostname`
+   * (both ways). A client then never shares a node with a server pod, so its requests to the CLB never
+   * come back to its own node.
+   *
+   * Anti-affinity is required by default; with `required: false` it is only preferred, and loopback
+   * then remains possible when the scheduler co-locates a client with a server pod.
+   *
+   * Throws when `clients` is empty, repeats a workload, or contains `server`.
+   *
+   * @param options the server, its clients, and whether separation is required
+   * @see https://www.tencentcloud.com/document/product/457/42976
+   */
+  public static localTrafficWithAntiAffinity(options: LoopbackAntiAffinityOptions): LoopbackStrategy {
+    return new LoopbackStrategy({
+      name: 'localTrafficWithAntiAffinity',
+      annotations: {},
+      externalTrafficPolicy: 'Local',
+      antiAffinity: checkAntiAffinity(options),
+    });
+  }
+
+  /**
+   * Annotates the Service with `service.cloud.tencent.com/direct-access: "true"`, so that the CLB binds
+   * server pods directly as real servers (clusters with VPC-CNI networking only), and keeps `server`
+   * and every client apart with pod anti-affinity on `kubernetes.io/hostname` (both ways).
+   *
+   * Direct access alone does not stop loopback: a client on the same node as a server pod still
+   * loops. The anti-affinity is what prevents it; it is required by default, and with
+   * `required: false` loopback remains possible when the scheduler co-locates a client with a server pod.
+   *
+   * Throws when `clients` is empty, repeats a workload, or contains `server`.
+   *
+   * @param options the server, its clients, and whether separation is required
+   * @see https://www.tencentcloud.com/document/product/457/42976
+   */
+  public static directAccessWithAntiAffinity(options: LoopbackAntiAffinityOptions): LoopbackStrategy {
+    return new LoopbackStrategy({
+      name: 'directAccessWithAntiAffinity',
+      annotations: { [TkeAnnotations.SERVICE_DIRECT_ACCESS]: 'true' },
+      antiAffinity: checkAntiAffinity(options),
+    });
+  }
+
+  /**
+   * The factory that built this strategy: `preventLoopback`, `localTrafficWithAntiAffinity` or
+   * `directAccessWithAntiAffinity`.
+   */
+  public readonly name: string;
+
+  /**
+   * The annotations this strategy puts on the Service. A user annotation with the same key and another
+   * value fails.
+   */
+  public readonly annotations: { [key: string]: string };
+
+  /**
+   * The `externalTrafficPolicy` this strategy sets.
+   * @default - left to Kubernetes (`Cluster`)
+   */
+  public readonly externalTrafficPolicy?: string;
+
+  /**
+   * The server and clients kept apart, and whether the separation is required.
+   * @default - no anti-affinity
+   */
+  public readonly antiAffinity?: LoopbackAntiAffinityOptions;
+
+  /**
+   * The checked kube-proxy version.
+   * @default - not checked
+   */
+  public readonly kubeProxyVersion?: KubeProxyVersion;
+
+  private constructor(props: StrategyProps) {
+    this.name = props.name;
+    this.annotations = props.annotations;
+    this.externalTrafficPolicy = props.externalTrafficPolicy;
+    this.antiAffinity = props.antiAffinity;
+    this.kubeProxyVersion = props.kubeProxyVersion;
+  }
+}
+
+interface StrategyProps {
+  readonly name: string;
+  readonly annotations: { [key: string]: string };
+  readonly externalTrafficPolicy?: string;
+  readonly antiAffinity?: LoopbackAntiAffinityOptions;
+  readonly kubeProxyVersion?: KubeProxyVersion;
+}
+
+function checkKubeProxyVersion(value: string): KubeProxyVersion {
+  let version: KubeProxyVersion;
+  try {
+    version = KubeProxyVersion.parse(value);
+  } catch (e: any) {
+    throw new Error(`'kubeProxyVersion': ${e.message}`);
+  }
+  const minimum = version.minimumForPreventLoopback();
+  if (minimum !== undefined && version.compareTo(minimum) < 0) {
+    throw new Error(
+      `'kubeProxyVersion' ${JSON.stringify(value)} is older than ${minimum}, the oldest kube-proxy that Tencent documents ` +
+      `for ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK} on Kubernetes ${minimum.major}.${minimum.minor}: upgrade kube-proxy ` +
+      'to at least that build, or use LoopbackStrategy.localTrafficWithAntiAffinity() or directAccessWithAntiAffinity()',
+    );
+  }
+  return version;
+}
+
+function checkAntiAffinity(options: LoopbackAntiAffinityOptions): LoopbackAntiAffinityOptions {
+  const { server, clients } = options;
+  if (!server) {
+    throw new Error(`'server' must be the workload behind the Service, got ${String(server)}`);
+  }
+  if (!Array.isArray(clients) || clients.length === 0) {
+    throw new Error(
+      `'clients' must list at least one workload that calls the Service through its CLB, got ${Array.isArray(clients) ? '[]' : String(clients)}`,
+    );
+  }
+  clients.forEach((client, i) => {
+    if (client === server) {
+      throw new Error(`'clients[${i}]' is the server itself (${server.node.path}): a workload cannot be kept off its own nodes`);
+    }
+    const first = clients.indexOf(client);
+    if (first !== i) {
+      throw new Error(`'clients[${i}]' repeats clients[${first}] (${client.node.path})`);
+    }
+  });
+  return { server, clients: [...clients], required: options.required ?? true };
+}

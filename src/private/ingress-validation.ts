@@ -1,0 +1,153 @@
+/**
+ * Validators for the values a LoopbackSafeIngress carries: hosts, paths, Kubernetes names and the
+ * TkeServiceConfig per-rule options (ranges from Tencent's "complete configuration reference",
+ * tke-facts.md §3). Each throws an Error that names the prop and quotes the value. Never exported
+ * from the package.
+ */
+
+/** One DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit. */
+const LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
+/** An RFC 1123 host name (a DNS-1123 subdomain) as Kubernetes accepts it in `spec.rules[].host`. */
+const HOST = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
+/** Four dotted decimal numbers: Kubernetes rejects IP addresses as Ingress hosts. */
+const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
+/** A DNS-1123 subdomain, what `metadata.name` must be. */
+const SUBDOMAIN = HOST;
+
+/** The longest DNS-1123 subdomain, the limit on `metadata.name`. */
+export const MAX_NAME_LENGTH = 253;
+
+/** Tencent's default health-check `timeout` (seconds), used when the user leaves it out. */
+export const DEFAULT_HEALTH_CHECK_TIMEOUT = 2;
+/** Tencent's default health-check `intervalTime` (seconds), used when the user leaves it out. */
+export const DEFAULT_HEALTH_CHECK_INTERVAL = 5;
+
+/** Whether `host` is an RFC 1123 host name, optionally with a wildcard as its whole leftmost label. */
+export function isValidHost(host: string): boolean {
+  if (typeof host !== 'string' || host.length === 0 || host.length > MAX_NAME_LENGTH) return false;
+  const rest = host.startsWith('*.') ? host.slice(2) : host;
+  return HOST.test(rest) && !IPV4.test(rest);
+}
+
+/** Throws unless `host` is a valid Ingress host (see `isValidHost`). */
+export function validateHost(host: string, prop: string): string {
+  if (!isValidHost(host)) {
+    throw new Error(
+      `'${prop}' must be an RFC 1123 host name (lowercase labels of letters, digits and '-', at most 253 characters, ` +
+        `not an IP address), with a wildcard only as the whole leftmost label (*.example.com), got ${JSON.stringify(host)}`,
+    );
+  }
+  return host;
+}
+
+/** Throws unless `path` starts with '/' and contains no whitespace. */
+export function validatePath(path: string, prop: string): string {
+  if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) {
+    throw new Error(`'${prop}' must start with "/" and contain no whitespace, got ${JSON.stringify(path)}`);
+  }
+  return path;
+}
+
+/** Throws unless `name` is a DNS-1123 subdomain of at most 253 characters. */
+export function validateObjectName(name: string, prop: string): string {
+  if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH) {
+    throw new Error(`'${prop}' must be at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(name)} (${String(name?.length)} characters)`);
+  }
+  if (!SUBDOMAIN.test(name)) {
+    throw new Error(`'${prop}' must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), got ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
+/** Throws unless `value` is an integer from `min` to `max`. Returns the value, or undefined when absent. */
+export function validateIntRange(value: number | undefined, min: number, max: number, prop: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`'${prop}' must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is one of `allowed`. */
+export function validateOneOf<T>(value: T | undefined, allowed: readonly T[], prop: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value)) {
+    throw new Error(`'${prop}' must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is a boolean. */
+export function validateBoolean(value: unknown, prop: string): boolean {
+  if (typeof value !== 'boolean') {
+    throw new Error(`'${prop}' must be true or false, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** The settings of a layer-7 health check, as the TkeServiceConfig schema has them. */
+export interface HealthCheckLike {
+  readonly enable: boolean;
+  readonly intervalTime?: number;
+  readonly healthNum?: number;
+  readonly unHealthNum?: number;
+  readonly timeout?: number;
+  readonly httpCheckPath?: string;
+  readonly httpCheckDomain?: string;
+  readonly httpCheckMethod?: string;
+  readonly httpCode?: number;
+  readonly sourceIpType?: number;
+}
+
+/**
+ * Validates a layer-7 health check against Tencent's ranges: intervalTime 5-300, healthNum and
+ * unHealthNum 2-10, timeout 2-60 and less than intervalTime (Tencent's defaults 2 and 5 stand in for a
+ * missing value), httpCode 1-31, httpCheckMethod HEAD|GET, sourceIpType 0|1, httpCheckPath starting
+ * with '/', httpCheckDomain a host name without wildcard.
+ */
+export function validateHealthCheck(hc: HealthCheckLike, prop: string): void {
+  if (!hc || typeof hc !== 'object') {
+    throw new Error(`'${prop}' must be an object, got ${JSON.stringify(hc)}`);
+  }
+  validateBoolean(hc.enable, `${prop}.enable`);
+  validateIntRange(hc.intervalTime, 5, 300, `${prop}.intervalTime`);
+  validateIntRange(hc.healthNum, 2, 10, `${prop}.healthNum`);
+  validateIntRange(hc.unHealthNum, 2, 10, `${prop}.unHealthNum`);
+  validateIntRange(hc.timeout, 2, 60, `${prop}.timeout`);
+  const timeout = hc.timeout ?? DEFAULT_HEALTH_CHECK_TIMEOUT;
+  const interval = hc.intervalTime ?? DEFAULT_HEALTH_CHECK_INTERVAL;
+  if (timeout >= interval) {
+    throw new Error(
+      `'${prop}.timeout' must be less than '${prop}.intervalTime' (Tencent's defaults are 2 and 5), ` +
+        `got timeout ${JSON.stringify(hc.timeout ?? DEFAULT_HEALTH_CHECK_TIMEOUT)}${hc.timeout === undefined ? ' (default)' : ''} ` +
+        `and intervalTime ${JSON.stringify(interval)}${hc.intervalTime === undefined ? ' (default)' : ''}`,
+    );
+  }
+  validateIntRange(hc.httpCode, 1, 31, `${prop}.httpCode`);
+  validateOneOf(hc.httpCheckMethod, ['HEAD', 'GET'], `${prop}.httpCheckMethod`);
+  validateOneOf(hc.sourceIpType, [0, 1], `${prop}.sourceIpType`);
+  if (hc.httpCheckPath !== undefined) validatePath(hc.httpCheckPath, `${prop}.httpCheckPath`);
+  if (hc.httpCheckDomain !== undefined) {
+    if (hc.httpCheckDomain.startsWith('*')) {
+      throw new Error(`'${prop}.httpCheckDomain' must be a host name without wildcard, got ${JSON.stringify(hc.httpCheckDomain)}`);
+    }
+    validateHost(hc.httpCheckDomain, `${prop}.httpCheckDomain`);
+  }
+}
+
+/** Validates session persistence: sessionExpireTime 30-3600 seconds. */
+export function validateSession(session: { readonly enable: boolean; readonly sessionExpireTime?: number }, prop: string): void {
+  if (!session || typeof session !== 'object') {
+    throw new Error(`'${prop}' must be an object, got ${JSON.stringify(session)}`);
+  }
+  validateBoolean(session.enable, `${prop}.enable`);
+  validateIntRange(session.sessionExpireTime, 30, 3600, `${prop}.sessionExpireTime`);
+}
+
+/** Whether a TLS host (possibly `*.domain`) covers a rule host: equal, or the wildcard matches one label. */
+export function tlsHostCovers(tlsHost: string, ruleHost: string): boolean {
+  if (tlsHost === ruleHost) return true;
+  if (!tlsHost.startsWith('*.') || ruleHost.startsWith('*.')) return false;
+  const dot = ruleHost.indexOf('.');
+  return dot > 0 && ruleHost.slice(dot + 1) === tlsHost.slice(2);
+}
