@@ -119,15 +119,16 @@ export class RewriteRule {
     }
     if (rest.length < 2) return undefined;
     const [from, to, ...answer] = rest;
-    const canon = (s: string, trimLeadingDot: boolean) => {
-      let out = match === RewriteMatch.REGEX ? s : s.toLowerCase();
+    const regex = match === RewriteMatch.REGEX;
+    const canon = (s: string, isPattern: boolean) => {
+      if (isPattern) return s; // a regex is kept exactly as written
+      let out = regex ? s : s.toLowerCase();
       if (out.endsWith('.') && out.length > 1) out = out.slice(0, -1);
-      if (trimLeadingDot && out.startsWith('.') && out.length > 1) out = out.slice(1);
+      if (match === RewriteMatch.SUFFIX && out.startsWith('.') && out.length > 1) out = out.slice(1);
       return out;
     };
-    const trimLeading = match === RewriteMatch.SUFFIX;
     const answerAuto = answer.length === 2 && answer[0].toLowerCase() === 'answer' && answer[1].toLowerCase() === 'auto';
-    const rule = new RewriteRule(match, canon(from, trimLeading), canon(to, trimLeading), mode, answerAuto || match === RewriteMatch.EXACT);
+    const rule = new RewriteRule(match, canon(from, regex), canon(to, false), mode, answerAuto || match === RewriteMatch.EXACT);
     rule.sourceLineNumber = line;
     rule.sourceText = ['rewrite', ...args].join(' ');
     rule.extraOptions = answerAuto ? [] : answer;

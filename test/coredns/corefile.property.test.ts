@@ -95,7 +95,7 @@ describe('Corefile properties', () => {
       expect(corefile.render()).toEqual(g.text);
       expect(corefile.serverBlocks.length).toEqual(g.blockCount);
       expect(corefile.mainServerBlock.directive('kubernetes')!.line).toEqual(g.kubernetesLine);
-    }), { numRuns: 300 });
+    }), { numRuns: Number(process.env.FC_RUNS ?? 300) });
   });
 
   test('removing the inserted lines gives back the original text', () => {
@@ -108,7 +108,7 @@ describe('Corefile properties', () => {
       const inserted = lines.splice(at, rules.length);
       expect(inserted).toEqual(rules.map((r) => `${g.indent}${r.toDirective()}${g.eol}`));
       expect(lines.join('')).toEqual(g.text);
-    }), { numRuns: 300 });
+    }), { numRuns: Number(process.env.FC_RUNS ?? 300) });
   });
 
   test('random FROM/TO give a clear error or exactly the intended rule, and nothing else', () => {
@@ -139,7 +139,7 @@ describe('Corefile properties', () => {
         expect(blocks).toEqual(baseBlocks);
         expect(reparsed.mainServerBlock.directives.filter((d) => d.name === 'rewrite').length).toEqual(1);
         outcomes.accepted++;
-      }), { numRuns: 1000 });
+      }), { numRuns: Number(process.env.FC_RUNS ?? 1000) });
     // both branches were exercised
     expect(outcomes.rejected).toBeGreaterThan(100);
     expect(outcomes.accepted).toBeGreaterThan(20);

@@ -182,6 +182,13 @@ describe('Corefile.withRewrites', () => {
     expect(() => Corefile.kubeadmDefault().withRewrites(rules)).toThrow(message);
   });
 
+  test('a regex is read back exactly as written, trailing dot included', () => {
+    const rule = RewriteRule.of('^(.+)\\.oa\\.com\\.$', '{1}.prod.svc.cluster.local', { match: RewriteMatch.REGEX });
+    const edited = Corefile.kubeadmDefault().withRewrites([rule]);
+    expect(edited.rewriteRules().map((r) => [r.from, r.to])).toEqual([['^(.+)\\.oa\\.com\\.$', '{1}.prod.svc.cluster.local']]);
+    expect(edited.withRewrites([rule])).toBe(edited);
+  });
+
   test('a chain that is not a loop is accepted', () => {
     expect(Corefile.kubeadmDefault().withRewrites([exact('a.com', 'b.com'), exact('b.com', 'c.com')]).rewriteRules().length).toEqual(2);
   });
