@@ -141,17 +141,23 @@ export function ratioFigure(name: string, candidate: number, baseline: number, u
   return report({ name, value: candidate, baseline, unit, ratio, target, met: target === undefined ? undefined : ratio <= target });
 }
 
-/** Writes bench/results.json, merging with figures already written in this run. */
+/** The prefix of the line on which a benchmark process hands its figures to bench/run.ts. */
+export const RESULTS_PREFIX = '@@bench-results ';
+
+/** Hands a benchmark's figures to bench/run.ts, which writes them all to bench/results.json. */
 export function writeResults(section: string, figures: Figure[]): void {
+  console.log(RESULTS_PREFIX + JSON.stringify({ section, figures }));
+}
+
+/** Writes bench/results.json with every section's figures and the machine they were measured on. */
+export function saveResults(sections: Record<string, Figure[]>, seconds: number): string {
   const file = path.join(__dirname, 'results.json');
-  let existing: any = {};
-  try {
-    existing = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    existing = {};
-  }
-  existing.machine = { cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` };
-  existing.date = new Date().toISOString();
-  existing[section] = figures;
-  fs.writeFileSync(file, JSON.stringify(existing, null, 2) + '\n');
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cores: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    seconds,
+    ...sections,
+  };
+  fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  return file;
 }

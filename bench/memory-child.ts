@@ -15,4 +15,4 @@ if (typeof fn !== 'function') {
 const before = process.memoryUsage().rss;
 const output = fn(Number(n));
 const peak = process.resourceUsage().maxRSS * 1024;
-console.log(JSON.stringify({ workload, n: Number(n), growth: peak - before, outputLength: output.length }));
+console.log(JSON.stringify({ workload, n: Number(n), growth: peak - before, objects: output }));
