@@ -5,3 +5,5 @@ export * from './loopback-safe-ingress';
 export * from './loopback-safe-service';
 export * from './loopback-strategy';
 export * from './prevent-loopback';
+export * from './coredns';
+export * from './coredns-rewrite';

@@ -1,6 +1,8 @@
 import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { DnsName, RewriteMatch } from './coredns';
+import { CoreDnsRewrite } from './coredns-rewrite';
 import {
   tlsHostCovers,
   validateHealthCheck,
@@ -187,6 +189,67 @@ export interface LoopbackSafeIngressProps {
   readonly passToTarget?: boolean;
 }
 
+/** A DNS-1123 label: what a Service name and a namespace must be. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Options of `LoopbackSafeIngress.routeInCluster()`: the self-run ingress controller (for example
+ * ingress-nginx) that serves the Ingress's hosts to clients inside the cluster.
+ */
+export interface RouteInClusterOptions {
+  /**
+   * The `CoreDnsRewrite` that rewrites each host of the Ingress to the controller's Service.
+   */
+  readonly dns: CoreDnsRewrite;
+
+  /**
+   * The ingress class of your controller, written to the `kubernetes.io/ingress.class` annotation of the
+   * mirror Ingress. The annotation is used rather than `spec.ingressClassName` because TKE's controller
+   * takes an Ingress without that annotation for one of its own (class `qcloud`) and would give it a CLB;
+   * Kubernetes rejects an Ingress that sets both.
+   *
+   * @default 'nginx'
+   */
+  readonly ingressClass?: string;
+
+  /**
+   * The controller's Service (a `kplus.Service` or a `kplus.k8s.KubeService`), when it is defined in
+   * this app. Do not combine with `controllerServiceName` / `controllerServiceNamespace`.
+   *
+   * @default - the Service named by `controllerServiceName` in `controllerServiceNamespace`
+   */
+  readonly controllerService?: IConstruct;
+
+  /**
+   * The name of the controller's Service, when it is installed outside this app (Helm, kubectl).
+   *
+   * @default 'ingress-nginx-controller' (the ingress-nginx default)
+   */
+  readonly controllerServiceName?: string;
+
+  /**
+   * The namespace of the controller's Service, when it is installed outside this app.
+   *
+   * @default 'ingress-nginx' (the ingress-nginx default)
+   */
+  readonly controllerServiceNamespace?: string;
+
+  /**
+   * The name of the mirror Ingress, which lives in the namespace of the CLB Ingress.
+   *
+   * @default - `<ingress-name>-in-cluster`
+   */
+  readonly name?: string;
+}
+
+/** The in-cluster mirror, once `routeInCluster()` was called. */
+interface InClusterRoute {
+  readonly ingress: kplus.Ingress;
+  readonly dns: CoreDnsRewrite;
+  readonly target: string;
+  readonly hosts: Set<string>;
+}
+
 /** A rule as the construct keeps it, for rendering (and for later in-cluster mirroring). */
 interface RuleEntry {
   readonly host?: string;
@@ -246,6 +309,12 @@ export class LoopbackSafeIngress extends Construct {
   private readonly _tls: TlsEntry[] = [];
   /** Annotations the user set in `metadata.annotations`, to detect contradictions. */
   private readonly _userAnnotations: { [key: string]: string };
+  /** The default backend, for the in-cluster mirror. */
+  private _defaultBackend?: kplus.IngressBackend;
+  /** The TLS entries as given, for the in-cluster mirror. */
+  private readonly _tlsSpecs: kplus.IngressTls[] = [];
+  /** The in-cluster mirror, once `routeInCluster()` was called. */
+  private _inCluster?: InClusterRoute;
 
   /**
    * @param scope the parent construct
@@ -323,7 +392,10 @@ export class LoopbackSafeIngress extends Construct {
 
     this.node.addValidation({ validate: () => this.synthProblems() });
 
-    if (props.defaultBackend !== undefined) this.ingress.addDefaultBackend(props.defaultBackend);
+    if (props.defaultBackend !== undefined) {
+      this.ingress.addDefaultBackend(props.defaultBackend);
+      this._defaultBackend = props.defaultBackend;
+    }
     (props.rules ?? []).forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`));
     if (props.tls !== undefined) this.addTlsAt(props.tls, 'tls');
   }
@@ -399,8 +471,99 @@ export class LoopbackSafeIngress extends Construct {
         forwardType: rule.forwardType,
       },
     };
+    if (this._inCluster) this.mirrorRule(this._inCluster, entry);
     this.ingress.addRules({ host: entry.host, path: entry.path, pathType: entry.pathType, backend: entry.backend });
     this._rules.push(entry);
+  }
+
+  /**
+   * The in-cluster mirror Ingress made by `routeInCluster()`, or `undefined` before it is called.
+   */
+  public get inClusterIngress(): kplus.Ingress | undefined {
+    return this._inCluster?.ingress;
+  }
+
+  /**
+   * Keeps clients inside the cluster off the CLB when several Services share a domain: they reach your
+   * own ingress controller (for example ingress-nginx) instead, which routes by host and path.
+   *
+   * - Emits an Ingress of the given class (`<ingress-name>-in-cluster`, in the same namespace) that
+   *   mirrors every rule of this Ingress to the same backends, plus its default backend and TLS
+   *   entries; rules and TLS added later are mirrored too.
+   * - Rewrites each host, with `options.dns`, to the controller Service's in-cluster name (by default
+   *   `ingress-nginx-controller.ingress-nginx.svc.cluster.local`). A wildcard host `*.example.com`
+   *   becomes a regex rule matching one label. Rules without a host get no rewrite.
+   *
+   * May be called once. Throws when a host cannot be rewritten (for example, `dns` already rewrites
+   * it elsewhere), naming the host.
+   *
+   * @param options the controller and the CoreDnsRewrite
+   * @returns the mirror Ingress
+   * @see https://www.tencentcloud.com/document/product/457/42976
+   */
+  public routeInCluster(options: RouteInClusterOptions): kplus.Ingress {
+    if (this._inCluster) throw new Error(`routeInCluster() was already called on ${this.node.path}`);
+    if (!options || !(options.dns instanceof CoreDnsRewrite)) {
+      throw new Error(`'dns' must be a CoreDnsRewrite, got ${JSON.stringify(options?.dns === undefined ? undefined : String(options.dns))}`);
+    }
+    const ingressClass = validateObjectName(options.ingressClass ?? 'nginx', 'ingressClass');
+    if (ingressClass === TkeNames.QCLOUD_INGRESS_CLASS) {
+      throw new Error(`'ingressClass' must name your own controller, got ${JSON.stringify(ingressClass)}, which is TKE's CLB Ingress`);
+    }
+    const name = validateObjectName(options.name ?? `${this.ingress.name}-in-cluster`, 'name');
+    const target = this.controllerTarget(options);
+
+    const mirror = new kplus.Ingress(this, 'InCluster', {
+      metadata: {
+        name,
+        namespace: this.ingress.metadata.namespace,
+        annotations: { [TkeAnnotations.INGRESS_CLASS]: ingressClass },
+      },
+    });
+    const route: InClusterRoute = { ingress: mirror, dns: options.dns, target, hosts: new Set() };
+    for (const rule of this._rules) this.mirrorRule(route, rule);
+    if (this._defaultBackend) mirror.addDefaultBackend(this._defaultBackend);
+    if (this._tlsSpecs.length > 0) mirror.addTls(this._tlsSpecs);
+    this._inCluster = route;
+    return mirror;
+  }
+
+  /** The in-cluster name of the ingress controller's Service. */
+  private controllerTarget(options: RouteInClusterOptions): string {
+    if (options.controllerService !== undefined) {
+      if (options.controllerServiceName !== undefined || options.controllerServiceNamespace !== undefined) {
+        throw new Error("'controllerService' cannot be combined with 'controllerServiceName' or 'controllerServiceNamespace'");
+      }
+      return options.dns.serviceFqdn(options.controllerService);
+    }
+    const serviceName = options.controllerServiceName ?? 'ingress-nginx-controller';
+    const namespace = options.controllerServiceNamespace ?? 'ingress-nginx';
+    if (typeof serviceName !== 'string' || serviceName.length > 63 || !DNS_LABEL.test(serviceName)) {
+      throw new Error(`'controllerServiceName' must be a DNS-1123 label, got ${JSON.stringify(serviceName)}`);
+    }
+    if (typeof namespace !== 'string' || namespace.length > 63 || !DNS_LABEL.test(namespace)) {
+      throw new Error(`'controllerServiceNamespace' must be a DNS-1123 label, got ${JSON.stringify(namespace)}`);
+    }
+    return DnsName.normalize(`${serviceName}.${namespace}.svc.${options.dns.clusterDomain}`, 'controllerServiceName');
+  }
+
+  /** Rewrites the rule's host to the controller (once per host), then adds the rule to the mirror. */
+  private mirrorRule(route: InClusterRoute, rule: RuleEntry): void {
+    const host = rule.host;
+    if (host !== undefined && !route.hosts.has(host)) {
+      try {
+        if (host.startsWith('*.')) {
+          const rest = host.slice(2).toLowerCase().replace(/\./g, '\\.');
+          route.dns.rewriteName(`^[a-z0-9-]+\\.${rest}\\.$`, route.target, { match: RewriteMatch.REGEX });
+        } else {
+          route.dns.rewriteName(host, route.target);
+        }
+      } catch (e) {
+        throw new Error(`routeInCluster: host ${JSON.stringify(host)} of ${this.node.path} cannot be rewritten: ${(e as Error).message}`);
+      }
+      route.hosts.add(host);
+    }
+    route.ingress.addRules({ host: rule.host, path: rule.path, pathType: rule.pathType, backend: rule.backend });
   }
 
   private addTlsAt(tls: kplus.IngressTls[], at: string): void {
@@ -412,7 +575,9 @@ export class LoopbackSafeIngress extends Construct {
       return { hosts: [...hosts], prop };
     });
     this.ingress.addTls(tls);
+    this._inCluster?.ingress.addTls(tls);
     this._tls.push(...entries);
+    this._tlsSpecs.push(...tls);
   }
 
   /** Sets an annotation the construct needs, failing when the user set the same key to another value. */

@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { CoreDnsRewrite } from './coredns-rewrite';
 import { LoopbackStrategy } from './loopback-strategy';
 import { separateBothWays } from './private/anti-affinity';
 import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './private/service-patches';
@@ -63,6 +64,23 @@ export interface LoopbackSafeServiceProps {
    * @see https://www.tencentcloud.com/document/product/457/42976
    */
   readonly strategy?: LoopbackStrategy;
+
+  /**
+   * Domains that clients inside the cluster use for this Service (names baked into them, which resolve
+   * to the CLB). Each is rewritten, with an exact CoreDNS rule in `dns`, to the Service's in-cluster
+   * name `<name>.<namespace>.svc.<clusterDomain>`, so those clients never reach the CLB. Needs `dns`.
+   *
+   * @default - no rewrites
+   * @see https://www.tencentcloud.com/document/product/457/42976
+   */
+  readonly inClusterDomains?: string[];
+
+  /**
+   * The `CoreDnsRewrite` that writes the rules for `inClusterDomains`.
+   *
+   * @default - none; required when `inClusterDomains` is set
+   */
+  readonly dns?: CoreDnsRewrite;
 }
 
 /**
@@ -125,8 +143,25 @@ export class LoopbackSafeService extends Construct {
       this.service.metadata.addAnnotation(key, value);
     }
     this.applyStrategy();
+    this.rewriteInClusterDomains(props.inClusterDomains, props.dns);
 
     this.node.addValidation({ validate: () => this.synthProblems() });
+  }
+
+  /** Rewrites each in-cluster domain to the Service's in-cluster name. */
+  private rewriteInClusterDomains(domains: string[] | undefined, dns: CoreDnsRewrite | undefined): void {
+    if (domains === undefined) return;
+    if (!Array.isArray(domains)) throw new Error(`'inClusterDomains' must be a list of domain names, got ${JSON.stringify(domains)}`);
+    if (dns === undefined) {
+      throw new Error(`'inClusterDomains' needs 'dns', the CoreDnsRewrite that writes the rewrite rules, got inClusterDomains ${JSON.stringify(domains)} and no dns`);
+    }
+    domains.forEach((domain, i) => {
+      try {
+        dns.rewriteToService(domain, this.service);
+      } catch (e) {
+        throw new Error(`'inClusterDomains[${i}]': ${(e as Error).message}`);
+      }
+    });
   }
 
   private own(key: string, value: string, source: string): void {

@@ -110,3 +110,44 @@ describe('examples', () => {
     });
   });
 });
+
+describe('example coredns-single-domain', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-coredns-'));
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'ts-node'),
+    ['--transpile-only', path.join(ROOT, 'scripts', 'synth-examples.ts'), '--outdir', outdir, 'coredns-single-domain'],
+    { cwd: ROOT, stdio: 'pipe' });
+
+  test('rewrites roc.oa.com to the Service and keeps every line of the live Corefile', () => {
+    const manifests = readYamlFile(path.join(outdir, 'coredns-single-domain', 'coredns.k8s.yaml'));
+    const service = readYamlFile(path.join(outdir, 'coredns-single-domain', 'server.k8s.yaml')).find((m) => m.kind === 'Service');
+    const configMap = manifests.find((m) => m.kind === 'ConfigMap');
+    const live = fs.readFileSync(path.join(ROOT, 'examples', 'coredns-single-domain', 'live-corefile.txt'), 'utf8');
+    const rewrite = `    rewrite name exact roc.oa.com ${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local\n`;
+    expect([configMap.metadata.name, configMap.metadata.namespace]).toEqual(['coredns', 'kube-system']);
+    expect(configMap.data.Corefile).toEqual(live.replace('    kubernetes ', `${rewrite}    kubernetes `));
+    expect(rewrite).toEqual('    rewrite name exact roc.oa.com server.prod.svc.cluster.local\n');
+  });
+});
+
+describe('example coredns-shared-domain-ingress-nginx', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-shared-'));
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'ts-node'),
+    ['--transpile-only', path.join(ROOT, 'scripts', 'synth-examples.ts'), '--outdir', outdir, 'coredns-shared-domain-ingress-nginx'],
+    { cwd: ROOT, stdio: 'pipe' });
+  const dir = path.join(outdir, 'coredns-shared-domain-ingress-nginx');
+
+  test('mirrors the CLB Ingress to class nginx and rewrites its host to the ingress-nginx controller', () => {
+    const shop = readYamlFile(path.join(dir, 'shop.k8s.yaml'));
+    const ingresses = shop.filter((m) => m.kind === 'Ingress');
+    const clb = ingresses.find((m) => m.metadata.name === 'shop');
+    const mirror = ingresses.find((m) => m.metadata.name === 'shop-in-cluster');
+    expect(clb.metadata.annotations['kubernetes.io/ingress.class']).toEqual('qcloud');
+    expect(mirror.metadata).toEqual({ name: 'shop-in-cluster', namespace: 'prod', annotations: { 'kubernetes.io/ingress.class': 'nginx' } });
+    expect(mirror.spec).toEqual(clb.spec);
+    expect(mirror.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(['/', '/api']);
+    const corefile: string = readYamlFile(path.join(dir, 'coredns.k8s.yaml')).find((m) => m.kind === 'ConfigMap').data.Corefile;
+    expect(corefile.split('\n').filter((l) => l.includes('rewrite'))).toEqual([
+      '    rewrite name exact shop.oa.com ingress-nginx-controller.ingress-nginx.svc.cluster.local',
+    ]);
+  });
+});

@@ -1,0 +1,208 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { Corefile, DnsName, RewriteMatch, RewriteRule } from './coredns';
+
+/** DNS-1123 subdomain, for the ConfigMap name. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** DNS-1123 label, for the namespace. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The namespace of a Service that neither sets one nor sits in a chart with one. */
+const DEFAULT_NAMESPACE = 'default';
+
+/** Props of `CoreDnsRewrite`. */
+export interface CoreDnsRewriteProps {
+  /**
+   * The Corefile to add the rewrite rules to.
+   *
+   * The ConfigMap this construct writes holds the whole Corefile, so applying it REPLACES the
+   * cluster's Corefile: anything the live file has that this one lacks is gone. Start from the live
+   * file: `kubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}' > live-corefile.txt`
+   * and pass `Corefile.fromFile('live-corefile.txt')`.
+   *
+   * @default Corefile.tkeDefault() - TKE's default Corefile, which replaces the cluster's Corefile
+   */
+  readonly corefile?: Corefile;
+
+  /**
+   * The cluster domain. Targets must lie inside it (unless `allowExternalTarget`), sources outside it.
+   *
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+
+  /**
+   * The name of the CoreDNS ConfigMap.
+   *
+   * @default 'coredns'
+   */
+  readonly configMapName?: string;
+
+  /**
+   * The namespace of the CoreDNS ConfigMap.
+   *
+   * @default 'kube-system'
+   */
+  readonly namespace?: string;
+}
+
+/** Options of `CoreDnsRewrite.rewriteName()`. */
+export interface RewriteNameOptions {
+  /**
+   * How the asked name is matched. Every type except `EXACT` is written with `answer auto`.
+   *
+   * @default RewriteMatch.EXACT
+   */
+  readonly match?: RewriteMatch;
+
+  /**
+   * Accept a target outside the cluster domain (and prefix or substring rules, whose result cannot be
+   * checked). Rewriting to a name that resolves to the CLB brings loopback back.
+   *
+   * @default false
+   */
+  readonly allowExternalTarget?: boolean;
+}
+
+/**
+ * Points domain names that are baked into clients at in-cluster Services, with CoreDNS `rewrite`
+ * rules, so that pods calling those names never go through the CLB (Tencent's recommended fix for
+ * CLB loopback when a client cannot use the Service name).
+ *
+ * It writes the ConfigMap `coredns` in `kube-system` (key `Corefile`): the given Corefile (by default
+ * TKE's default one) with one `rewrite name ...` line per rule, inserted just before the `kubernetes`
+ * directive of the server block serving `.` on port 53. Nothing else in the Corefile changes. The
+ * ConfigMap replaces the cluster's Corefile, so pass the live one (`Corefile.fromFile`).
+ *
+ * Names are validated (nothing can inject Corefile syntax) and lower-cased. Rules render in the order
+ * they were added; the Corefile is rendered at synth time, so rules added after construction count.
+ *
+ * @see https://www.tencentcloud.com/document/product/457/42976
+ * @see https://coredns.io/plugins/rewrite/
+ */
+export class CoreDnsRewrite extends Construct {
+  /** The ConfigMap holding the Corefile (key `Corefile`). */
+  public readonly configMap: kplus.ConfigMap;
+
+  /** The cluster domain, lower-cased, without a trailing dot. */
+  public readonly clusterDomain: string;
+
+  /** The Corefile the rules are added to, as given (or TKE's default). */
+  public readonly corefile: Corefile;
+
+  /** The name of the ConfigMap. */
+  public readonly configMapName: string;
+
+  /** The namespace of the ConfigMap. */
+  public readonly namespace: string;
+
+  private readonly _rules: RewriteRule[] = [];
+
+  constructor(scope: Construct, id: string, props: CoreDnsRewriteProps = {}) {
+    super(scope, id);
+    this.corefile = props.corefile ?? Corefile.tkeDefault();
+    this.clusterDomain = DnsName.normalize(props.clusterDomain ?? 'cluster.local', 'clusterDomain');
+    this.configMapName = props.configMapName ?? 'coredns';
+    this.namespace = props.namespace ?? 'kube-system';
+    if (typeof this.configMapName !== 'string' || this.configMapName.length > 253 || !DNS_SUBDOMAIN.test(this.configMapName)) {
+      throw new Error(`'configMapName' must be a DNS-1123 subdomain, got ${JSON.stringify(this.configMapName)}`);
+    }
+    if (typeof this.namespace !== 'string' || this.namespace.length > 63 || !DNS_LABEL.test(this.namespace)) {
+      throw new Error(`'namespace' must be a DNS-1123 label, got ${JSON.stringify(this.namespace)}`);
+    }
+    this.checkClusterDomainServed();
+
+    this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
+      metadata: { name: this.configMapName, namespace: this.namespace },
+    });
+    this.configMap.addData('Corefile', Lazy.any({ produce: () => this.renderCorefile() }) as unknown as string);
+
+    this.node.addValidation({ validate: () => this.validateSingleton() });
+  }
+
+  /**
+   * Adds a rule that rewrites queries for `from` to `to`, and returns it.
+   *
+   * Throws, quoting the value, when: `from` or `to` is not a DNS name (or a valid regex rule); `from`
+   * is inside the cluster domain; `to` is outside it and `allowExternalTarget` is not set; this
+   * construct already rewrites `from`; the Corefile already rewrites `from` differently (both rules are
+   * in the message); or the rule closes a rewrite loop.
+   *
+   * @param from the name clients ask for (a suffix, prefix, substring or regex with `options.match`)
+   * @param to the name CoreDNS resolves instead, for example `server.prod.svc.cluster.local`
+   * @param options match type and target check
+   */
+  public rewriteName(from: string, to: string, options: RewriteNameOptions = {}): RewriteRule {
+    const rule = RewriteRule.of(from, to, { match: options.match });
+    rule.checkClusterDomain(this.clusterDomain, options.allowExternalTarget ?? false);
+    const twin = this._rules.find((r) => r.sameFrom(rule));
+    if (twin) {
+      throw new Error(`'from' ${JSON.stringify(rule.from)} (${rule.match.keyword}) is already rewritten by ${this.node.path}: "${twin.toDirective()}"; duplicate rule "${rule.toDirective()}"`);
+    }
+    this.corefile.withRewrites([...this._rules, rule]);
+    this._rules.push(rule);
+    return rule;
+  }
+
+  /**
+   * Adds an exact rule that rewrites `from` to the in-cluster name of a Service
+   * (`<name>.<namespace>.svc.<clusterDomain>`), and returns it. See `serviceFqdn()` for the namespace.
+   *
+   * @param from the name clients ask for, for example `roc.oa.com`
+   * @param service a `kplus.Service` (such as `LoopbackSafeService.service`) or a `kplus.k8s.KubeService`
+   */
+  public rewriteToService(from: string, service: IConstruct): RewriteRule {
+    return this.rewriteName(from, this.serviceFqdn(service));
+  }
+
+  /**
+   * The in-cluster name of a Service: `<name>.<namespace>.svc.<clusterDomain>`. The namespace is the
+   * one in the Service's metadata; a Service without one lives in its chart's namespace, or in
+   * `default` when the chart has none.
+   *
+   * @param service a `kplus.Service` or a `kplus.k8s.KubeService`
+   */
+  public serviceFqdn(service: IConstruct): string {
+    let api: ApiObject;
+    try {
+      api = ApiObject.of(service);
+    } catch {
+      throw new Error(`'service' must be a kplus.Service or a kplus.k8s.KubeService, got ${service?.node?.path ?? String(service)}`);
+    }
+    if (api.kind !== 'Service') {
+      throw new Error(`'service' must be a kplus.Service or a kplus.k8s.KubeService, got a ${api.kind} at ${service.node.path}`);
+    }
+    const namespace = api.metadata.namespace ?? DEFAULT_NAMESPACE;
+    return DnsName.normalize(`${api.name}.${namespace}.svc.${this.clusterDomain}`, 'service');
+  }
+
+  /** The rules added to this construct, in the order they were added. */
+  public get rules(): RewriteRule[] {
+    return [...this._rules];
+  }
+
+  /** The Corefile as it will be written: the given Corefile plus one `rewrite` line per rule. */
+  public renderCorefile(): string {
+    return this.corefile.withRewrites(this._rules).render();
+  }
+
+  /** Fails when the Corefile's kubernetes directive lists zones and the cluster domain is not one of them. */
+  private checkClusterDomainServed(): void {
+    const kubernetes = this.corefile.mainServerBlock.directive('kubernetes');
+    if (!kubernetes || kubernetes.args.length === 0) return;
+    const zones = kubernetes.args.map((z) => z.toLowerCase().replace(/\.$/, ''));
+    if (!zones.some((z) => z === '.' || z === '' || DnsName.isWithin(this.clusterDomain, z))) {
+      throw new Error(`'clusterDomain' ${JSON.stringify(this.clusterDomain)} is not served by the Corefile's kubernetes directive (line ${kubernetes.line}: ${kubernetes.args.join(' ')})`);
+    }
+  }
+
+  /** Errors when another CoreDnsRewrite in the App writes the same ConfigMap. */
+  private validateSingleton(): string[] {
+    const others = this.node.root.node.findAll()
+      .filter((c): c is CoreDnsRewrite => c instanceof CoreDnsRewrite && c !== this)
+      .filter((c) => c.configMapName === this.configMapName && c.namespace === this.namespace);
+    return others.map((o) =>
+      `only one CoreDnsRewrite may write ConfigMap ${this.namespace}/${this.configMapName}: ${this.node.path} and ${o.node.path} both do (add all rules to one of them)`);
+  }
+}

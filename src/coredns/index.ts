@@ -1,0 +1,3 @@
+export * from './dns-name';
+export * from './rewrite-rule';
+export * from './corefile';

@@ -1,0 +1,80 @@
+/**
+ * The Corefile lexer (not exported from the package).
+ */
+
+/** One token of the Corefile grammar (a word or a quoted string). */
+export interface Token {
+  /** The value, without quotes. */
+  readonly value: string;
+  /** Whether it was written in double quotes (a quoted `{` is not a brace). */
+  readonly quoted: boolean;
+  /** Offset of its first character in the text. */
+  readonly offset: number;
+  /** Line of its first character (1-based). */
+  readonly line: number;
+  /** Line of its last character (a quoted string can span lines). */
+  readonly endLine: number;
+  /** Whether no other token precedes it on its line. */
+  readonly startsLine: boolean;
+}
+
+export function parseError(line: number, message: string): Error {
+  return new Error(`Corefile line ${line}: ${message}`);
+}
+
+/** Splits the text into tokens the way CoreDNS's Caddyfile lexer does: whitespace, `#` comments, `"` quotes. */
+export function lex(text: string): Token[] {
+  const tokens: Token[] = [];
+  // Go's unicode.IsSpace, which CoreDNS's lexer uses, also counts U+0085 (NEL) as a space.
+  const isSpace = (c: string) => /[\s\u0085]/.test(c);
+  let i = 0;
+  let line = 1;
+  let lastEndLine = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '\n') {
+      line++;
+      i++;
+      continue;
+    }
+    if (isSpace(ch)) {
+      i++;
+      continue;
+    }
+    if (ch === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    const start = i;
+    const startLine = line;
+    let value = '';
+    const quoted = ch === '"';
+    if (quoted) {
+      i++;
+      let closed = false;
+      while (i < text.length) {
+        const c = text[i];
+        if (c === '\\' && text[i + 1] === '"') {
+          value += '"';
+          i += 2;
+          continue;
+        }
+        if (c === '"') {
+          closed = true;
+          i++;
+          break;
+        }
+        if (c === '\n') line++;
+        value += c;
+        i++;
+      }
+      if (!closed) throw parseError(startLine, 'unterminated quote: a \'"\' opened here is never closed');
+    } else {
+      while (i < text.length && !isSpace(text[i])) value += text[i++];
+    }
+    tokens.push({ value, quoted, offset: start, line: startLine, endLine: line, startsLine: lastEndLine < startLine });
+    lastEndLine = line;
+  }
+  return tokens;
+}
+

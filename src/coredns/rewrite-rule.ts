@@ -1,0 +1,303 @@
+import { DnsName } from './dns-name';
+
+/**
+ * Characters that would let a regex token break out of the Corefile grammar: anything but printable
+ * ASCII (which covers every kind of whitespace, including the Unicode spaces Go splits on), quotes,
+ * braces and `#`.
+ */
+const REGEX_FORBIDDEN = /[^\x21-\x7e]|["'`{}#]/;
+
+/** A regex replacement: labels of letters, digits, hyphens and `{N}` group references. */
+const TEMPLATE_LABEL = /^([a-z0-9-]|\{\d{1,2}\})+$/;
+
+/**
+ * How a CoreDNS `rewrite name` rule matches the query name.
+ *
+ * @see https://coredns.io/plugins/rewrite/
+ */
+export class RewriteMatch {
+  /** The whole name must equal FROM (the default). CoreDNS rewrites the answer back by itself. */
+  public static readonly EXACT = new RewriteMatch('exact');
+  /**
+   * The name ends with FROM, on a label boundary: `oa.com` matches `a.oa.com` but neither `oa.com`
+   * itself nor `fooa.com`. The rule is written with a leading and a trailing dot
+   * (`rewrite name suffix .oa.com. .prod.svc.cluster.local. answer auto`).
+   */
+  public static readonly SUFFIX = new RewriteMatch('suffix');
+  /** The name starts with FROM, on a label boundary (written with a trailing dot: `roc.`). */
+  public static readonly PREFIX = new RewriteMatch('prefix');
+  /** The name contains FROM anywhere; every occurrence is replaced. */
+  public static readonly SUBSTRING = new RewriteMatch('substring');
+  /**
+   * FROM is a regular expression and TO a replacement with `{1}`, `{2}` ... group references.
+   *
+   * CoreDNS uses Go's RE2 syntax; the library checks the pattern with JavaScript's `RegExp`, which
+   * is an approximation (RE2 has no lookaround or backreferences; JavaScript accepts them).
+   */
+  public static readonly REGEX = new RewriteMatch('regex');
+
+  /**
+   * The match type parsed from its Corefile keyword, or `undefined` for an unknown keyword.
+   *
+   * @param keyword `exact`, `prefix`, `suffix`, `substring` or `regex` (any case)
+   */
+  public static fromKeyword(keyword: string): RewriteMatch | undefined {
+    return [RewriteMatch.EXACT, RewriteMatch.SUFFIX, RewriteMatch.PREFIX, RewriteMatch.SUBSTRING, RewriteMatch.REGEX]
+      .find((m) => m.keyword === String(keyword).toLowerCase());
+  }
+
+  /**
+   * @param keyword the keyword in the Corefile (`exact`, `suffix`, ...)
+   */
+  private constructor(public readonly keyword: string) {}
+}
+
+/** Options of `RewriteRule.of()`. */
+export interface RewriteRuleOptions {
+  /**
+   * How FROM is matched.
+   *
+   * @default RewriteMatch.EXACT
+   */
+  readonly match?: RewriteMatch;
+}
+
+/**
+ * One CoreDNS `rewrite name` rule, as this library writes it:
+ * `rewrite name <exact|prefix|suffix|substring|regex> FROM TO [answer auto]`.
+ *
+ * - Names are validated as DNS names and lower-cased; nothing can inject Corefile syntax.
+ * - `exact` rules need no answer option: CoreDNS rewrites the answer back to the asked name itself.
+ * - `suffix`, `prefix`, `substring` and `regex` rules get `answer auto` (CoreDNS 1.8.4 and later; every
+ *   TKE version ships at least 1.8.4). Without it the answer names the rewritten name, not the name the
+ *   client asked for, and resolvers (glibc, musl, Go) drop an answer that does not match their
+ *   question, so the lookup fails.
+ *
+ * @see https://coredns.io/plugins/rewrite/
+ */
+export class RewriteRule {
+  /**
+   * A rule that rewrites queries for `from` to `to`. Throws, quoting the value, when `from` or `to` is
+   * not a DNS name (or, for `RewriteMatch.REGEX`, when FROM does not compile or holds whitespace,
+   * quotes, braces or `#`, or TO is not DNS labels with `{N}` group references).
+   *
+   * @param from the name (or suffix, prefix, substring, regex) clients ask for
+   * @param to the name CoreDNS resolves instead
+   * @param options how `from` is matched
+   */
+  public static of(from: string, to: string, options: RewriteRuleOptions = {}): RewriteRule {
+    const match = options.match ?? RewriteMatch.EXACT;
+    if (match === RewriteMatch.REGEX) {
+      const groups = RewriteRule.checkRegex(from);
+      const template = typeof to === 'string' ? to.toLowerCase() : to;
+      RewriteRule.checkTemplate(template, groups);
+      return new RewriteRule(match, from, template.endsWith('.') ? template.slice(0, -1) : template, 'stop', true);
+    }
+    return new RewriteRule(match, DnsName.normalize(from, 'from'), DnsName.normalize(to, 'to'), 'stop', true);
+  }
+
+  /**
+   * A rule read from an existing Corefile: the arguments of a `rewrite` directive (or of the `name`
+   * line of its block form), or `undefined` when they are not a `name` rewrite.
+   *
+   * @internal
+   */
+  public static _fromArgs(args: string[], line: number): RewriteRule | undefined {
+    let rest = [...args];
+    let mode = 'stop';
+    if (rest[0] === 'continue' || rest[0] === 'stop') {
+      mode = rest[0];
+      rest = rest.slice(1);
+    }
+    if (rest[0]?.toLowerCase() !== 'name') return undefined;
+    rest = rest.slice(1);
+    let match = RewriteMatch.EXACT;
+    const explicit = rest.length >= 3 ? RewriteMatch.fromKeyword(rest[0]) : undefined;
+    if (explicit) {
+      match = explicit;
+      rest = rest.slice(1);
+    }
+    if (rest.length < 2) return undefined;
+    const [from, to, ...answer] = rest;
+    const regex = match === RewriteMatch.REGEX;
+    const canon = (s: string, isPattern: boolean) => {
+      if (isPattern) return s; // a regex is kept exactly as written
+      let out = regex ? s : s.toLowerCase();
+      if (out.endsWith('.') && out.length > 1) out = out.slice(0, -1);
+      if (match === RewriteMatch.SUFFIX && out.startsWith('.') && out.length > 1) out = out.slice(1);
+      return out;
+    };
+    const answerAuto = answer.length === 2 && answer[0].toLowerCase() === 'answer' && answer[1].toLowerCase() === 'auto';
+    const rule = new RewriteRule(match, canon(from, regex), canon(to, false), mode, answerAuto || match === RewriteMatch.EXACT);
+    rule.sourceLineNumber = line;
+    rule.sourceText = ['rewrite', ...args].join(' ');
+    rule.extraOptions = answerAuto ? [] : answer;
+    return rule;
+  }
+
+  /** Checks a regex FROM and returns its number of capture groups. */
+  private static checkRegex(pattern: string): number {
+    if (typeof pattern !== 'string' || pattern.length === 0) {
+      throw new Error(`'from' must be a non-empty regular expression, got ${JSON.stringify(pattern)}`);
+    }
+    if (REGEX_FORBIDDEN.test(pattern)) {
+      throw new Error(`'from' regex may only hold printable ASCII without whitespace, quotes, braces or '#', got ${JSON.stringify(pattern)}`);
+    }
+    try {
+      // One empty alternative makes every pattern match '', which reveals its number of groups.
+      return new RegExp(`${pattern}|`).exec('')!.length - 1;
+    } catch (e) {
+      throw new Error(`'from' is not a valid regular expression, got ${JSON.stringify(pattern)}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Checks a regex replacement: DNS labels that may hold `{N}` references to existing groups. */
+  private static checkTemplate(template: string, groups: number): void {
+    const fail = (why: string): never => {
+      throw new Error(`'to' must be a DNS name whose labels may hold {N} group references, got ${JSON.stringify(template)}: ${why}`);
+    };
+    if (typeof template !== 'string' || template.length === 0) fail('it is empty');
+    const body = template.endsWith('.') ? template.slice(0, -1) : template;
+    if (body.length > 253) fail('it is longer than 253 characters');
+    for (const label of body.split('.')) {
+      if (!TEMPLATE_LABEL.test(label)) fail(`the label ${JSON.stringify(label)} is not lower-case letters, digits, hyphens and {N}`);
+    }
+    for (const ref of body.match(/\{(\d+)\}/g) ?? []) {
+      if (Number(ref.slice(1, -1)) > groups) fail(`${ref} refers to a group the regex does not have (it has ${groups})`);
+    }
+  }
+
+  /** How FROM is matched. */
+  public readonly match: RewriteMatch;
+  /** What clients ask for, in canonical form (lower-case, no leading or trailing dot; a regex as given). */
+  public readonly from: string;
+  /** What CoreDNS resolves instead, in canonical form. */
+  public readonly to: string;
+  /** `stop` (the default) or `continue`. */
+  public readonly mode: string;
+  /** Whether the answer is rewritten back to the asked name (always true for exact rules). */
+  public readonly rewritesAnswer: boolean;
+
+  private sourceLineNumber?: number;
+  private sourceText?: string;
+  private extraOptions: string[] = [];
+
+  private constructor(match: RewriteMatch, from: string, to: string, mode: string, rewritesAnswer: boolean) {
+    this.match = match;
+    this.from = from;
+    this.to = to;
+    this.mode = mode;
+    this.rewritesAnswer = rewritesAnswer;
+  }
+
+  /** The line of the Corefile this rule was read from, or `undefined` for a rule made with `of()`. */
+  public get sourceLine(): number | undefined {
+    return this.sourceLineNumber;
+  }
+
+  /**
+   * The directive as this library writes it, without indentation, for example
+   * `rewrite name suffix .oa.com. .prod.svc.cluster.local. answer auto`.
+   * For a rule read from a Corefile, the directive as it was written there.
+   */
+  public toDirective(): string {
+    if (this.sourceText !== undefined) return this.sourceText;
+    const m = this.match;
+    let from = this.from;
+    let to = this.to;
+    if (m === RewriteMatch.SUFFIX) {
+      from = `.${from}.`;
+      to = `.${to}.`;
+    } else if (m === RewriteMatch.PREFIX) {
+      from = `${from}.`;
+      to = `${to}.`;
+    }
+    const answer = m === RewriteMatch.EXACT ? '' : ' answer auto';
+    return `rewrite name ${m.keyword} ${from} ${to}${answer}`;
+  }
+
+  /**
+   * Whether both rules match the same queries the same way (same match type and FROM).
+   *
+   * @param other the other rule
+   */
+  public sameFrom(other: RewriteRule): boolean {
+    return this.match === other.match && this.from === other.from;
+  }
+
+  /**
+   * Whether both rules do exactly the same: same mode, match type, FROM, TO and answer handling.
+   *
+   * @param other the other rule
+   */
+  public isSameAs(other: RewriteRule): boolean {
+    return this.sameFrom(other) && this.to === other.to && this.mode === other.mode
+      && this.rewritesAnswer === other.rewritesAnswer && this.extraOptions.join(' ') === other.extraOptions.join(' ');
+  }
+
+  /**
+   * Checks the rule against the cluster domain. Throws, quoting the value, when:
+   * - FROM is inside the cluster domain (or, for a suffix or substring rule, would match names inside it);
+   * - TO is outside the cluster domain and `allowExternalTarget` is false. For prefix and substring
+   *   rules the rewritten name keeps part of the asked name, so it cannot be shown to be inside the
+   *   cluster domain: they need `allowExternalTarget`. A regex rule's TO must end in the cluster domain.
+   *
+   * @param clusterDomain the cluster domain, for example `cluster.local`
+   * @param allowExternalTarget accept a TO outside the cluster domain
+   */
+  public checkClusterDomain(clusterDomain: string, allowExternalTarget: boolean = false): void {
+    const domain = DnsName.normalize(clusterDomain, 'clusterDomain');
+    const m = this.match;
+    const fromInside = (() => {
+      switch (m) {
+        case RewriteMatch.EXACT:
+        case RewriteMatch.PREFIX:
+          return DnsName.isWithin(this.from, domain);
+        case RewriteMatch.SUFFIX:
+          return DnsName.isWithin(this.from, domain) || DnsName.isWithin(domain, this.from);
+        case RewriteMatch.SUBSTRING:
+          return `.${domain}.`.includes(this.from) || this.from.includes(domain);
+        default:
+          return new RegExp(this.from).test(`probe.svc.${domain}.`);
+      }
+    })();
+    if (fromInside) {
+      throw new Error(`'from' ${JSON.stringify(this.from)} (${m.keyword}) matches names inside the cluster domain ${JSON.stringify(domain)}: rewriting cluster names would break in-cluster DNS`);
+    }
+    if (allowExternalTarget) return;
+    const hint = 'pass allowExternalTarget: true to rewrite to a name outside the cluster';
+    switch (m) {
+      case RewriteMatch.EXACT:
+        if (!DnsName.isBelow(this.to, domain)) {
+          throw new Error(`'to' ${JSON.stringify(this.to)} is not inside the cluster domain ${JSON.stringify(domain)}; ${hint}`);
+        }
+        return;
+      case RewriteMatch.SUFFIX:
+        if (!DnsName.isWithin(this.to, domain)) {
+          throw new Error(`'to' ${JSON.stringify(this.to)} is not inside the cluster domain ${JSON.stringify(domain)}; ${hint}`);
+        }
+        return;
+      case RewriteMatch.REGEX:
+        if (!this.to.endsWith(`.${domain}`)) {
+          throw new Error(`'to' ${JSON.stringify(this.to)} does not end in the cluster domain ${JSON.stringify(domain)}; ${hint}`);
+        }
+        return;
+      default:
+        throw new Error(`a ${m.keyword} rewrite ('from' ${JSON.stringify(this.from)}, 'to' ${JSON.stringify(this.to)}) keeps part of the asked name, so it cannot be shown to stay inside the cluster domain ${JSON.stringify(domain)}; ${hint}`);
+    }
+  }
+
+  /**
+   * What this rule turns `name` into, or `undefined` when it does not match. Only exact and suffix
+   * rules are simulated (used for loop detection).
+   *
+   * @internal
+   */
+  public _apply(name: string): string | undefined {
+    if (this.match === RewriteMatch.EXACT) return name === this.from ? this.to : undefined;
+    if (this.match === RewriteMatch.SUFFIX && name.endsWith(`.${this.from}`)) {
+      return `${name.slice(0, -this.from.length)}${this.to}`;
+    }
+    return undefined;
+  }
+}

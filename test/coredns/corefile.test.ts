@@ -1,0 +1,202 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CRLF_TABS, HAND_WRITTEN, MULTI_BLOCK, NESTED } from './fixtures';
+import { Corefile, RewriteMatch, RewriteRule } from '../../src';
+
+const exact = (from: string, to: string) => RewriteRule.of(from, to);
+const suffix = (from: string, to: string) => RewriteRule.of(from, to, { match: RewriteMatch.SUFFIX });
+
+describe('Corefile round trip', () => {
+  test.each([
+    ['tkeDefault', Corefile.tkeDefault().render()],
+    ['kubeadmDefault', Corefile.kubeadmDefault().render()],
+    ...Object.entries(HAND_WRITTEN),
+  ])('%s: render() of an unedited parse returns the input byte for byte', (_name, text) => {
+    // WHEN
+    const rendered = Corefile.parse(text).render();
+    // THEN
+    expect(Buffer.from(rendered)).toEqual(Buffer.from(text));
+  });
+
+  test('fromString, fromFile and parse read the same text', () => {
+    // GIVEN
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'corefile-')), 'live-corefile.txt');
+    fs.writeFileSync(file, CRLF_TABS);
+    // THEN
+    expect(Corefile.fromFile(file).render()).toEqual(CRLF_TABS);
+    expect(Corefile.fromString(CRLF_TABS).render()).toEqual(CRLF_TABS);
+  });
+});
+
+describe('Corefile presets', () => {
+  test('tkeDefault is TKE\'s default Corefile', () => {
+    const main = Corefile.tkeDefault().mainServerBlock;
+    expect(main.keys).toEqual(['.:53']);
+    expect(main.directives.map((d) => [d.name, ...d.args].join(' '))).toEqual([
+      'template ANY HINFO .',
+      'errors',
+      'health',
+      'ready',
+      'kubernetes cluster.local. in-addr.arpa ip6.arpa',
+      'prometheus :9153',
+      'forward . /etc/resolv.conf',
+      'cache 30',
+      'reload',
+      'loadbalance',
+    ]);
+    expect(main.directive('health')!.subdirectives.map((d) => [d.name, ...d.args].join(' '))).toEqual(['lameduck 30s']);
+    expect(main.directive('forward')!.subdirectives.map((d) => [d.name, ...d.args].join(' '))).toEqual(['prefer_udp']);
+    expect(main.directive('kubernetes')!.subdirectives.map((d) => [d.name, ...d.args].join(' '))).toEqual([
+      'pods insecure',
+      'fallthrough in-addr.arpa ip6.arpa',
+    ]);
+  });
+
+  test('kubeadmDefault has one directive per line with 4-space indentation', () => {
+    const text = Corefile.kubeadmDefault().render();
+    const main = Corefile.kubeadmDefault().mainServerBlock;
+    expect(main.directives.map((d) => d.name)).toEqual([
+      'errors', 'health', 'ready', 'kubernetes', 'prometheus', 'forward', 'cache', 'loop', 'reload', 'loadbalance',
+    ]);
+    expect(main.directive('kubernetes')!.subdirectives.map((d) => [d.name, ...d.args].join(' '))).toEqual([
+      'pods insecure', 'fallthrough in-addr.arpa ip6.arpa', 'ttl 30',
+    ]);
+    expect(main.directive('forward')!.subdirectives.map((d) => [d.name, ...d.args].join(' '))).toEqual(['max_concurrent 1000']);
+    for (const line of text.split('\n').slice(1, -2)) expect(line).toMatch(/^( {4}| {8})\S/);
+  });
+});
+
+describe('Corefile parse', () => {
+  test('reads server blocks, nested blocks, quoted strings and comments', () => {
+    // WHEN
+    const corefile = Corefile.parse(MULTI_BLOCK);
+    // THEN
+    expect(corefile.serverBlocks.map((b) => [b.keys, b.line])).toEqual([[['example.com:53'], 3], [['.:53'], 8], [['.:5353'], 28]]);
+    expect(corefile.mainServerBlock.keys).toEqual(['.:53']);
+    expect(corefile.serverBlocks[0].directives.map((d) => [d.name, d.args])).toEqual([['file', ['/etc/coredns/example.db']], ['log', []]]);
+    const hosts = corefile.mainServerBlock.directive('hosts')!;
+    expect(hosts.hasBlock).toBe(true);
+    expect(hosts.subdirectives.map((d) => [d.name, d.args, d.line])).toEqual([['10.0.0.1', ['legacy host'], 21], ['fallthrough', [], 22]]);
+  });
+
+  test('inline blocks and a quoted brace on a CRLF file', () => {
+    const main = Corefile.parse(CRLF_TABS).mainServerBlock;
+    expect(main.directive('health')!.subdirectives.map((d) => [d.name, d.args])).toEqual([['lameduck', ['5s']]]);
+    expect(main.directive('template')!.subdirectives.map((d) => [d.name, d.args])).toEqual([['answer', ['{{ .Name }} 60 IN A 10.0.0.9']]]);
+    expect(main.directive('forward')!.args).toEqual(['.', '8.8.8.8', '1.1.1.1']);
+  });
+
+  test('lists existing name rewrites, one-line and block form', () => {
+    expect(Corefile.parse(MULTI_BLOCK).rewriteRules().map((r) => [r.match.keyword, r.from, r.to, r.sourceLine])).toEqual([
+      ['exact', 'roc.oa.com', 'server.prod.svc.cluster.local', 14],
+    ]);
+    expect(Corefile.parse(NESTED).rewriteRules().map((r) => [r.match.keyword, r.from, r.to, r.mode, r.sourceLine])).toEqual([
+      ['regex', '(.*)\\.legacy\\.corp', '{1}.prod.svc.cluster.local', 'stop', 17],
+    ]);
+  });
+
+  test('picks the "." block on port 53 that holds kubernetes', () => {
+    const text = '.:53 {\n    whoami\n}\n. {\n    kubernetes cluster.local\n}\n';
+    expect(Corefile.parse(text).mainServerBlock.line).toEqual(4);
+  });
+
+  test.each([
+    ['.:53 {\n    health {\n        lameduck 5s\n}\n', /^Corefile line 1: unbalanced brace/],
+    ['.:53 {\n    errors\n    health {\n', /^Corefile line 3: unbalanced brace: the '\{' opened here is never closed/],
+    ['.:53 {\n    errors\n}\n}\n', /^Corefile line 4: unbalanced brace: this '\}' closes nothing/],
+    ['.:53 {\n    hosts {\n        10.0.0.1 "a b\n    }\n}\n', /^Corefile line 3: unterminated quote/],
+    ['example.com:53 {\n    log\n}\n.:5353 {\n    log\n}\n', /^Corefile line 6: no server block serves "\." on port 53 .*"example.com:53" at line 1, ".:5353" at line 4/],
+    ['', /^Corefile line 1: no server block serves "\." on port 53/],
+    ['.:53\n', /^Corefile line 1: server block ".:53" has no '\{ \.\.\. \}'/],
+    ['.:53 {\n}\n.:53 {\n}\n', /^Corefile line 3: several server blocks serve "\." on port 53 \(lines 1, 3\)/],
+    ['{\n}\n', /^Corefile line 1: unexpected '\{'/],
+  ])('parse error in %j names the line', (text, message) => {
+    expect(() => Corefile.parse(text)).toThrow(message);
+  });
+});
+
+describe('Corefile.withRewrites', () => {
+  test('inserts rewrite lines just before kubernetes, with its indentation, in the given order', () => {
+    // GIVEN
+    const original = Corefile.kubeadmDefault();
+    // WHEN
+    const edited = original.withRewrites([
+      exact('roc.oa.com', 'server.prod.svc.cluster.local'),
+      suffix('OA.com', 'prod.svc.cluster.local'),
+    ]);
+    // THEN
+    expect(edited.render()).toEqual(original.render().replace(
+      '    kubernetes cluster.local',
+      '    rewrite name exact roc.oa.com server.prod.svc.cluster.local\n' +
+      '    rewrite name suffix .oa.com. .prod.svc.cluster.local. answer auto\n' +
+      '    kubernetes cluster.local',
+    ));
+    expect(original.render()).toEqual(Corefile.kubeadmDefault().render());
+  });
+
+  test('keeps CRLF and tab indentation, and every other byte', () => {
+    const edited = Corefile.parse(CRLF_TABS).withRewrites([exact('a.example.com', 'a.default.svc.cluster.local')]);
+    expect(edited.render()).toEqual(CRLF_TABS.replace(
+      '\tkubernetes',
+      '\trewrite name exact a.example.com a.default.svc.cluster.local\r\n\tkubernetes',
+    ));
+  });
+
+  test('goes into the main block only, after existing rewrites, leaving other blocks alone', () => {
+    const edited = Corefile.parse(MULTI_BLOCK).withRewrites([exact('x.oa.com', 'x.prod.svc.cluster.local')]);
+    const lines = edited.render().split('\n');
+    expect(lines.indexOf('    rewrite name exact x.oa.com x.prod.svc.cluster.local')).toEqual(15);
+    lines.splice(15, 1);
+    expect(lines.join('\n')).toEqual(MULTI_BLOCK);
+  });
+
+  test('is idempotent: a rule the Corefile already holds changes nothing', () => {
+    // GIVEN
+    const corefile = Corefile.parse(MULTI_BLOCK);
+    // WHEN
+    const again = corefile.withRewrites([exact('roc.oa.com', 'server.prod.svc.cluster.local.')]);
+    const twice = corefile.withRewrites([exact('a.oa.com', 'a.prod.svc.cluster.local')])
+      .withRewrites([exact('a.oa.com', 'a.prod.svc.cluster.local')]);
+    // THEN
+    expect(again.render()).toEqual(MULTI_BLOCK);
+    expect(twice.render()).toEqual(corefile.withRewrites([exact('a.oa.com', 'a.prod.svc.cluster.local')]).render());
+  });
+
+  test('a different existing rewrite for the same name fails with both rules', () => {
+    expect(() => Corefile.parse(MULTI_BLOCK).withRewrites([exact('roc.oa.com', 'other.prod.svc.cluster.local')])).toThrow(
+      'Corefile line 14 already rewrites "roc.oa.com" differently: existing "rewrite name roc.oa.com server.prod.svc.cluster.local", new "rewrite name exact roc.oa.com other.prod.svc.cluster.local"',
+    );
+  });
+
+  test('a duplicate FROM in the list fails with both rules', () => {
+    expect(() => Corefile.kubeadmDefault().withRewrites([exact('a.com', 'a.x.svc.cluster.local'), exact('a.com', 'b.x.svc.cluster.local')]))
+      .toThrow('duplicate rewrite for "a.com": "rewrite name exact a.com a.x.svc.cluster.local" and "rewrite name exact a.com b.x.svc.cluster.local"');
+  });
+
+  test.each([
+    [[exact('a.com', 'b.com'), exact('b.com', 'a.com')], /rewrite loop: "a.com" -> "b.com" -> "a.com"/],
+    [[suffix('a.com', 'b.org'), exact('x.b.org', 'x.a.com')], /rewrite loop: "x.b.org" -> "x.a.com" -> "x.b.org"/],
+    [[suffix('a.com', 'b.org'), suffix('b.org', 'a.com')], /rewrite loop: "loop-probe.a.com" -> "loop-probe.b.org" -> "loop-probe.a.com"/],
+  ])('a rewrite loop fails (%#)', (rules, message) => {
+    expect(() => Corefile.kubeadmDefault().withRewrites(rules)).toThrow(message);
+  });
+
+  test('a regex is read back exactly as written, trailing dot included', () => {
+    const rule = RewriteRule.of('^(.+)\\.oa\\.com\\.$', '{1}.prod.svc.cluster.local', { match: RewriteMatch.REGEX });
+    const edited = Corefile.kubeadmDefault().withRewrites([rule]);
+    expect(edited.rewriteRules().map((r) => [r.from, r.to])).toEqual([['^(.+)\\.oa\\.com\\.$', '{1}.prod.svc.cluster.local']]);
+    expect(edited.withRewrites([rule])).toBe(edited);
+  });
+
+  test('a chain that is not a loop is accepted', () => {
+    expect(Corefile.kubeadmDefault().withRewrites([exact('a.com', 'b.com'), exact('b.com', 'c.com')]).rewriteRules().length).toEqual(2);
+  });
+
+  test('fails when kubernetes does not start its line, or is missing', () => {
+    expect(() => Corefile.parse('.:53 { kubernetes cluster.local }\n').withRewrites([exact('a.com', 'b.com')]))
+      .toThrow(/^Corefile line 1: the kubernetes directive does not start its line/);
+    expect(() => Corefile.parse('.:53 {\n    forward . 8.8.8.8\n}\n').withRewrites([exact('a.com', 'b.com')]))
+      .toThrow(/^Corefile line 1: the server block serving "\." on port 53 has no kubernetes directive/);
+  });
+});

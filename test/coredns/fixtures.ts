@@ -1,0 +1,81 @@
+/** Hand-written Corefiles that exercise every part of the grammar the parser must keep byte for byte. */
+
+/** Several server blocks, comments, an existing rewrite, braces on their own lines, a quoted string. */
+export const MULTI_BLOCK = [
+  '# cluster DNS, edited by hand',
+  '',
+  'example.com:53 {',
+  '    file /etc/coredns/example.db   # zone file',
+  '    log',
+  '}',
+  '',
+  '.:53 {',
+  '    errors',
+  '    health {',
+  '        lameduck 5s',
+  '    }',
+  '    # legacy domain',
+  '    rewrite name roc.oa.com server.prod.svc.cluster.local',
+  '    ready',
+  '    kubernetes cluster.local in-addr.arpa ip6.arpa {',
+  '        pods insecure',
+  '        fallthrough in-addr.arpa ip6.arpa',
+  '    }',
+  '    hosts {',
+  '        10.0.0.1 "legacy host"',
+  '        fallthrough',
+  '    }',
+  '    forward . /etc/resolv.conf',
+  '    cache 30',
+  '}',
+  '',
+  '.:5353',
+  '{',
+  '    whoami',
+  '}',
+  '',
+].join('\n');
+
+/** CRLF line endings, tabs, trailing spaces, inline blocks, no final newline, a quoted `{`. */
+export const CRLF_TABS = [
+  '.:53 {\t',
+  '\terrors  ',
+  '\thealth { lameduck 5s }',
+  '\ttemplate IN A demo.example {',
+  '\t\tanswer "{{ .Name }} 60 IN A 10.0.0.9"',
+  '\t}',
+  '\tkubernetes cluster.local {   ',
+  '\t\tpods insecure',
+  '\t}',
+  '\tforward . 8.8.8.8 "1.1.1.1"',
+  '}',
+].join('\r\n');
+
+/** Nested blocks two deep, a snippet, a dns:// key with two zones, comments after braces. */
+export const NESTED = [
+  '(common) {',
+  '  errors',
+  '}',
+  'dns://.:53 dns://in-addr.arpa:53 { # main',
+  '  import common',
+  '  kubernetes cluster.local in-addr.arpa {',
+  '    pods verified',
+  '  }',
+  '  view internal {',
+  '    expr incidr(client_ip(), \'10.0.0.0/8\')',
+  '  }',
+  '  forward . 10.0.0.2 {',
+  '    policy sequential',
+  '    health_check 5s',
+  '  }',
+  '  rewrite stop {',
+  '    name regex (.*)\\.legacy\\.corp {1}.prod.svc.cluster.local',
+  '    answer name (.*)\\.prod\\.svc\\.cluster\\.local {1}.legacy.corp',
+  '  }',
+  '}',
+  '',
+  '',
+].join('\n');
+
+/** All hand-written fixtures, by name. */
+export const HAND_WRITTEN: Record<string, string> = { MULTI_BLOCK, CRLF_TABS, NESTED };

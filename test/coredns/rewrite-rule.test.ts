@@ -1,0 +1,141 @@
+import { DnsName, RewriteMatch, RewriteRule } from '../../src';
+
+describe('DnsName', () => {
+  test.each([
+    ['roc.oa.com', 'roc.oa.com'],
+    ['ROC.Oa.COM', 'roc.oa.com'],
+    ['roc.oa.com.', 'roc.oa.com'],
+    ['a-b.c0', 'a-b.c0'],
+    [`${'a'.repeat(63)}.com`, `${'a'.repeat(63)}.com`],
+  ])('accepts %j as %j', (value, canonical) => {
+    expect(DnsName.normalize(value, 'from')).toEqual(canonical);
+    expect(DnsName.isValid(value)).toBe(true);
+  });
+
+  test.each([
+    ['', /it is empty/],
+    ['.', /it is only a dot/],
+    ['a..b', /empty label/],
+    ['.a.com', /empty label/],
+    ['a.com..', /empty label/],
+    ['a b.com', /"a b"/],
+    ['a.com\nb.com', /may only hold/],
+    ['a.com {', /may only hold/],
+    ['}', /may only hold/],
+    ['a{b}.com', /may only hold/],
+    ['a.com#x', /may only hold/],
+    ['"a.com"', /may only hold/],
+    ["'a.com'", /may only hold/],
+    ['a\tcom', /may only hold/],
+    ['-a.com', /may not start or end with a hyphen/],
+    ['a-.com', /may not start or end with a hyphen/],
+    ['*.oa.com', /may only hold/],
+    ['bücher.de', /may only hold/],
+    [`${'a'.repeat(64)}.com`, /has 64 characters, more than 63/],
+    [`${'abcdefghi.'.repeat(25)}abcd`, /has 254 characters, more than 253/],
+  ])('rejects %j, naming the prop and quoting the value', (value, why) => {
+    expect(DnsName.isValid(value)).toBe(false);
+    expect(() => DnsName.normalize(value, 'from')).toThrow(`'from' must be a DNS name (dot-separated labels of 1-63 letters, digits or hyphens), got ${JSON.stringify(value)}: `);
+    expect(() => DnsName.normalize(value, 'from')).toThrow(why);
+  });
+
+  test('isWithin and isBelow compare whole labels', () => {
+    expect(DnsName.isWithin('a.cluster.local', 'cluster.local')).toBe(true);
+    expect(DnsName.isWithin('cluster.local.', 'CLUSTER.local')).toBe(true);
+    expect(DnsName.isWithin('xcluster.local', 'cluster.local')).toBe(false);
+    expect(DnsName.isBelow('cluster.local', 'cluster.local')).toBe(false);
+    expect(DnsName.isBelow('a.cluster.local', 'cluster.local')).toBe(true);
+  });
+});
+
+describe('RewriteRule.of', () => {
+  test.each([
+    [RewriteMatch.EXACT, 'Roc.OA.com', 'server.prod.svc.cluster.local.', 'rewrite name exact roc.oa.com server.prod.svc.cluster.local'],
+    [RewriteMatch.SUFFIX, 'oa.com', 'prod.svc.cluster.local', 'rewrite name suffix .oa.com. .prod.svc.cluster.local. answer auto'],
+    [RewriteMatch.PREFIX, 'roc', 'server', 'rewrite name prefix roc. server. answer auto'],
+    [RewriteMatch.SUBSTRING, 'oa.com', 'prod.svc.cluster.local', 'rewrite name substring oa.com prod.svc.cluster.local answer auto'],
+    [RewriteMatch.REGEX, '(.*)\\.oa\\.com', '{1}.prod.svc.cluster.local', 'rewrite name regex (.*)\\.oa\\.com {1}.prod.svc.cluster.local answer auto'],
+  ])('%p renders as one directive, exact without an answer option', (match, from, to, directive) => {
+    expect(RewriteRule.of(from, to, { match }).toDirective()).toEqual(directive);
+  });
+
+  test('defaults to exact', () => {
+    const rule = RewriteRule.of('a.com', 'a.x.svc.cluster.local');
+    expect([rule.match, rule.from, rule.to, rule.mode, rule.rewritesAnswer, rule.sourceLine]).toEqual([RewriteMatch.EXACT, 'a.com', 'a.x.svc.cluster.local', 'stop', true, undefined]);
+  });
+
+  test.each([
+    ['from', 'a com', 'b.svc.cluster.local'],
+    ['to', 'a.com', 'b.svc.cluster.local\n}\nexample.com {'],
+    ['to', 'a.com', 'b.svc.cluster.local # x'],
+  ])('rejects a bad %s', (prop, from, to) => {
+    expect(() => RewriteRule.of(from, to)).toThrow(`'${prop}' must be a DNS name`);
+  });
+
+  test.each([
+    ['(.*', /'from' is not a valid regular expression, got "\(\.\*"/],
+    ['a b', /'from' regex may only hold printable ASCII without whitespace, quotes, braces or '#', got "a b"/],
+    ['a{2}', /may only hold printable ASCII/],
+    ['a"b', /may only hold printable ASCII/],
+    ['a#b', /may only hold printable ASCII/],
+    ['a\u0085b', /may only hold printable ASCII/],
+    ['a\u00a0b', /may only hold printable ASCII/],
+    ['a\nb', /may only hold printable ASCII/],
+    ['', /'from' must be a non-empty regular expression/],
+  ])('rejects the regex %j', (from, message) => {
+    expect(() => RewriteRule.of(from, 'x.svc.cluster.local', { match: RewriteMatch.REGEX })).toThrow(message);
+  });
+
+  test.each([
+    ['{2}.svc.cluster.local', /\{2\} refers to a group the regex does not have \(it has 1\)/],
+    ['{1} .svc.cluster.local', /is not lower-case letters, digits, hyphens and \{N\}/],
+    ['{1}..cluster.local', /the label ""/],
+    ['{1}.svc.cluster.local}', /the label "local}"/],
+  ])('rejects the regex replacement %j', (to, message) => {
+    expect(() => RewriteRule.of('(.*)\\.oa\\.com', to, { match: RewriteMatch.REGEX })).toThrow(message);
+  });
+
+  test('a regex replacement is lower-cased like every name', () => {
+    expect(RewriteRule.of('(.*)\\.oa\\.com', '{1}.Prod.SVC.cluster.local.', { match: RewriteMatch.REGEX }).to).toEqual('{1}.prod.svc.cluster.local');
+  });
+
+  test('RewriteMatch.fromKeyword knows every type', () => {
+    expect(['exact', 'PREFIX', 'suffix', 'substring', 'regex', 'other'].map((k) => RewriteMatch.fromKeyword(k)?.keyword))
+      .toEqual(['exact', 'prefix', 'suffix', 'substring', 'regex', undefined]);
+  });
+});
+
+describe('RewriteRule.checkClusterDomain', () => {
+  const check = (from: string, to: string, match: RewriteMatch, allow = false) =>
+    () => RewriteRule.of(from, to, { match }).checkClusterDomain('cluster.local', allow);
+
+  test('accepts targets inside the cluster domain', () => {
+    expect(check('roc.oa.com', 'server.prod.svc.cluster.local', RewriteMatch.EXACT)).not.toThrow();
+    expect(check('oa.com', 'prod.svc.cluster.local', RewriteMatch.SUFFIX)).not.toThrow();
+    expect(check('(.*)\\.oa\\.com', '{1}.prod.svc.cluster.local', RewriteMatch.REGEX)).not.toThrow();
+  });
+
+  test.each([
+    ['a.svc.cluster.local', 'b.svc.cluster.local', RewriteMatch.EXACT],
+    ['cluster.local', 'b.svc.cluster.local', RewriteMatch.EXACT],
+    ['local', 'svc.cluster.local', RewriteMatch.SUFFIX],
+    ['svc.cluster.local', 'prod.svc.cluster.local', RewriteMatch.SUFFIX],
+    ['cluster', 'x', RewriteMatch.SUBSTRING],
+    ['(.*)\\.local', '{1}.svc.cluster.local', RewriteMatch.REGEX],
+  ])('rejects FROM %j (%p), which matches names inside the cluster domain', (from, to, match) => {
+    expect(check(from, to, match, true)).toThrow(/^'from' ".*" \(\w+\) matches names inside the cluster domain "cluster.local"/);
+  });
+
+  test.each([
+    ['roc.oa.com', 'server.example.com', RewriteMatch.EXACT, /'to' "server.example.com" is not inside the cluster domain "cluster.local"/],
+    ['roc.oa.com', 'cluster.local', RewriteMatch.EXACT, /'to' "cluster.local" is not inside/],
+    ['oa.com', 'example.com', RewriteMatch.SUFFIX, /'to' "example.com" is not inside/],
+    ['(.*)\\.oa\\.com', '{1}.example.com', RewriteMatch.REGEX, /does not end in the cluster domain/],
+    ['roc', 'server', RewriteMatch.PREFIX, /a prefix rewrite .* cannot be shown to stay inside the cluster domain/],
+    ['oa.com', 'prod.svc.cluster.local', RewriteMatch.SUBSTRING, /a substring rewrite/],
+  ])('rejects %j -> %j (%p) unless allowExternalTarget', (from, to, match, message) => {
+    expect(check(from, to, match)).toThrow(message);
+    expect(check(from, to, match)).toThrow(/pass allowExternalTarget: true/);
+    expect(check(from, to, match, true)).not.toThrow();
+  });
+});
