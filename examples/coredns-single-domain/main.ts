@@ -11,7 +11,7 @@
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Corefile, CoreDnsRewrite, TkeAnnotations } from '../../src';
+import { Corefile, CoreDnsRewrite, LoopbackSafeService } from '../../src';
 
 const app = new App();
 
@@ -19,13 +19,14 @@ const prod = new Chart(app, 'server', { namespace: 'prod' });
 const server = new kplus.Deployment(prod, 'server', {
   containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
 });
-const service = server.exposeViaService({
-  name: 'server',
-  serviceType: kplus.ServiceType.LOAD_BALANCER,
+// A private-network CLB for clients outside the cluster, protected with prevent-loopback as well: the
+// rewrite keeps this cluster's pods off the CLB, and the annotation covers any that still call its VIP.
+const { service } = new LoopbackSafeService(prod, 'server-svc', {
+  metadata: { name: 'server' },
+  selector: server,
   ports: [{ port: 80, targetPort: 8080 }],
+  internalSubnetId: 'subnet-abcd1234',
 });
-// A private-network CLB: the kind that loops back when a pod of this cluster calls it.
-service.metadata.addAnnotation(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, 'subnet-abcd1234');
 
 const dnsChart = new Chart(app, 'coredns');
 const dns = new CoreDnsRewrite(dnsChart, 'dns', {
