@@ -1,0 +1,121 @@
+import { App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { runChecks } from './private/runner';
+import { RULES } from './rules';
+import { FindingLevel, LoopbackFinding, LoopbackReport, LoopbackRuleInfo } from './types';
+
+/**
+ * Options for `LoopbackChecker.enforce()`.
+ */
+export interface LoopbackEnforceOptions {
+  /**
+   * The lowest level that fails synthesis: `ERROR` fails on errors only, `WARNING` on warnings too.
+   *
+   * @default FindingLevel.ERROR
+   */
+  readonly failOn?: FindingLevel;
+}
+
+/** Levels from least to most serious. */
+const SEVERITY: Record<string, number> = { [FindingLevel.WARNING]: 1, [FindingLevel.ERROR]: 2 };
+
+/**
+ * Finds TKE CLB loopback risks in a set of Kubernetes manifests: private-network LoadBalancer
+ * Services without `prevent-loopback`, private Ingresses without keepalive, broken TkeServiceConfigs,
+ * CoreDNS rewrites that miss the cluster, and more (see `rules()` and RULES.md).
+ *
+ * It works on any manifests, not only those of this library: Helm output, hand-written YAML, other
+ * cdk8s charts, or a live cluster's objects.
+ *
+ * Matching: objects are matched by kind, namespace and name, and workloads by the Service's selector,
+ * only within one namespace. An object without `metadata.namespace` is in `default` for matching
+ * purposes. Objects that are not maps are ignored; a `kind: List` is not expanded (expand it first).
+ *
+ * Suppression: an object's annotation `cdk8s-tke-loopback/suppress: "<RULE-ID>=<reason>[,...]"` moves
+ * the findings of those rules about that object to `report.suppressed`. A reason must have at least 10
+ * characters, or the entry does not take effect and `TKE-SUP-001` reports it.
+ *
+ * @see https://www.tencentcloud.com/document/product/457/42976
+ */
+export class LoopbackChecker {
+  /**
+   * Checks a set of manifests (plain objects, as parsed from YAML or JSON). Never throws: objects that
+   * are not maps are skipped, and a rule that fails becomes a `TKE-INT-001` finding.
+   *
+   * @param manifests the objects to check, in input order (`manifestIndex` in findings refers to it)
+   */
+  public static check(manifests: any[]): LoopbackReport {
+    return runChecks(manifests, RULES);
+  }
+
+  /**
+   * What every rule checks, ordered by id.
+   */
+  public static rules(): LoopbackRuleInfo[] {
+    return RULES.map((r) => ({ ...r.info }));
+  }
+
+  /**
+   * Checks the manifests a chart synthesizes (`chart.toJson()`).
+   *
+   * @param chart the chart to synthesize and check
+   */
+  public static checkChart(chart: Chart): LoopbackReport {
+    return LoopbackChecker.check(chart.toJson());
+  }
+
+  /**
+   * Checks the manifests of every chart of an app together (so a Service in one chart and its
+   * Deployment in another are matched). `manifestIndex` refers to the concatenation of
+   * `chart.toJson()` over `app.charts`, in that order.
+   *
+   * @param app the app whose charts to synthesize and check
+   */
+  public static checkApp(app: App): LoopbackReport {
+    return LoopbackChecker.check(app.charts.flatMap((c) => c.toJson()));
+  }
+
+  /**
+   * Makes synthesis fail when the manifests rendered under `scope` have findings at or above
+   * `failOn`. The error lists the findings.
+   *
+   * `scope` may be an App (all its charts are checked together), a Chart, or any construct inside a
+   * chart (its whole chart is checked).
+   *
+   * @param scope the app, chart, or construct whose manifests to check at synthesis
+   * @param options which level fails synthesis
+   */
+  public static enforce(scope: IConstruct, options: LoopbackEnforceOptions = {}): void {
+    const threshold = SEVERITY[options.failOn ?? FindingLevel.ERROR];
+    if (threshold === undefined) {
+      throw new Error(`'failOn' must be one of ${Object.keys(SEVERITY).join(', ')}, got ${JSON.stringify(options.failOn)}`);
+    }
+    let running = false;
+    scope.node.addValidation({
+      validate: (): string[] => {
+        // Rendering a chart runs the app's validations again, this one included: skip the nested run.
+        if (running) return [];
+        running = true;
+        try {
+          const report = scope instanceof App ? LoopbackChecker.checkApp(scope) : LoopbackChecker.checkChart(Chart.of(scope));
+          const failing = report.findings.filter((f) => (SEVERITY[f.level] ?? 0) >= threshold);
+          if (failing.length === 0) return [];
+          return [
+            `cdk8s-tke-loopback: ${failing.length} loopback finding(s) at or above ${options.failOn ?? FindingLevel.ERROR}:\n` +
+            failing.map(formatFinding).join('\n'),
+          ];
+        } finally {
+          running = false;
+        }
+      },
+    });
+  }
+
+  private constructor() {}
+}
+
+/** One finding as a line of text, for enforce() errors. */
+function formatFinding(f: LoopbackFinding): string {
+  const where = `${f.kind || '<no kind>'} ${f.namespace ? `${f.namespace}/` : ''}${f.name ?? '<unnamed>'}`;
+  return `    [${f.ruleId}] ${f.level} ${where}: ${f.message}\n      fix: ${f.fix}`;
+}

@@ -1,0 +1,241 @@
+/**
+ * The manifest set as the rules see it: every input object indexed once, by kind and by
+ * kind + namespace + name, with the pod templates of workloads indexed by label for selector
+ * matching. Nothing here throws on strange input: non-objects are skipped, and wrong types where
+ * maps belong read as empty maps.
+ *
+ * Namespaces: an object without `metadata.namespace` is in `default` for matching purposes (that is
+ * where `kubectl apply` puts it without `-n`).
+ */
+
+/** The namespace used for matching when an object has none. */
+export const DEFAULT_NAMESPACE = 'default';
+
+/** Whether `v` is a plain map (an object that is not an array). */
+export function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `v` as a map, or an empty one. */
+export function asMap(v: unknown): Record<string, unknown> {
+  return isMap(v) ? v : {};
+}
+
+/** `v` as an array, or an empty one. */
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** `v` when it is a string, else undefined. */
+export function asString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The string-valued entries of a map (labels, annotations, selectors); other values are dropped. */
+export function stringMap(v: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!isMap(v)) return out;
+  for (const key of Object.keys(v)) {
+    const value = v[key];
+    if (typeof value === 'string') out.set(key, value);
+  }
+  return out;
+}
+
+/** A JSON rendering of a value for messages; never throws. */
+export function show(v: unknown): string {
+  try {
+    const s = JSON.stringify(v);
+    if (s === undefined) return String(v);
+    return s.length > 200 ? `${s.slice(0, 197)}...` : s;
+  } catch {
+    try {
+      return String(v);
+    } catch {
+      return '<unprintable>';
+    }
+  }
+}
+
+/** One input object, with the fields every rule reads. */
+export interface Entry {
+  /** Position in the input array. */
+  readonly index: number;
+  /** The object itself. */
+  readonly obj: Record<string, unknown>;
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** The API group (`apps` for `apps/v1`, empty for `v1`). */
+  readonly group: string;
+  readonly name?: string;
+  /** `metadata.namespace` as written (undefined when absent). */
+  readonly namespace?: string;
+  /** The namespace for matching: `metadata.namespace`, or `default`. */
+  readonly ns: string;
+  readonly labels: Map<string, string>;
+  readonly annotations: Map<string, string>;
+  /** The raw annotations map, to tell "absent" from "not a string". */
+  readonly rawAnnotations: Record<string, unknown>;
+}
+
+/** A workload's pod template (or a Pod itself). */
+export interface PodTemplate {
+  readonly entry: Entry;
+  readonly labels: Map<string, string>;
+  readonly spec: Record<string, unknown>;
+}
+
+/** The kinds whose pod template a Service selector can match, with the API groups they live in. */
+const WORKLOAD_GROUPS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['Deployment', ['apps', 'extensions']],
+  ['StatefulSet', ['apps']],
+  ['DaemonSet', ['apps', 'extensions']],
+  ['ReplicaSet', ['apps', 'extensions']],
+  ['Pod', ['']],
+]);
+
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** The indexed manifest set of one check. */
+export class ManifestSet {
+  /** Every object in the input, in input order. */
+  public readonly entries: Entry[] = [];
+  /** The raw input. */
+  public readonly input: unknown[];
+  private readonly byKind = new Map<string, Entry[]>();
+  private readonly byId = new Map<string, Entry>();
+  private readonly byIndex = new Map<number, Entry>();
+  private podIndex?: Map<string, PodTemplate[]>;
+
+  constructor(manifests: unknown) {
+    this.input = Array.isArray(manifests) ? manifests : manifests === undefined || manifests === null ? [] : [manifests];
+    for (let index = 0; index < this.input.length; index++) {
+      const obj = this.input[index];
+      if (!isMap(obj)) continue;
+      const metadata = asMap(obj.metadata);
+      const apiVersion = asString(obj.apiVersion) ?? '';
+      const namespace = asString(metadata.namespace);
+      const entry: Entry = {
+        index,
+        obj,
+        apiVersion,
+        kind: asString(obj.kind) ?? '',
+        group: groupOf(apiVersion),
+        name: asString(metadata.name),
+        namespace,
+        ns: namespace || DEFAULT_NAMESPACE,
+        labels: stringMap(metadata.labels),
+        annotations: stringMap(metadata.annotations),
+        rawAnnotations: asMap(metadata.annotations),
+      };
+      this.entries.push(entry);
+      this.byIndex.set(index, entry);
+      let list = this.byKind.get(entry.kind);
+      if (!list) this.byKind.set(entry.kind, (list = []));
+      list.push(entry);
+      if (entry.name !== undefined) {
+        const id = idOf(entry.kind, entry.ns, entry.name);
+        if (!this.byId.has(id)) this.byId.set(id, entry);
+      }
+    }
+  }
+
+  /**
+   * The objects of a kind, in input order. When `groups` is given, only objects whose API group is one
+   * of them (or that have no apiVersion at all) are returned.
+   */
+  public ofKind(kind: string, groups?: readonly string[]): Entry[] {
+    const list = this.byKind.get(kind) ?? [];
+    if (!groups) return list;
+    return list.filter((e) => e.apiVersion === '' || groups.includes(e.group));
+  }
+
+  /** The object at a position of the input, when it is an object. */
+  public at(index: number): Entry | undefined {
+    return this.byIndex.get(index);
+  }
+
+  /** The first object of a kind with this namespace (for matching) and name. */
+  public find(kind: string, ns: string, name: string): Entry | undefined {
+    return this.byId.get(idOf(kind, ns, name));
+  }
+
+  /**
+   * The pod templates (of Deployments, StatefulSets, DaemonSets, ReplicaSets and Pods) in `ns` whose
+   * labels include every pair of `selector`. An empty selector selects nothing (a Service without a
+   * selector has no backing workload that we can see).
+   */
+  public podsSelectedBy(ns: string, selector: Map<string, string>): PodTemplate[] {
+    if (selector.size === 0) return [];
+    const index = this.pods();
+    let smallest: PodTemplate[] | undefined;
+    for (const [k, v] of selector) {
+      const list = index.get(labelKey(ns, k, v));
+      if (!list) return [];
+      if (!smallest || list.length < smallest.length) smallest = list;
+    }
+    return (smallest ?? []).filter((p) => {
+      for (const [k, v] of selector) if (p.labels.get(k) !== v) return false;
+      return true;
+    });
+  }
+
+  private pods(): Map<string, PodTemplate[]> {
+    if (this.podIndex) return this.podIndex;
+    const index = new Map<string, PodTemplate[]>();
+    for (const [kind, groups] of WORKLOAD_GROUPS) {
+      for (const entry of this.ofKind(kind, groups)) {
+        const pod = podTemplateOf(entry);
+        for (const [k, v] of pod.labels) {
+          const key = labelKey(entry.ns, k, v);
+          let list = index.get(key);
+          if (!list) index.set(key, (list = []));
+          list.push(pod);
+        }
+      }
+    }
+    this.podIndex = index;
+    return index;
+  }
+}
+
+/** The pod template of a workload, or the Pod itself. */
+export function podTemplateOf(entry: Entry): PodTemplate {
+  if (entry.kind === 'Pod') {
+    return { entry, labels: entry.labels, spec: asMap(entry.obj.spec) };
+  }
+  const template = asMap(asMap(entry.obj.spec).template);
+  return { entry, labels: stringMap(asMap(template.metadata).labels), spec: asMap(template.spec) };
+}
+
+/** How a pod spec keeps its pods apart. */
+export enum AntiAffinity {
+  NONE = 'none',
+  PREFERRED = 'preferred',
+  REQUIRED = 'required',
+}
+
+/** The strongest pod anti-affinity of a pod spec. */
+export function antiAffinityOf(podSpec: Record<string, unknown>): AntiAffinity {
+  const anti = asMap(asMap(podSpec.affinity).podAntiAffinity);
+  if (asArray(anti.requiredDuringSchedulingIgnoredDuringExecution).some(isMap)) return AntiAffinity.REQUIRED;
+  if (asArray(anti.preferredDuringSchedulingIgnoredDuringExecution).some(isMap)) return AntiAffinity.PREFERRED;
+  return AntiAffinity.NONE;
+}
+
+/** `Kind ns/name` for messages. */
+export function describe(entry: Entry): string {
+  const name = entry.name ?? '<unnamed>';
+  return `${entry.kind || '<no kind>'} ${entry.namespace !== undefined ? `${entry.namespace}/` : ''}${name}`;
+}
+
+function idOf(kind: string, ns: string, name: string): string {
+  return `${kind}\u0000${ns}\u0000${name}`;
+}
+
+function labelKey(ns: string, k: string, v: string): string {
+  return `${ns}\u0000${k}\u0000${v}`;
+}

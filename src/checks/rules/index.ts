@@ -1,0 +1,31 @@
+/**
+ * The rule registry: every rule of the checker, ordered by id. Internal: the public view is
+ * `LoopbackChecker.rules()`.
+ */
+import { LoopbackRule } from './rule';
+import { TKE_CFG_001 } from './tke-cfg-001';
+import { TKE_INT_001 } from './tke-int-001';
+import { TKE_L4_001 } from './tke-l4-001';
+import { TKE_L4_002 } from './tke-l4-002';
+import { TKE_L4_003 } from './tke-l4-003';
+import { TKE_L7_001 } from './tke-l7-001';
+import { TKE_L7_002 } from './tke-l7-002';
+import { TKE_L7_003 } from './tke-l7-003';
+import { TKE_SUP_001 } from './tke-sup-001';
+import { TKE_SUP_002 } from './tke-sup-002';
+
+/** Every rule, ordered by id. */
+export const RULES: readonly LoopbackRule[] = [
+  TKE_CFG_001,
+  TKE_INT_001,
+  TKE_L4_001,
+  TKE_L4_002,
+  TKE_L4_003,
+  TKE_L7_001,
+  TKE_L7_002,
+  TKE_L7_003,
+  TKE_SUP_001,
+  TKE_SUP_002,
+].slice().sort((a, b) => (a.info.id < b.info.id ? -1 : a.info.id > b.info.id ? 1 : 0));
+
+export { LoopbackRule, RuleContext, RuleFinding } from './rule';

@@ -1,0 +1,187 @@
+import { describe, Entry, isMap, ManifestSet, show } from '../private/manifests';
+import { serviceConfigs } from '../private/tke';
+import { FindingLevel } from '../types';
+import { LoopbackRule, RuleFinding } from './rule';
+
+/** Tencent's defaults for the health-check fields the cross-field rule compares. */
+const DEFAULT_TIMEOUT = 2;
+const DEFAULT_INTERVAL = 5;
+
+/** Collects the problems of one TkeServiceConfig, each naming the field path and value. */
+class Problems {
+  public readonly list: string[] = [];
+
+  public add(path: string, value: unknown, must: string): void {
+    this.list.push(`${path} is ${show(value)}: ${must}`);
+  }
+
+  /** A map, or undefined after reporting a wrong type. Absent is fine. */
+  public map(path: string, value: unknown): Record<string, unknown> | undefined {
+    if (value === undefined) return undefined;
+    if (!isMap(value)) {
+      this.add(path, value, 'must be an object');
+      return undefined;
+    }
+    return value;
+  }
+
+  public array(path: string, value: unknown): unknown[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) {
+      this.add(path, value, 'must be a list');
+      return [];
+    }
+    return value;
+  }
+
+  public int(path: string, value: unknown, min: number, max: number, required = false): void {
+    if (value === undefined) {
+      if (required) this.list.push(`${path} is missing: it is required (${min} to ${max})`);
+      return;
+    }
+    if (typeof value !== 'number' || !Number.isInteger(value)) this.add(path, value, `must be an integer from ${min} to ${max}`);
+    else if (value < min || value > max) this.add(path, value, `must be from ${min} to ${max}`);
+  }
+
+  public oneOf(path: string, value: unknown, allowed: readonly unknown[], required = false): void {
+    if (value === undefined) {
+      if (required) this.list.push(`${path} is missing: it is required (one of ${allowed.map((a) => show(a)).join(', ')})`);
+      return;
+    }
+    if (!allowed.includes(value)) this.add(path, value, `must be one of ${allowed.map((a) => show(a)).join(', ')}`);
+  }
+
+  public bool(path: string, value: unknown, required = false): void {
+    if (value === undefined) {
+      if (required) this.list.push(`${path} is missing: it is required (true or false)`);
+      return;
+    }
+    if (typeof value !== 'boolean') this.add(path, value, 'must be true or false');
+  }
+
+  public str(path: string, value: unknown): void {
+    if (value !== undefined && typeof value !== 'string') this.add(path, value, 'must be a string');
+  }
+}
+
+const SCHEDULERS = ['WRR', 'LEAST_CONN'];
+
+function checkSession(p: Problems, path: string, value: unknown): void {
+  const session = p.map(path, value);
+  if (!session) return;
+  p.bool(`${path}.enable`, session.enable, true);
+  p.int(`${path}.sessionExpireTime`, session.sessionExpireTime, 30, 3600);
+}
+
+function checkHealthCheck(p: Problems, path: string, value: unknown, http: boolean): void {
+  const hc = p.map(path, value);
+  if (!hc) return;
+  p.bool(`${path}.enable`, hc.enable, true);
+  p.int(`${path}.intervalTime`, hc.intervalTime, 5, 300);
+  p.int(`${path}.healthNum`, hc.healthNum, 2, 10);
+  p.int(`${path}.unHealthNum`, hc.unHealthNum, 2, 10);
+  p.int(`${path}.timeout`, hc.timeout, 2, 60);
+  const timeout = hc.timeout === undefined ? DEFAULT_TIMEOUT : hc.timeout;
+  const interval = hc.intervalTime === undefined ? DEFAULT_INTERVAL : hc.intervalTime;
+  if (typeof timeout === 'number' && typeof interval === 'number' && !(timeout < interval)) {
+    p.list.push(
+      `${path}.timeout is ${timeout}${hc.timeout === undefined ? ' (default)' : ''} and ${path}.intervalTime is ` +
+      `${interval}${hc.intervalTime === undefined ? ' (default)' : ''}: timeout must be less than intervalTime`,
+    );
+  }
+  if (!http) return;
+  p.str(`${path}.httpCheckPath`, hc.httpCheckPath);
+  p.str(`${path}.httpCheckDomain`, hc.httpCheckDomain);
+  p.oneOf(`${path}.httpCheckMethod`, hc.httpCheckMethod, ['HEAD', 'GET']);
+  p.int(`${path}.httpCode`, hc.httpCode, 1, 31);
+  p.oneOf(`${path}.sourceIpType`, hc.sourceIpType, [0, 1]);
+}
+
+function checkDuplicates(p: Problems, path: string, listeners: unknown[]): void {
+  const seen = new Map<string, number>();
+  listeners.forEach((l, i) => {
+    if (!isMap(l) || l.protocol === undefined || l.port === undefined) return;
+    const key = `${show(l.protocol)}:${show(l.port)}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else p.list.push(`${path}[${i}] repeats protocol ${show(l.protocol)} and port ${show(l.port)} of ${path}[${first}]: each listener may appear once`);
+  });
+}
+
+/** Every schema problem of a TkeServiceConfig. */
+export function configProblems(config: Entry): string[] {
+  const p = new Problems();
+  const spec = p.map('spec', config.obj.spec);
+  const lb = spec ? p.map('spec.loadBalancer', spec.loadBalancer) : undefined;
+  if (!lb) return p.list;
+  p.int('spec.loadBalancer.internetMaxBandwidthOut', lb.internetMaxBandwidthOut, 0, 2048);
+
+  const l4 = p.array('spec.loadBalancer.l4Listeners', lb.l4Listeners);
+  l4.forEach((item, i) => {
+    const path = `spec.loadBalancer.l4Listeners[${i}]`;
+    const l = p.map(path, item ?? null);
+    if (!l) return;
+    p.oneOf(`${path}.protocol`, l.protocol, ['TCP', 'UDP'], true);
+    p.int(`${path}.port`, l.port, 1, 65535, true);
+    checkSession(p, `${path}.session`, l.session);
+    checkHealthCheck(p, `${path}.healthCheck`, l.healthCheck, false);
+    p.oneOf(`${path}.scheduler`, l.scheduler, SCHEDULERS);
+  });
+  checkDuplicates(p, 'spec.loadBalancer.l4Listeners', l4);
+
+  const l7 = p.array('spec.loadBalancer.l7Listeners', lb.l7Listeners);
+  l7.forEach((item, i) => {
+    const path = `spec.loadBalancer.l7Listeners[${i}]`;
+    const l = p.map(path, item ?? null);
+    if (!l) return;
+    p.oneOf(`${path}.protocol`, l.protocol, ['HTTP', 'HTTPS'], true);
+    p.int(`${path}.port`, l.port, 1, 65535, true);
+    p.str(`${path}.defaultServer`, l.defaultServer);
+    p.oneOf(`${path}.keepaliveEnable`, l.keepaliveEnable, [0, 1]);
+    p.array(`${path}.domains`, l.domains).forEach((d, j) => {
+      const dPath = `${path}.domains[${j}]`;
+      const domain = p.map(dPath, d ?? null);
+      if (!domain) return;
+      p.str(`${dPath}.domain`, domain.domain);
+      p.array(`${dPath}.rules`, domain.rules).forEach((r, k) => {
+        const rPath = `${dPath}.rules[${k}]`;
+        const rule = p.map(rPath, r ?? null);
+        if (!rule) return;
+        p.str(`${rPath}.url`, rule.url);
+        p.oneOf(`${rPath}.forwardType`, rule.forwardType, ['HTTP', 'HTTPS', 'GRPC']);
+        checkSession(p, `${rPath}.session`, rule.session);
+        checkHealthCheck(p, `${rPath}.healthCheck`, rule.healthCheck, true);
+        p.oneOf(`${rPath}.scheduler`, rule.scheduler, SCHEDULERS);
+      });
+    });
+  });
+  checkDuplicates(p, 'spec.loadBalancer.l7Listeners', l7);
+  return p.list;
+}
+
+/**
+ * TKE-CFG-001: a TkeServiceConfig that breaks Tencent's ranges, enums or cross-field rules.
+ */
+export const TKE_CFG_001: LoopbackRule = {
+  info: {
+    id: 'TKE-CFG-001',
+    level: FindingLevel.ERROR,
+    cause: 'A TkeServiceConfig breaks the ranges, enums or cross-field rules of Tencent\'s configuration reference.',
+    explanation:
+      'TKE\'s controllers reject, or silently skip, a TkeServiceConfig whose values are out of range (ports 1-65535, ' +
+      'sessionExpireTime 30-3600, intervalTime 5-300, healthNum and unHealthNum 2-10, timeout 2-60, httpCode 1-31, ' +
+      'internetMaxBandwidthOut 0-2048), not in an enum (protocol, scheduler, httpCheckMethod, forwardType, ' +
+      'keepaliveEnable 0|1, sourceIpType 0|1), or whose health-check timeout is not less than its intervalTime ' +
+      '(Tencent\'s defaults are 2 and 5). The keepalive that fixes layer-7 loopback then never reaches the CLB.',
+    fix: 'Correct each named field to a value the reference allows.',
+  },
+  check(set: ManifestSet): RuleFinding[] {
+    const out: RuleFinding[] = [];
+    for (const config of serviceConfigs(set)) {
+      for (const problem of configProblems(config)) {
+        out.push({ entry: config, message: `${describe(config)}: ${problem}` });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,58 @@
+import { TkeAnnotations } from '../../tke/annotations';
+import { AntiAffinity, antiAffinityOf, describe, stringMap, asMap, ManifestSet } from '../private/manifests';
+import { hasPreventLoopback, isDirectAccess, isPrivateLoadBalancer, isTrafficPolicyLocal, services } from '../private/tke';
+import { FindingLevel } from '../types';
+import { LoopbackRule, RuleFinding } from './rule';
+
+/**
+ * TKE-L4-001: a private LoadBalancer Service with no loopback protection at all.
+ */
+export const TKE_L4_001: LoopbackRule = {
+  info: {
+    id: 'TKE-L4-001',
+    level: FindingLevel.ERROR,
+    cause: 'A private-network LoadBalancer Service has no layer-4 loopback protection.',
+    explanation:
+      `A Service with \`${TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID}\` gets a private-network CLB, which does not SNAT. ` +
+      'In IPVS mode, a pod that calls the CLB VIP reaches the CLB for real; when the CLB forwards back to a real server ' +
+      'on the caller\'s node, the packet has a local source IP and is dropped: connections are unstable, or dead on a ' +
+      'one-node cluster. The Service is protected only by `prevent-loopback: "true"`, or by ' +
+      '`externalTrafficPolicy: Local` or VPC-CNI direct access together with pod anti-affinity on every backing workload.',
+    fix:
+      `Annotate the Service with \`${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"\` (and run a kube-proxy that supports it), ` +
+      'or better, make in-cluster clients call `<service>.<namespace>.svc.cluster.local` instead of the CLB.',
+  },
+  check(set: ManifestSet): RuleFinding[] {
+    const out: RuleFinding[] = [];
+    for (const svc of services(set)) {
+      if (!isPrivateLoadBalancer(svc) || hasPreventLoopback(svc)) continue;
+      const local = isTrafficPolicyLocal(svc);
+      const direct = isDirectAccess(svc);
+      if (!local && !direct) {
+        const value = svc.annotations.get(TkeAnnotations.SERVICE_PREVENT_LOOPBACK);
+        out.push({
+          entry: svc,
+          message:
+            `${describe(svc)} is a private-network LoadBalancer with neither ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"` +
+            `${value !== undefined ? ` (it is ${JSON.stringify(value)})` : ''} nor externalTrafficPolicy: Local or direct access with pod anti-affinity`,
+        });
+        continue;
+      }
+      const pods = set.podsSelectedBy(svc.ns, stringMap(asMap(svc.obj.spec).selector));
+      const how = local ? 'externalTrafficPolicy: Local' : 'direct access';
+      for (const pod of pods) {
+        if (antiAffinityOf(pod.spec) !== AntiAffinity.NONE) continue;
+        out.push({
+          entry: svc,
+          message:
+            `${describe(svc)} relies on ${how}, but its backing ${describe(pod.entry)} has no pod anti-affinity, ` +
+            'so a client pod can share a node with a server pod and loop back',
+          fix:
+            `Give ${describe(pod.entry)} a required pod anti-affinity (topology kubernetes.io/hostname) against the ` +
+            `pods that call the CLB, or annotate the Service with ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true".`,
+        });
+      }
+    }
+    return out;
+  },
+};

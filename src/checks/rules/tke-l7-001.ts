@@ -1,0 +1,78 @@
+import { TkeAnnotations } from '../../tke/annotations';
+import { asArray, asMap, describe, isMap, ManifestSet } from '../private/manifests';
+import { bindingOf, findServiceConfig, hasTls, ingresses, isPrivateTkeIngress } from '../private/tke';
+import { FindingLevel } from '../types';
+import { LoopbackRule, RuleFinding } from './rule';
+
+/** A layer-7 listener, as TkeServiceConfig matches it. */
+interface Listener {
+  readonly protocol: string;
+  readonly port: number;
+}
+
+function label(l: Listener): string {
+  return `${l.protocol}:${l.port}`;
+}
+
+/**
+ * TKE-L7-001: a private TKE Ingress with a listener that keepalive does not cover.
+ */
+export const TKE_L7_001: LoopbackRule = {
+  info: {
+    id: 'TKE-L7-001',
+    level: FindingLevel.ERROR,
+    cause:
+      'A private-network TKE Ingress has a listener (HTTP 80, or HTTPS 443 with TLS) that is not covered by ' +
+      'keepaliveEnable: 1 in its bound TkeServiceConfig.',
+    explanation:
+      `An Ingress of class qcloud (or no class) with \`${TkeAnnotations.INGRESS_SUBNET_ID}\` gets a private-network CLB ` +
+      'with an HTTP listener on 80 and, with TLS, an HTTPS listener on 443. When a pod calls it and the CLB forwards ' +
+      'to the NodePort of the caller\'s own node, the packet loops back: the CLB times out after about 4 seconds and ' +
+      'retries another node, or fails on a one-node cluster. Tencent\'s fix is layer-7 SNAT (by ticket) plus ' +
+      '`spec.loadBalancer.l7Listeners[].keepaliveEnable: 1` for every listener in a TkeServiceConfig bound to the Ingress.',
+    fix:
+      `Bind a TkeServiceConfig in the Ingress's namespace with \`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: <name>\` ` +
+      'and give it an l7Listeners entry with keepaliveEnable: 1 for HTTP 80 and, with TLS, HTTPS 443.',
+  },
+  check(set: ManifestSet): RuleFinding[] {
+    const out: RuleFinding[] = [];
+    for (const ing of ingresses(set)) {
+      if (!isPrivateTkeIngress(ing)) continue;
+      const required: Listener[] = [{ protocol: 'HTTP', port: 80 }];
+      if (hasTls(ing)) required.push({ protocol: 'HTTPS', port: 443 });
+      const binding = bindingOf(ing);
+      if (!binding) {
+        out.push({
+          entry: ing,
+          message:
+            `${describe(ing)} is a private-network TKE Ingress bound to no TkeServiceConfig, so keepalive is off on ` +
+            `${required.map(label).join(' and ')}`,
+        });
+        continue;
+      }
+      const config = findServiceConfig(set, ing, binding.name);
+      if (!config) continue; // TKE-L7-002 reports a missing or misplaced config
+      const listeners = asArray(asMap(asMap(config.obj.spec).loadBalancer).l7Listeners).filter(isMap);
+      const uncovered: string[] = [];
+      for (const want of required) {
+        const found = listeners.find((l) => l.protocol === want.protocol && Number(l.port) === want.port);
+        if (!found) uncovered.push(`${label(want)} (no l7Listeners entry)`);
+        else if (found.keepaliveEnable !== 1) uncovered.push(`${label(want)} (keepaliveEnable is ${JSON.stringify(found.keepaliveEnable ?? null)})`);
+      }
+      listeners.forEach((l, i) => {
+        const isRequired = required.some((r) => l.protocol === r.protocol && Number(l.port) === r.port);
+        if (!isRequired && l.keepaliveEnable !== 1) {
+          uncovered.push(`l7Listeners[${i}] ${String(l.protocol)}:${String(l.port)} (keepaliveEnable is ${JSON.stringify(l.keepaliveEnable ?? null)})`);
+        }
+      });
+      if (uncovered.length > 0) {
+        out.push({
+          entry: ing,
+          message: `${describe(ing)} is bound to ${describe(config)}, which leaves keepalive off on ${uncovered.join(', ')}`,
+          fix: `Set keepaliveEnable: 1 on an l7Listeners entry of ${describe(config)} for each listed listener.`,
+        });
+      }
+    }
+    return out;
+  },
+};

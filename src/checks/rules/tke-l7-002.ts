@@ -1,0 +1,69 @@
+import { describe, Entry, ManifestSet } from '../private/manifests';
+import { bindingOf, findServiceConfig, ingresses, isPrivateTkeIngress, serviceConfigs, services } from '../private/tke';
+import { FindingLevel } from '../types';
+import { LoopbackRule, RuleFinding } from './rule';
+
+/**
+ * TKE-L7-002: the bound TkeServiceConfig is not in the set, or is in another namespace.
+ */
+export const TKE_L7_002: LoopbackRule = {
+  info: {
+    id: 'TKE-L7-002',
+    level: FindingLevel.ERROR,
+    cause:
+      'The TkeServiceConfig that a Service or Ingress is bound to is in another namespace (error), or is not in the ' +
+      'checked set at all (warning: it may exist in the cluster).',
+    explanation:
+      'TKE looks the bound TkeServiceConfig up in the namespace of the Service or Ingress only. One in another ' +
+      'namespace is ignored, so its settings (keepalive among them) never reach the CLB. One that is missing from ' +
+      'the set cannot be checked for keepalive. An auto binding on a private Ingress names a config that the ' +
+      'controller creates without keepalive.',
+    fix:
+      'Create the TkeServiceConfig in the same namespace as the object that binds it, and include it in the checked set.',
+  },
+  check(set: ManifestSet): RuleFinding[] {
+    const byName = new Map<string, Entry[]>();
+    for (const config of serviceConfigs(set)) {
+      if (config.name === undefined) continue;
+      const list = byName.get(config.name) ?? [];
+      list.push(config);
+      byName.set(config.name, list);
+    }
+    const out: RuleFinding[] = [];
+    for (const owner of [...services(set), ...ingresses(set)]) {
+      const binding = bindingOf(owner);
+      if (!binding || findServiceConfig(set, owner, binding.name)) continue;
+      const elsewhere = byName.get(binding.name) ?? [];
+      if (elsewhere.length > 0) {
+        out.push({
+          entry: owner,
+          message:
+            `${describe(owner)} is bound to TkeServiceConfig ${binding.name} (${binding.annotation}), which is in namespace ` +
+            `${elsewhere.map((e) => e.ns).join(', ')} instead of ${owner.ns}, so TKE never applies it`,
+          fix: `Move TkeServiceConfig ${binding.name} to namespace ${owner.ns}.`,
+        });
+      } else if (!binding.auto) {
+        out.push({
+          entry: owner,
+          level: FindingLevel.WARNING,
+          message:
+            `${describe(owner)} is bound to TkeServiceConfig ${binding.name} (${binding.annotation}), which is not in ` +
+            `the checked set (namespace ${owner.ns}); it may exist in the cluster, but it cannot be checked`,
+          fix: `Include TkeServiceConfig ${owner.ns}/${binding.name} in the checked set, or create it.`,
+        });
+      } else if (owner.kind === 'Ingress' && isPrivateTkeIngress(owner)) {
+        out.push({
+          entry: owner,
+          level: FindingLevel.WARNING,
+          message:
+            `${describe(owner)} uses ${binding.annotation}: "true", so the controller creates TkeServiceConfig ` +
+            `${binding.name} without keepalive, and it is not in the checked set`,
+          fix:
+            `Bind an explicit TkeServiceConfig that you declare (with keepaliveEnable: 1 on every listener), or add ` +
+            `keepaliveEnable: 1 to ${owner.ns}/${binding.name} after the controller creates it.`,
+        });
+      }
+    }
+    return out;
+  },
+};
