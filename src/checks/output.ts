@@ -74,6 +74,14 @@ export function describeObject(f: LoopbackFinding): string {
   return f.namespace ? `${kind} ${f.namespace}/${name}` : `${kind} ${name}`;
 }
 
+/**
+ * `Kind ns/name: message`, without repeating the object when the message already starts with it.
+ */
+export function objectAndMessage(f: LoopbackFinding): string {
+  const object = describeObject(f);
+  return f.message.startsWith(object) ? f.message : `${object}: ${f.message}`;
+}
+
 function where(l: LocatedFinding): string {
   return l.file === undefined ? '(manifest set)' : formatPosition(l.file, l.line);
 }
@@ -109,7 +117,7 @@ export function renderText(run: CheckRun): string {
   const lines: string[] = [];
   for (const l of run.findings) {
     const f = l.finding;
-    lines.push(`${where(l)}: ${f.level} ${f.ruleId} ${describeObject(f)}: ${f.message} Fix: ${f.fix}`);
+    lines.push(`${where(l)}: ${f.level} ${f.ruleId} ${objectAndMessage(f)} Fix: ${f.fix}`);
   }
   for (const l of run.suppressed) {
     lines.push(`${where(l)}: suppressed ${l.finding.ruleId} ${describeObject(l.finding)}: ${l.reason}`);
@@ -186,7 +194,7 @@ function sarifResult(l: LocatedFinding, ruleIndex: Map<string, number>): Record<
   const result: Record<string, unknown> = {
     ruleId: f.ruleId,
     level: f.level === FindingLevel.WARNING ? 'warning' : 'error',
-    message: { text: `${describeObject(f)}: ${f.message} Fix: ${f.fix}` },
+    message: { text: `${objectAndMessage(f)} Fix: ${f.fix}` },
   };
   const index = ruleIndex.get(f.ruleId);
   if (index !== undefined) result.ruleIndex = index;

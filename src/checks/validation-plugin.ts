@@ -1,6 +1,6 @@
 import { LoopbackChecker } from './checker';
 import { readInputs } from './input';
-import { counts, describeObject, locate } from './output';
+import { counts, locate, objectAndMessage } from './output';
 import { FindingLevel } from './types';
 
 /**
@@ -64,7 +64,7 @@ export class LoopbackValidation {
       const f = l.finding;
       context.report.addViolation({
         ruleName: `${f.ruleId} (${f.level})`,
-        recommendation: `${describeObject(f)}: ${f.message}`,
+        recommendation: objectAndMessage(f),
         fix: f.fix,
         violatingResources: l.file === undefined ? [] : [{
           resourceName: f.name ?? '',
