@@ -108,6 +108,13 @@ project.addTask('examples', {
 });
 
 // ---------------------------------------------------------------------------
+// RULES.md is generated from the checker's rule registry; test/checks/rules-md.test.ts fails when it is stale.
+project.addTask('rules-md', {
+  description: 'Regenerate RULES.md from the loopback checker rule registry',
+  steps: [{ exec: 'ts-node --transpile-only scripts/rules-md.ts' }],
+});
+
+// ---------------------------------------------------------------------------
 // In CI, the build must not change committed files: a stale API.md, a stale imported L1, or code that
 // `eslint --fix` rewrote all fail here. package.json is left out because a release build bumps it.
 const checkClean = project.addTask('check-generated-files-current', {

@@ -1,0 +1,77 @@
+import { asMap, asString, describe, ManifestSet } from '../private/manifests';
+import { clusterDomains, isDnsName, isInClusterDomain, isNameFragment, NameRewrite, scanNameRewrites } from '../private/corefile-rewrites';
+import { CORE } from '../private/tke';
+import { FindingLevel } from '../types';
+import { LoopbackRule, RuleFinding } from './rule';
+
+/** What is wrong with one rewrite's names and target (errors), given the cluster domains. */
+function nameProblems(r: NameRewrite, domains: readonly string[]): string[] {
+  const problems = [...r.problems];
+  const { from, to } = r;
+  if (from === undefined || to === undefined) return problems;
+  if (r.type === 'exact') {
+    if (!isDnsName(from)) problems.push(`FROM ${JSON.stringify(from)} is not a valid DNS name`);
+    if (!isDnsName(to)) problems.push(`TO ${JSON.stringify(to)} is not a valid DNS name`);
+  } else if (r.type === 'regex') {
+    if (!/^[A-Za-z0-9_.{}-]+$/.test(to)) problems.push(`TO ${JSON.stringify(to)} is not a DNS name template (letters, digits, _, -, . and {n} groups)`);
+  } else {
+    if (!isNameFragment(from)) problems.push(`FROM ${JSON.stringify(from)} is not a valid piece of a DNS name`);
+    if (!isNameFragment(to)) problems.push(`TO ${JSON.stringify(to)} is not a valid piece of a DNS name`);
+  }
+  // Prefix and substring rewrites keep the end of the name, so their target cannot be judged here.
+  if ((r.type === 'exact' || r.type === 'suffix' || r.type === 'regex') && !isInClusterDomain(to, domains)) {
+    problems.push(
+      `TO ${JSON.stringify(to)} is outside the cluster domain (${domains.join(', ')}), so the name still resolves outside the ` +
+      'cluster (to the CLB) instead of to a Service',
+    );
+  }
+  return problems;
+}
+
+/**
+ * TKE-DNS-001: a CoreDNS rewrite that cannot keep in-cluster clients off the CLB.
+ */
+export const TKE_DNS_001: LoopbackRule = {
+  info: {
+    id: 'TKE-DNS-001',
+    level: FindingLevel.ERROR,
+    cause:
+      'A rewrite in the coredns ConfigMap (kube-system) has an invalid name or a target outside the cluster domain ' +
+      '(error), or is not exact and has neither answer auto nor answer name (warning).',
+    explanation:
+      'Tencent\'s best loopback fix is that in-cluster clients never call the CLB: a CoreDNS `rewrite name FROM ' +
+      'TO` points the public name at `<svc>.<ns>.svc.<cluster-domain>`. An invalid name stops CoreDNS from loading ' +
+      'the Corefile, and a target outside the cluster domain (taken from the kubernetes plugin line, cluster.local ' +
+      'by default) still resolves to the CLB. CoreDNS rewrites the answers of an exact rewrite back to the asked ' +
+      'name; for prefix, suffix, substring and regex rewrites only `answer auto` (CoreDNS 1.8.4 or later) or ' +
+      '`answer name` does, and without it clients receive answers for a name they did not ask for and may drop them.',
+    fix:
+      'Write `rewrite name exact <public-name> <svc>.<ns>.svc.cluster.local`, or for other types add `answer auto`, ' +
+      'in the Corefile of ConfigMap kube-system/coredns.',
+  },
+  check(set: ManifestSet): RuleFinding[] {
+    const out: RuleFinding[] = [];
+    for (const cm of set.ofKind('ConfigMap', CORE)) {
+      if (cm.name !== 'coredns' || cm.namespace !== 'kube-system') continue;
+      const corefile = asString(asMap(cm.obj.data).Corefile);
+      if (corefile === undefined) continue;
+      const domains = clusterDomains(corefile);
+      for (const r of scanNameRewrites(corefile)) {
+        const problems = nameProblems(r, domains);
+        if (problems.length > 0) {
+          out.push({ entry: cm, message: `${describe(cm)}: Corefile line ${r.line} "${r.text}": ${problems.join('; ')}` });
+        } else if (r.type !== 'exact' && !r.answers.includes('auto') && !r.answers.includes('name')) {
+          out.push({
+            entry: cm,
+            level: FindingLevel.WARNING,
+            message:
+              `${describe(cm)}: Corefile line ${r.line} "${r.text}" is a ${r.type} rewrite without answer auto, so ` +
+              'answers carry the rewritten name instead of the asked one',
+            fix: `Append \`answer auto\` to line ${r.line} of the Corefile (CoreDNS 1.8.4 or later).`,
+          });
+        }
+      }
+    }
+    return out;
+  },
+};

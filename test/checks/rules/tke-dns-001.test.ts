@@ -1,0 +1,110 @@
+import { LoopbackChecker } from '../../../src';
+import { briefs, corednsConfigMap, messages } from '../manifests';
+
+const RULE = 'TKE-DNS-001';
+
+/** TKE's default Corefile (tke-facts §6) with extra lines after `.:53 {`. */
+function corefile(...extra: string[]): string {
+  return [
+    '.:53 {',
+    ...extra.map((l) => `    ${l}`),
+    '    errors',
+    '    health {',
+    '        lameduck 30s',
+    '    }',
+    '    ready',
+    '    kubernetes cluster.local. in-addr.arpa ip6.arpa {',
+    '        pods insecure',
+    '        fallthrough in-addr.arpa ip6.arpa',
+    '    }',
+    '    forward . /etc/resolv.conf',
+    '    cache 30',
+    '}',
+    '',
+  ].join('\n');
+}
+
+function check(...lines: string[]) {
+  return LoopbackChecker.check([corednsConfigMap(corefile(...lines))]);
+}
+
+describe(RULE, () => {
+  describe('non-compliant', () => {
+    test('a target outside the cluster domain (error), with the Corefile line', () => {
+      const report = check('rewrite name roc.oa.com server.prod.example.com');
+      expect(briefs(report.findings, RULE)).toEqual([
+        { ruleId: RULE, level: 'error', kind: 'ConfigMap', name: 'coredns', namespace: 'kube-system', manifestIndex: 0 },
+      ]);
+      expect(messages(report.findings, RULE)).toEqual([
+        'ConfigMap kube-system/coredns: Corefile line 2 "rewrite name roc.oa.com server.prod.example.com": TO "server.prod.example.com" is ' +
+          'outside the cluster domain (cluster.local), so the name still resolves outside the cluster (to the CLB) instead of to a Service',
+      ]);
+    });
+
+    test.each([
+      ['an invalid FROM name', 'rewrite name roc..oa.com server.prod.svc.cluster.local', /FROM "roc\.\.oa\.com" is not a valid DNS name/],
+      ['an invalid TO name', 'rewrite name exact roc.oa.com server_prod!.svc.cluster.local', /TO "server_prod!\.svc\.cluster\.local" is not a valid DNS name/],
+      ['no TO', 'rewrite name roc.oa.com', /it needs a FROM and a TO name/],
+      ['an option without a type', 'rewrite name roc.oa.com server.prod.svc.cluster.local answer auto', /no type; CoreDNS requires the type/],
+      ['an unknown option', 'rewrite name suffix .oa.com .prod.svc.cluster.local reply auto', /"reply" is not a rewrite option/],
+      ['a suffix target outside the cluster', 'rewrite name suffix .oa.com .example.com answer auto', /TO "\.example\.com" is outside the cluster domain/],
+      ['a regex target outside the cluster', 'rewrite stop name regex (.*)\\.oa\\.com {1}.example.com answer auto', /TO "\{1\}\.example\.com" is outside/],
+      ['a bad suffix fragment', 'rewrite name suffix .o*a.com .svc.cluster.local answer auto', /FROM "\.o\*a\.com" is not a valid piece of a DNS name/],
+    ])('%s (error)', (_, line, message) => {
+      const report = check(line);
+      expect(briefs(report.findings, RULE).map((b) => b.level)).toEqual(['error']);
+      expect(messages(report.findings, RULE)[0]).toMatch(message);
+    });
+
+    test('a non-exact rewrite without answer auto (warning)', () => {
+      const report = check('rewrite name suffix .oa.com .prod.svc.cluster.local');
+      expect(briefs(report.findings, RULE)).toEqual([
+        { ruleId: RULE, level: 'warning', kind: 'ConfigMap', name: 'coredns', namespace: 'kube-system', manifestIndex: 0 },
+      ]);
+      expect(messages(report.findings, RULE)[0]).toMatch(/line 2 .* is a suffix rewrite without answer auto/);
+    });
+
+    test('the cluster domain comes from the kubernetes plugin line', () => {
+      const custom = corefile('rewrite name roc.oa.com server.prod.svc.cluster.local').replace('kubernetes cluster.local.', 'kubernetes corp.internal');
+      const report = LoopbackChecker.check([corednsConfigMap(custom)]);
+      expect(messages(report.findings, RULE)[0]).toMatch(/outside the cluster domain \(corp\.internal\)/);
+    });
+
+    test('the block form is read across lines', () => {
+      const report = check('rewrite stop {', '    name regex (.*)\\.oa\\.com {1}.example.com', '    answer name (.*)\\.example\\.com {1}.oa.com', '}');
+      expect(messages(report.findings, RULE)).toEqual([expect.stringMatching(/line 2 "rewrite stop \{": TO "\{1\}\.example\.com" is outside/)]);
+    });
+  });
+
+  describe('compliant', () => {
+    test.each([
+      'rewrite name roc.oa.com server.prod.svc.cluster.local',
+      'rewrite name exact roc.oa.com. server.prod.svc.cluster.local.',
+      'rewrite continue name exact roc.oa.com server.prod.svc.cluster.local',
+      'rewrite name suffix .oa.com .prod.svc.cluster.local answer auto',
+      'rewrite stop name regex (.*)\\.oa\\.com {1}.prod.svc.cluster.local answer auto',
+      'rewrite name prefix roc. server. answer auto',
+      'rewrite name regex (.*)\\.oa\\.com {1}.prod.svc.cluster.local answer name (.*)\\.prod\\.svc\\.cluster\\.local {1}.oa.com',
+      'rewrite name "roc.oa.com" "server.prod.svc.cluster.local" # a comment',
+      'rewrite edns0 local set 0xffee abcd',
+      'rewrite stop type ANY HINFO',
+      '# rewrite name roc.oa.com server.prod.example.com',
+    ])('%s', (line) => {
+      expect(briefs(check(line).findings, RULE)).toEqual([]);
+    });
+
+    test('the default Corefile, and a coredns ConfigMap outside kube-system', () => {
+      const report = LoopbackChecker.check([
+        corednsConfigMap(corefile()),
+        corednsConfigMap(corefile('rewrite name roc.oa.com server.prod.example.com'), 'default'),
+      ]);
+      expect(briefs(report.findings, RULE)).toEqual([]);
+    });
+
+    test('a ConfigMap without a string Corefile is skipped', () => {
+      const cm = corednsConfigMap('');
+      cm.data = { Corefile: 42 };
+      expect(briefs(LoopbackChecker.check([cm]).findings, RULE)).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { LoopbackChecker } from '../../../src';
+import { briefs, ING_CONFIG_AUTO, keepaliveConfig, messages, privateIngress, service, SVC_CONFIG } from '../manifests';
+
+const RULE = 'TKE-L7-002';
+
+describe(RULE, () => {
+  describe('non-compliant', () => {
+    test('the bound config is in another namespace (error)', () => {
+      const report = LoopbackChecker.check([keepaliveConfig('cfg', ['HTTP:80'], 'other'), privateIngress({ namespace: 'shop', config: 'cfg' })]);
+      expect(briefs(report.findings, RULE)).toEqual([
+        { ruleId: RULE, level: 'error', kind: 'Ingress', name: 'shop', namespace: 'shop', manifestIndex: 1 },
+      ]);
+      expect(messages(report.findings, RULE)[0]).toMatch(/which is in namespace other instead of shop/);
+    });
+
+    test('a config with no namespace is in default, so it does not serve an Ingress in shop', () => {
+      const report = LoopbackChecker.check([keepaliveConfig('cfg', ['HTTP:80']), privateIngress({ namespace: 'shop', config: 'cfg' })]);
+      expect(messages(report.findings, RULE)[0]).toMatch(/in namespace default instead of shop/);
+    });
+
+    test('the bound config is missing from the set (warning), for a Service too', () => {
+      const report = LoopbackChecker.check([privateIngress({ config: 'cfg' }), service({ annotations: { [SVC_CONFIG]: 'svc-cfg' } })]);
+      expect(briefs(report.findings, RULE)).toEqual([
+        { ruleId: RULE, level: 'warning', kind: 'Ingress', name: 'shop', manifestIndex: 0 },
+        { ruleId: RULE, level: 'warning', kind: 'Service', name: 'web', manifestIndex: 1 },
+      ]);
+    });
+
+    test('an auto binding on a private Ingress names a config that is not in the set (warning)', () => {
+      const report = LoopbackChecker.check([privateIngress({ annotations: { [ING_CONFIG_AUTO]: 'true' } })]);
+      expect(briefs(report.findings, RULE)).toEqual([{ ruleId: RULE, level: 'warning', kind: 'Ingress', name: 'shop', manifestIndex: 0 }]);
+      expect(messages(report.findings, RULE)[0]).toMatch(/creates TkeServiceConfig shop-auto-ingress-config without keepalive/);
+    });
+  });
+
+  describe('compliant', () => {
+    test('the bound config is in the same namespace', () => {
+      const report = LoopbackChecker.check([keepaliveConfig('cfg', ['HTTP:80'], 'shop'), privateIngress({ namespace: 'shop', config: 'cfg' })]);
+      expect(briefs(report.findings, RULE)).toEqual([]);
+    });
+
+    test('an auto binding whose config is declared in the set', () => {
+      const report = LoopbackChecker.check([
+        keepaliveConfig('shop-auto-ingress-config', ['HTTP:80']),
+        privateIngress({ annotations: { [ING_CONFIG_AUTO]: 'true' } }),
+      ]);
+      expect(briefs(report.findings, RULE)).toEqual([]);
+      expect(report.findings).toEqual([]);
+    });
+
+    test('no binding at all', () => {
+      expect(briefs(LoopbackChecker.check([service()]).findings, RULE)).toEqual([]);
+    });
+  });
+});

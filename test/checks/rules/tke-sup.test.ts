@@ -1,0 +1,50 @@
+import { LoopbackChecker } from '../../../src';
+import { briefs, messages, privateService, SUPPRESS } from '../manifests';
+
+describe('TKE-SUP-001', () => {
+  const RULE = 'TKE-SUP-001';
+
+  test('non-compliant: a short reason does not take effect and is itself a finding', () => {
+    const report = LoopbackChecker.check([privateService({ annotations: { [SUPPRESS]: 'TKE-L4-001=ok' } })]);
+    expect(briefs(report.findings, RULE)).toEqual([{ ruleId: RULE, level: 'error', kind: 'Service', name: 'web', manifestIndex: 0 }]);
+    expect(messages(report.findings, RULE)).toEqual([
+      'Service web: cdk8s-tke-loopback/suppress suppresses TKE-L4-001 with the reason "ok", under 10 characters, so it does not take effect',
+    ]);
+    expect(briefs(report.findings, 'TKE-L4-001').length).toEqual(1);
+    expect(report.suppressed).toEqual([]);
+  });
+
+  test('non-compliant: a malformed entry, a non-string value, and an unsuppressible rule', () => {
+    const report = LoopbackChecker.check([
+      privateService({ name: 'a', annotations: { [SUPPRESS]: 'just because' } }),
+      privateService({ name: 'b', annotations: { [SUPPRESS]: 42 } }),
+      privateService({ name: 'c', annotations: { [SUPPRESS]: 'TKE-SUP-001=a reason long enough' } }),
+    ]);
+    expect(messages(report.findings, RULE)).toEqual([
+      'Service a: cdk8s-tke-loopback/suppress has "just because", which is not RULE-ID=reason',
+      'Service b: cdk8s-tke-loopback/suppress has "number", which is not RULE-ID=reason',
+      'Service c: cdk8s-tke-loopback/suppress tries to suppress TKE-SUP-001, which cannot be suppressed',
+    ]);
+  });
+
+  test('compliant: a reason of 10 characters or more', () => {
+    const report = LoopbackChecker.check([privateService({ annotations: { [SUPPRESS]: 'TKE-L4-001=1234567890' } })]);
+    expect(briefs(report.findings, RULE)).toEqual([]);
+  });
+});
+
+describe('TKE-SUP-002', () => {
+  const RULE = 'TKE-SUP-002';
+
+  test('non-compliant: an unknown rule id', () => {
+    const report = LoopbackChecker.check([privateService({ annotations: { [SUPPRESS]: 'TKE-L4-999=nothing to see here' } })]);
+    expect(briefs(report.findings, RULE)).toEqual([{ ruleId: RULE, level: 'warning', kind: 'Service', name: 'web', manifestIndex: 0 }]);
+    expect(messages(report.findings, RULE)[0]).toMatch(/names TKE-L4-999, which is not a rule of the checker/);
+  });
+
+  test('compliant: a known rule id, in any case', () => {
+    const report = LoopbackChecker.check([privateService({ annotations: { [SUPPRESS]: 'tke-l4-001=the CLB is only called from outside' } })]);
+    expect(briefs(report.findings, RULE)).toEqual([]);
+    expect(report.suppressed.map((s) => s.finding.ruleId)).toEqual(['TKE-L4-001']);
+  });
+});
