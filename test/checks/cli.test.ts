@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { FindingLevel, LoopbackChecker, LoopbackFinding } from '../../src';
 import { FIXTURES, REPO_ROOT, requireCompiledLib, runBin } from './cli-helpers';
+import { FindingLevel, LoopbackChecker, LoopbackFinding } from '../../src';
 
 beforeAll(() => requireCompiledLib());
 

@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { FindingLevel, LoopbackChecker, LoopbackValidation } from '../../src';
 import { FIXTURES, REPO_ROOT, requireCompiledLib } from './cli-helpers';
+import { FindingLevel, LoopbackChecker, LoopbackValidation } from '../../src';
 
 const CDK8S_CLI = path.join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 const SUBNET = 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid';
