@@ -86,7 +86,7 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions {
       i++;
       return next;
     };
-    if (name === '--format' || name === '-f') {
+    if (name === '--format') {
       const value = takeValue();
       if (!(FORMATS as readonly string[]).includes(value)) {
         throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${value}"`);
