@@ -1,13 +1,13 @@
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
-import { FindingLevel, LoopbackChecker } from '../../src';
-import { runChecks } from '../../src/checks/private/runner';
-import { RULES } from '../../src/checks/rules';
-import { LoopbackRule } from '../../src/checks/rules/rule';
 import {
   corednsConfigMap, DIRECT, ING_CONFIG_AUTO, keepaliveConfig, kubeProxy, PREVENT, privateIngress, privateService,
   serviceConfig, SUPPRESS, workload,
 } from './manifests';
+import { FindingLevel, LoopbackChecker } from '../../src';
+import { runChecks } from '../../src/checks/private/runner';
+import { RULES } from '../../src/checks/rules';
+import { LoopbackRule } from '../../src/checks/rules/rule';
 
 /** A rule that always throws, injected through the internal runner only. */
 const THROWING: LoopbackRule = {

@@ -1,8 +1,8 @@
 /**
  * TKE-specific reading of manifests, shared by the rules.
  */
-import { TkeAnnotations, TkeNames } from '../../tke/annotations';
 import { asArray, asMap, asString, Entry, ManifestSet } from './manifests';
+import { TkeAnnotations, TkeNames } from '../../tke/annotations';
 
 /** The API groups of the kinds the rules read. */
 export const CORE = [''];

@@ -37,5 +37,3 @@ export const RULES: readonly LoopbackRule[] = [
   TKE_SUP_002,
   TKE_SVC_001,
 ].slice().sort((a, b) => (a.info.id < b.info.id ? -1 : a.info.id > b.info.id ? 1 : 0));
-
-export { LoopbackRule, RuleContext, RuleFinding } from './rule';

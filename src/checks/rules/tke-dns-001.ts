@@ -1,5 +1,5 @@
-import { asMap, asString, describe, ManifestSet } from '../private/manifests';
 import { clusterDomains, isDnsName, isInClusterDomain, isNameFragment, NameRewrite, scanNameRewrites } from '../private/corefile-rewrites';
+import { asMap, asString, describe, ManifestSet } from '../private/manifests';
 import { CORE } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';

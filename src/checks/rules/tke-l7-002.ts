@@ -59,7 +59,7 @@ export const TKE_L7_002: LoopbackRule = {
             `${describe(owner)} uses ${binding.annotation}: "true", so the controller creates TkeServiceConfig ` +
             `${binding.name} without keepalive, and it is not in the checked set`,
           fix:
-            `Bind an explicit TkeServiceConfig that you declare (with keepaliveEnable: 1 on every listener), or add ` +
+            'Bind an explicit TkeServiceConfig that you declare (with keepaliveEnable: 1 on every listener), or add ' +
             `keepaliveEnable: 1 to ${owner.ns}/${binding.name} after the controller creates it.`,
         });
       }

@@ -34,7 +34,8 @@ export const TKE_L7_003: LoopbackRule = {
           fix: `Remove ${keys.auto} and keep ${keys.explicit}.`,
         });
       }
-      const reserved = explicit ? [TkeNames.AUTO_INGRESS_CONFIG_SUFFIX, TkeNames.AUTO_SERVICE_CONFIG_SUFFIX].find((s) => explicit.endsWith(s)) : undefined;
+      const suffixes = [TkeNames.AUTO_INGRESS_CONFIG_SUFFIX, TkeNames.AUTO_SERVICE_CONFIG_SUFFIX];
+      const reserved = explicit ? suffixes.find((s) => explicit.endsWith(s)) : undefined;
       if (explicit && reserved) {
         out.push({
           entry: owner,
