@@ -154,6 +154,11 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
 
 /** The process's own streams. */
 export function processIo(): CliIo {
+  // `... | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_PASSED);
+    throw e;
+  });
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
