@@ -90,6 +90,7 @@ export class LoopbackChecker {
     if (threshold === undefined) {
       throw new Error(`'failOn' must be one of ${Object.keys(SEVERITY).join(', ')}, got ${JSON.stringify(options.failOn)}`);
     }
+    if (!(scope instanceof App)) Chart.of(scope); // throws now, not at synth, when scope is in no chart
     let running = false;
     scope.node.addValidation({
       validate: (): string[] => {

@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import { PREVENT, SUBNET } from './manifests';
 import { FindingLevel, LoopbackChecker } from '../../src';
 
@@ -103,5 +104,12 @@ describe('enforce', () => {
   test('a bad failOn is rejected, naming the option', () => {
     const chart = Testing.chart();
     expect(() => LoopbackChecker.enforce(chart, { failOn: 'fatal' as any })).toThrow(/'failOn' must be one of warning, error, got "fatal"/);
+  });
+});
+
+describe('enforce outside a chart', () => {
+  test('a construct in no chart is rejected when enforce is called', () => {
+    const orphan = new Construct(undefined as any, 'orphan');
+    expect(() => LoopbackChecker.enforce(orphan)).toThrow(/cannot find a parent chart/);
   });
 });

@@ -26,6 +26,8 @@ export interface ParsedSuppressions {
   readonly entries: Suppression[];
   /** Parts that are not `RULE-ID=reason`, quoted for the finding. */
   readonly malformed: string[];
+  /** Set when the annotation value is not a string: the JSON type of the value. */
+  readonly notAString?: string;
 }
 
 const ENTRY = /^\s*([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+)\s*=([\s\S]*)$/;
@@ -34,7 +36,7 @@ const ENTRY = /^\s*([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+)\s*=([\s\S]*)$/;
 export function parseSuppressions(entry: Entry): ParsedSuppressions | undefined {
   if (!Object.prototype.hasOwnProperty.call(entry.rawAnnotations, SUPPRESS_ANNOTATION)) return undefined;
   const value = entry.rawAnnotations[SUPPRESS_ANNOTATION];
-  if (typeof value !== 'string') return { entries: [], malformed: [String(typeof value)] };
+  if (typeof value !== 'string') return { entries: [], malformed: [], notAString: value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value };
   const entries: Array<{ ruleId: string; reason: string }> = [];
   const malformed: string[] = [];
   for (const part of value.split(',')) {

@@ -17,7 +17,8 @@ export const TKE_L4_001: LoopbackRule = {
       'In IPVS mode, a pod that calls the CLB VIP reaches the CLB for real; when the CLB forwards back to a real server ' +
       'on the caller\'s node, the packet has a local source IP and is dropped: connections are unstable, or dead on a ' +
       'one-node cluster. The Service is protected only by `prevent-loopback: "true"`, or by ' +
-      '`externalTrafficPolicy: Local` or VPC-CNI direct access together with pod anti-affinity on every backing workload.',
+      '`externalTrafficPolicy: Local` or VPC-CNI direct access together with pod anti-affinity on every backing workload ' +
+      '(matched by the Service selector in its namespace; when none is in the checked set, TKE-L4-002 warns instead).',
     fix:
       `Annotate the Service with \`${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"\` (and run a kube-proxy that supports it), ` +
       'or better, make in-cluster clients call `<service>.<namespace>.svc.cluster.local` instead of the CLB.',

@@ -35,7 +35,8 @@ export const TKE_L4_003: LoopbackRule = {
       `\`${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"\` works only when kube-proxy binds the CLB VIP to the IPVS ` +
       'interface. Tencent names the first builds that can: v1.12.4-tke.30, v1.14.3-tke.24, v1.16.3-tke.25, ' +
       'v1.18.4-tke.20 and v1.20.6-tke.12. With an older build of the same minor the annotation has no effect on the ' +
-      'node and the Service still loops back. (No minimum is documented for other minors, so they are not reported.)',
+      'node and the Service still loops back. No minimum is documented for other minors, so they are not reported, ' +
+      'and neither is an image tag that is not of the form v<major>.<minor>.<patch>-tke.<n>.',
     fix: 'Update the image of the kube-proxy DaemonSet in kube-system to the documented minimum of its minor or later.',
   },
   check(set: ManifestSet): RuleFinding[] {

@@ -24,6 +24,9 @@ export const TKE_SUP_001: LoopbackRule = {
     for (const entry of set.entries) {
       const parsed = parseSuppressions(entry);
       if (!parsed) continue;
+      if (parsed.notAString) {
+        out.push({ entry, message: `${describe(entry)}: ${SUPPRESS_ANNOTATION} is a ${parsed.notAString}, not a string of RULE-ID=reason entries` });
+      }
       for (const bad of parsed.malformed) {
         out.push({ entry, message: `${describe(entry)}: ${SUPPRESS_ANNOTATION} has ${JSON.stringify(bad)}, which is not RULE-ID=reason` });
       }

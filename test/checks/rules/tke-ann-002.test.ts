@@ -1,0 +1,28 @@
+import { LoopbackChecker } from '../../../src';
+import { briefs, ING_SUBNET, ingress, messages, PREVENT, privateService, SUBNET } from '../manifests';
+
+describe('TKE-ANN-002', () => {
+  const RULE = 'TKE-ANN-002';
+
+  test('non-compliant: malformed subnet and CLB ids', () => {
+    const report = LoopbackChecker.check([
+      privateService({ annotations: { [SUBNET]: 'subnet-ABC', [PREVENT]: 'true' } }),
+      ingress({ annotations: { [ING_SUBNET]: 'abcd1234', 'kubernetes.io/ingress.existLbId': 'lb-1' } }),
+    ]);
+    expect(briefs(report.findings, RULE)).toEqual([
+      { ruleId: RULE, level: 'error', kind: 'Service', name: 'web', manifestIndex: 0 },
+      { ruleId: RULE, level: 'error', kind: 'Ingress', name: 'shop', manifestIndex: 1 },
+      { ruleId: RULE, level: 'error', kind: 'Ingress', name: 'shop', manifestIndex: 1 },
+    ]);
+    expect(messages(report.findings, RULE)[0]).toEqual(
+      'Service web has service.kubernetes.io/qcloud-loadbalancer-internal-subnetid: "subnet-ABC", which does not look like subnet-xxxxxxxx (8 lowercase letters or digits)',
+    );
+  });
+
+  test('compliant: well-formed ids', () => {
+    const report = LoopbackChecker.check([
+      privateService({ annotations: { [PREVENT]: 'true', 'service.kubernetes.io/tke-existed-lbid': 'lb-abcd1234' } }),
+    ]);
+    expect(briefs(report.findings, RULE)).toEqual([]);
+  });
+});
