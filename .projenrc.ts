@@ -34,8 +34,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8',
     'fast-check@^4',
     'cdk8s-cli@^2',
-    'yaml@^2',
   ],
+  // The checker's CLI and cdk8s-cli plugin read YAML with source positions at run time. `yaml` is not a
+  // jsii package, so jsii requires it to be bundled into our tarball (it has no dependencies of its own).
+  bundledDeps: ['yaml@^2'],
+  // `npx cdk8s-tke-loopback check ...`: a committed, executable shim that loads lib/checks/cli.js.
+  bin: { 'cdk8s-tke-loopback': 'bin/cdk8s-tke-loopback' },
 
   // Release to npm from GitHub: a maintainer only needs an NPM_TOKEN secret.
   release: true,

@@ -1,2 +1,3 @@
 export * from './types';
 export * from './checker';
+export * from './validation-plugin';

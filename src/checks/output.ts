@@ -1,0 +1,262 @@
+/**
+ * Turning a checker report on parsed input into the CLI's output formats: text, JSON and SARIF 2.1.0.
+ *
+ * Not exported from the package barrel (a tool-facing module, not a jsii API).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { formatPosition, ParsedInput, STDIN_NAME } from './input';
+import { FindingLevel, LoopbackFinding, LoopbackReport, LoopbackRuleInfo } from './types';
+
+/** The tool's name, as in `package.json` `bin`. */
+export const TOOL_NAME = 'cdk8s-tke-loopback';
+
+/** Where the SARIF 2.1.0 schema lives, written into the log's `$schema`. */
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** A finding with the file and line of the object it is about. */
+export interface LocatedFinding {
+  /** The finding as the checker reported it. */
+  readonly finding: LoopbackFinding;
+  /** The file the object came from; undefined for a finding about the whole set. */
+  readonly file?: string;
+  /** The 1-based line the object starts on. */
+  readonly line?: number;
+  /** For a suppressed finding: the reason given in the annotation. */
+  readonly reason?: string;
+}
+
+/** One run of the checker over parsed input, ready to render. */
+export interface CheckRun {
+  /** What was read. */
+  readonly input: ParsedInput;
+  /** The lowest level that fails the run. */
+  readonly failOn: FindingLevel;
+  /** The findings that were not suppressed, located. */
+  readonly findings: LocatedFinding[];
+  /** The suppressed findings, located, with their reasons. */
+  readonly suppressed: LocatedFinding[];
+  /** The rules that ran. */
+  readonly rules: LoopbackRuleInfo[];
+  /** True when a finding is at or above `failOn`. */
+  readonly failed: boolean;
+}
+
+/** Whether a finding of `level` fails a run whose fail level is `failOn`. Unknown levels count as errors. */
+export function failsAt(level: string, failOn: FindingLevel): boolean {
+  if (failOn === FindingLevel.WARNING) return true;
+  return level !== FindingLevel.WARNING;
+}
+
+/** Puts a report's findings next to the files and lines of the objects they are about. */
+export function locate(input: ParsedInput, report: LoopbackReport, rules: LoopbackRuleInfo[], failOn: FindingLevel): CheckRun {
+  const at = (f: LoopbackFinding, reason?: string): LocatedFinding => {
+    const obj = f.manifestIndex === undefined ? undefined : input.objects[f.manifestIndex];
+    return { finding: f, file: obj?.file, line: obj?.line, reason };
+  };
+  const findings = report.findings.map((f) => at(f));
+  const suppressed = report.suppressed.map((s) => at(s.finding, s.reason));
+  return {
+    input,
+    failOn,
+    findings,
+    suppressed,
+    rules,
+    failed: findings.some((f) => failsAt(f.finding.level, failOn)),
+  };
+}
+
+/** `Service default/web`: the kind, then namespace/name as far as they are known. */
+export function describeObject(f: LoopbackFinding): string {
+  const kind = f.kind || '(no kind)';
+  const name = f.name ?? '(no name)';
+  return f.namespace ? `${kind} ${f.namespace}/${name}` : `${kind} ${name}`;
+}
+
+/**
+ * `Kind ns/name: message`, without repeating the object when the message already starts with it.
+ */
+export function objectAndMessage(f: LoopbackFinding): string {
+  const object = describeObject(f);
+  return f.message.startsWith(object) ? f.message : `${object}: ${f.message}`;
+}
+
+function where(l: LocatedFinding): string {
+  return l.file === undefined ? '(manifest set)' : formatPosition(l.file, l.line);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Counts of a run, for summaries. */
+export function counts(run: CheckRun): { errors: number; warnings: number; suppressed: number; skipped: number } {
+  return {
+    errors: run.findings.filter((f) => f.finding.level !== FindingLevel.WARNING).length,
+    warnings: run.findings.filter((f) => f.finding.level === FindingLevel.WARNING).length,
+    suppressed: run.suppressed.length,
+    skipped: run.input.skipped.length,
+  };
+}
+
+/** The one-line summary that ends the text output. */
+export function summaryLine(run: CheckRun): string {
+  const c = counts(run);
+  const verdict = run.failed ? `FAILED (--fail-on ${run.failOn})` : `passed (--fail-on ${run.failOn})`;
+  return `${TOOL_NAME}: ${plural(run.input.objects.length, 'object')} checked in ${plural(run.input.files.length, 'file')}, `
+    + `${plural(c.skipped, 'document')} skipped: ${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, `
+    + `${c.suppressed} suppressed: ${verdict}`;
+}
+
+/**
+ * Text: one line per finding (`file:line: level RULE-ID Kind ns/name: message Fix: fix`), one per
+ * suppressed finding and skipped document, then the summary line.
+ */
+export function renderText(run: CheckRun): string {
+  const lines: string[] = [];
+  for (const l of run.findings) {
+    const f = l.finding;
+    lines.push(`${where(l)}: ${f.level} ${f.ruleId} ${objectAndMessage(f)} Fix: ${f.fix}`);
+  }
+  for (const l of run.suppressed) {
+    lines.push(`${where(l)}: suppressed ${l.finding.ruleId} ${describeObject(l.finding)}: ${l.reason}`);
+  }
+  for (const s of run.input.skipped) {
+    lines.push(`${formatPosition(s.file, s.line)}: skipped: ${s.reason}`);
+  }
+  lines.push(summaryLine(run));
+  return lines.join('\n') + '\n';
+}
+
+function findingJson(l: LocatedFinding): Record<string, unknown> {
+  const f = l.finding;
+  return {
+    ruleId: f.ruleId,
+    level: f.level,
+    kind: f.kind,
+    namespace: f.namespace,
+    name: f.name,
+    message: f.message,
+    fix: f.fix,
+    file: l.file,
+    line: l.line,
+    ...(l.reason === undefined ? {} : { reason: l.reason }),
+  };
+}
+
+/**
+ * JSON: `{ tool, version, passed, failOn, files, objects, summary, findings[], suppressed[], skipped[] }`.
+ * `passed` follows the fail level (it is false exactly when the exit code is 1).
+ */
+export function renderJson(run: CheckRun): string {
+  const out = {
+    tool: TOOL_NAME,
+    version: toolVersion(),
+    passed: !run.failed,
+    failOn: run.failOn,
+    files: run.input.files,
+    objects: run.input.objects.length,
+    summary: counts(run),
+    findings: run.findings.map(findingJson),
+    suppressed: run.suppressed.map(findingJson),
+    skipped: run.input.skipped.map((s) => ({ file: s.file, line: s.line, reason: s.reason })),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+/** The package version, read from package.json next to lib/ (0.0.0 when it cannot be read). */
+export function toolVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8'));
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * A SARIF `artifactLocation` for a file: a relative URI (forward slashes, percent-encoded) for a file
+ * under `cwd`, a `file:` URL otherwise, and `stdin` for standard input.
+ */
+export function artifactLocation(file: string, cwd: string = process.cwd()): Record<string, unknown> {
+  if (file === STDIN_NAME) return { uri: 'stdin', description: { text: 'standard input' } };
+  const abs = path.resolve(cwd, file);
+  const rel = path.relative(cwd, abs);
+  if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+    return { uri: rel.split(path.sep).map(encodeURIComponent).join('/') };
+  }
+  return { uri: pathToFileURL(abs).href };
+}
+
+function sarifResult(l: LocatedFinding, ruleIndex: Map<string, number>): Record<string, unknown> {
+  const f = l.finding;
+  const result: Record<string, unknown> = {
+    ruleId: f.ruleId,
+    level: f.level === FindingLevel.WARNING ? 'warning' : 'error',
+    message: { text: `${objectAndMessage(f)} Fix: ${f.fix}` },
+  };
+  const index = ruleIndex.get(f.ruleId);
+  if (index !== undefined) result.ruleIndex = index;
+  if (l.file !== undefined) {
+    result.locations = [{
+      physicalLocation: {
+        artifactLocation: artifactLocation(l.file),
+        region: { startLine: l.line ?? 1 },
+      },
+      logicalLocations: [{
+        name: f.name ?? '',
+        fullyQualifiedName: describeObject(f),
+        kind: 'resource',
+      }],
+    }];
+  }
+  if (l.reason !== undefined) {
+    result.suppressions = [{ kind: 'inSource', justification: l.reason }];
+  }
+  return result;
+}
+
+/**
+ * A SARIF 2.1.0 log with one run: `tool.driver.rules[]` from the rule registry, one result per finding
+ * (suppressed ones carry `suppressions[]`), and skipped documents as tool execution notifications.
+ */
+export function renderSarif(run: CheckRun): string {
+  const ruleIndex = new Map<string, number>();
+  run.rules.forEach((r, i) => ruleIndex.set(r.id, i));
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: TOOL_NAME,
+          version: toolVersion(),
+          informationUri: 'https://www.npmjs.com/package/cdk8s-tke-loopback',
+          rules: run.rules.map((r) => ({
+            id: r.id,
+            shortDescription: { text: r.cause },
+            fullDescription: { text: r.explanation },
+            help: { text: r.fix },
+            defaultConfiguration: { level: r.level === FindingLevel.WARNING ? 'warning' : 'error' },
+          })),
+        },
+      },
+      invocations: [{
+        executionSuccessful: true,
+        toolExecutionNotifications: run.input.skipped.map((s) => ({
+          level: 'note',
+          message: { text: `skipped: ${s.reason}` },
+          locations: [{
+            physicalLocation: { artifactLocation: artifactLocation(s.file), region: { startLine: s.line } },
+          }],
+        })),
+      }],
+      results: [
+        ...run.findings.map((l) => sarifResult(l, ruleIndex)),
+        ...run.suppressed.map((l) => sarifResult(l, ruleIndex)),
+      ],
+    }],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
