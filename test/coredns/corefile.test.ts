@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CRLF_TABS, HAND_WRITTEN, MULTI_BLOCK, NESTED } from './fixtures';
+import { AKS, COMMA_KEYS, CRLF_TABS, HAND_WRITTEN, K3S, MULTI_BLOCK, NESTED, REAL_WORLD, VCLUSTER } from './fixtures';
 import { Corefile, RewriteMatch, RewriteRule } from '../../src';
 
 const exact = (from: string, to: string) => RewriteRule.of(from, to);
@@ -198,5 +198,60 @@ describe('Corefile.withRewrites', () => {
       .toThrow(/^Corefile line 1: the kubernetes directive does not start its line/);
     expect(() => Corefile.parse('.:53 {\n    forward . 8.8.8.8\n}\n').withRewrites([exact('a.com', 'b.com')]))
       .toThrow(/^Corefile line 1: the server block serving "\." on port 53 has no kubernetes directive/);
+  });
+});
+
+describe('real-world Corefiles (k3s, AKS, vcluster, comma-separated keys)', () => {
+  test.each(Object.entries(REAL_WORLD))('%s: round-trips, and an edit in the main block only adds the rewrite line', (_name, text) => {
+    // GIVEN
+    const corefile = Corefile.parse(text);
+    expect(corefile.render()).toEqual(text);
+    // WHEN
+    const edited = corefile.withRewrites([exact('roc.oa.com', 'server.prod.svc.cluster.local')]).render();
+    // THEN
+    const lines = edited.split('\n');
+    const at = lines.findIndex((l) => /^\s*rewrite name exact roc\.oa\.com /.test(l));
+    expect(lines[at + 1]).toMatch(/^\s*kubernetes /);
+    lines.splice(at, 1);
+    expect(lines.join('\n')).toEqual(text);
+  });
+
+  test('a top-level import line is not a server block', () => {
+    expect(Corefile.parse(K3S).serverBlocks.map((b) => b.keys)).toEqual([['.:53']]);
+    expect(Corefile.parse(AKS).mainServerBlock.directive('import')!.args).toEqual(['custom/*.override']);
+    expect(() => Corefile.parse('import a {\n}\n.:53 {\n}\n')).toThrow(/^Corefile line 1: unexpected '\{' after a top-level import/);
+  });
+
+  test('vcluster: "." on port 1053 holding kubernetes is the main block', () => {
+    expect(Corefile.parse(VCLUSTER).mainServerBlock.keys).toEqual(['.:1053']);
+  });
+
+  test('comma-separated keys, also across lines, are split like caddy does', () => {
+    const corefile = Corefile.parse(COMMA_KEYS);
+    expect(corefile.serverBlocks.map((b) => [b.keys, b.line])).toEqual([[['.:53', '.:5353'], 1], [['example.com:53', 'example.org:53'], 6]]);
+    expect(corefile.mainServerBlock.line).toEqual(1);
+    expect(Corefile.parse(REAL_WORLD.SPACE_KEYS).mainServerBlock.keys).toEqual(['.:53', 'dns://.:5353']);
+  });
+});
+
+describe('lexer edge cases, as CoreDNS\'s caddy lexer reads them', () => {
+  test('a \'#\' right after a token ends it: "}# health" closes the block', () => {
+    const text = '.:53 {\n    errors\n    health {\n        lameduck 5s\n    }# health\n    kubernetes cluster.local\n    forward . 8.8.8.8#upstream\n}\n';
+    const main = Corefile.parse(text).mainServerBlock;
+    expect(main.directive('health')!.subdirectives.map((d) => [d.name, d.args])).toEqual([['lameduck', ['5s']]]);
+    expect(main.directive('forward')!.args).toEqual(['.', '8.8.8.8']);
+    expect(main.directive('kubernetes')!.line).toEqual(6);
+    expect(Corefile.parse(text).render()).toEqual(text);
+  });
+
+  test('a backslash escapes any character in quotes; only \\" loses its backslash', () => {
+    const text = '.:53 {\n    kubernetes cluster.local\n    template IN TXT x.org {\n        answer "x.org 60 IN TXT C:\\\\"\n        answer "say \\"hi\\""\n    }\n}\n';
+    const template = Corefile.parse(text).mainServerBlock.directive('template')!;
+    expect(template.subdirectives.map((d) => d.args)).toEqual([['x.org 60 IN TXT C:\\\\'], ['say "hi"']]);
+  });
+
+  test('an unclosed brace inside a block names the line of the closing brace that is indented wrongly', () => {
+    expect(() => Corefile.parse('.:53 {\n    errors\n    kubernetes cluster.local {\n        pods insecure\n\n    forward . /etc/resolv.conf\n}\n'))
+      .toThrow(/^Corefile line 1: unbalanced brace: the '\{' opened here is never closed; the '\{' on line 3 is probably the one left open \(its '\}' on line 7 is indented like line 1\)/);
   });
 });
