@@ -304,6 +304,33 @@ export class Corefile {
     }
   }
 
+  /**
+   * Throws when a rule never fires for a name it is written for because an earlier rule (in file
+   * order) already matches that name, for every pair that involves a new rule. CoreDNS applies
+   * rewrites in file order; a `stop` rule (the default) ends the list, so the later rule is dead for
+   * that name. An earlier `continue` rule counts too: it rewrites the name first, so the later rule
+   * sees the rewritten name, not the one it was written for. "Matches" is judged on the later rule's
+   * own names (FROM for exact rules; a name below a suffix, after a prefix, around a substring); for a
+   * later regex rule only on names built from its literal fragments, so a regex can still be shadowed
+   * in ways this does not see.
+   */
+  private static checkShadowing(ordered: RewriteRule[], added: RewriteRule[]): void {
+    for (let j = 0; j < ordered.length; j++) {
+      const later = ordered[j];
+      for (let i = 0; i < j; i++) {
+        const earlier = ordered[i];
+        if (!added.includes(earlier) && !added.includes(later)) continue;
+        const name = later._probes().find((n) => earlier._matches(n));
+        if (name === undefined) continue;
+        const where = (r: RewriteRule) => (r.sourceLine !== undefined ? ` (Corefile line ${r.sourceLine})` : '');
+        const how = earlier.mode === 'continue'
+          ? 'rewrites it first (continue mode), so the later rule only sees the rewritten name'
+          : 'matches it first and stops';
+        throw new Error(`rewrite "${later.toDirective()}"${where(later)} would never fire for ${JSON.stringify(name)}: the earlier rule "${earlier.toDirective()}"${where(earlier)} ${how}. CoreDNS applies rewrites in file order: put the more specific rule first, or drop one`);
+      }
+    }
+  }
+
   /** Every server block, in file order. */
   public readonly serverBlocks: CorefileServerBlock[];
 
@@ -389,6 +416,11 @@ export class Corefile {
     if (added.length === 0) return this;
 
     const kubernetes = this.mainServerBlock.directive('kubernetes');
+    if (kubernetes) {
+      // File order after the edit: existing rules above kubernetes, the new ones, the rest.
+      const above = existing.filter((r) => (r.sourceLine ?? 0) < kubernetes.line);
+      Corefile.checkShadowing([...above, ...added, ...existing.filter((r) => !above.includes(r))], added);
+    }
     if (!kubernetes) {
       throw parseError(this.mainServerBlock.line, 'the server block serving "." on port 53 has no kubernetes directive to insert rewrite rules before');
     }

@@ -255,3 +255,70 @@ describe('lexer edge cases, as CoreDNS\'s caddy lexer reads them', () => {
       .toThrow(/^Corefile line 1: unbalanced brace: the '\{' opened here is never closed; the '\{' on line 3 is probably the one left open \(its '\}' on line 7 is indented like line 1\)/);
   });
 });
+
+describe('Corefile.withRewrites: rules an earlier rule shadows', () => {
+  const regex = (from: string, to: string) => RewriteRule.of(from, to, { match: RewriteMatch.REGEX });
+  const main = (...rewrites: string[]) => Corefile.parse(
+    `.:53 {\n    errors\n${rewrites.map((r) => `    ${r}\n`).join('')}    kubernetes cluster.local\n    forward . /etc/resolv.conf\n}\n`);
+
+  test.each([
+    [[suffix('oa.com', 'prod.svc.cluster.local'), exact('roc.oa.com', 'roc.other.svc.cluster.local')], 'rewrite name suffix .oa.com. .prod.svc.cluster.local. answer auto', 'rewrite name exact roc.oa.com roc.other.svc.cluster.local', 'roc.oa.com.'],
+    [[regex('^(.*)\\.qq\\.com\\.$', '{1}.prod.svc.cluster.local'), exact('api.qq.com', 'api.special.svc.cluster.local')], 'rewrite name regex ^(.*)\\.qq\\.com\\.$', 'rewrite name exact api.qq.com', 'api.qq.com.'],
+    [[suffix('com', 'prod.svc.cluster.local'), suffix('oa.com', 'x.svc.cluster.local')], 'rewrite name suffix .com.', 'rewrite name suffix .oa.com.', 'shadow-probe.oa.com.'],
+    [[suffix('oa.com', 'prod.svc.cluster.local'), regex('^api\\.oa\\.com\\.$', 'x.svc.cluster.local')], 'rewrite name suffix .oa.com.', 'rewrite name regex ^api\\.oa\\.com\\.$', 'api.oa.com.'],
+  ])('a new rule behind a broader new rule fails, naming both (%#)', (rules, earlier, later, name) => {
+    const error = () => Corefile.kubeadmDefault().withRewrites(rules);
+    expect(error).toThrow(`would never fire for ${JSON.stringify(name)}: the earlier rule "${earlier}`);
+    expect(error).toThrow(`rewrite "${later}`);
+  });
+
+  test.each([
+    ['rewrite name suffix .oa.com. .other.svc.cluster.local. answer auto'],
+    ['rewrite stop name suffix oa.com other.svc.cluster.local answer auto'],
+    ['rewrite name regex (.*)\\.oa\\.com {1}.other.svc.cluster.local answer auto'],
+    ['rewrite name substring oa.com other.svc.cluster.local answer auto'],
+    ['rewrite name prefix roc. other. answer auto'],
+    ['rewrite continue name suffix .oa.com. .other.svc.cluster.local. answer auto'],
+    ['rewrite STOP name SUFFIX .oa.com. .other.svc.cluster.local. answer auto'],
+  ])('an existing rule that already catches the new FROM fails, with both rules: %s', (existing) => {
+    expect(() => main(existing).withRewrites([exact('roc.oa.com', 'server.prod.svc.cluster.local')]))
+      .toThrow(`rewrite "rewrite name exact roc.oa.com server.prod.svc.cluster.local" would never fire for "roc.oa.com.": the earlier rule "${existing}" (Corefile line 3)`);
+  });
+
+  test('an existing rule after kubernetes is shadowed by a new one inserted before it', () => {
+    const corefile = Corefile.parse('.:53 {\n    kubernetes cluster.local\n    rewrite name exact roc.oa.com roc.x.svc.cluster.local\n}\n');
+    expect(() => corefile.withRewrites([suffix('oa.com', 'prod.svc.cluster.local')]))
+      .toThrow('rewrite "rewrite name exact roc.oa.com roc.x.svc.cluster.local" (Corefile line 3) would never fire for "roc.oa.com.": the earlier rule "rewrite name suffix .oa.com. .prod.svc.cluster.local. answer auto"');
+  });
+
+  test.each([
+    ['specific first', [exact('roc.oa.com', 'roc.x.svc.cluster.local'), suffix('oa.com', 'prod.svc.cluster.local')], []],
+    ['unrelated names', [exact('a.com', 'a.x.svc.cluster.local')], ['rewrite name suffix .oa.com. .other.svc.cluster.local. answer auto']],
+    ['a label boundary', [exact('fooa.com', 'a.x.svc.cluster.local')], ['rewrite name suffix .oa.com. .other.svc.cluster.local. answer auto']],
+    ['an existing exact before a new suffix', [suffix('oa.com', 'prod.svc.cluster.local')], ['rewrite name exact roc.oa.com other.prod.svc.cluster.local']],
+    ['vcluster\'s node rewrite', [exact('roc.oa.com', 'server.prod.svc.cluster.local')], ['rewrite name regex .*\\.nodes\\.vcluster\\.com kubernetes.default.svc.cluster.local']],
+  ])('no shadowing: %s', (_name, rules, existing) => {
+    expect(main(...existing).withRewrites(rules).rewriteRules().length).toEqual(existing.length + rules.length);
+  });
+
+  test('rules that already shadow each other in the Corefile are left alone', () => {
+    const corefile = main('rewrite name suffix .oa.com. .a.svc.cluster.local. answer auto', 'rewrite name roc.oa.com b.svc.cluster.local');
+    expect(corefile.withRewrites([exact('x.com', 'x.svc.cluster.local')]).rewriteRules().length).toEqual(3);
+  });
+});
+
+describe('Corefile: CoreDNS lower-cases the rewrite mode and match type', () => {
+  const upper = '.:53 {\n    rewrite STOP name EXACT roc.oa.com server.prod.svc.cluster.local\n    kubernetes cluster.local\n}\n';
+
+  test('an upper-case rule is read, and adding it again changes nothing', () => {
+    const corefile = Corefile.parse(upper);
+    expect(corefile.rewriteRules().map((r) => [r.mode, r.match.keyword, r.from, r.to])).toEqual([['stop', 'exact', 'roc.oa.com', 'server.prod.svc.cluster.local']]);
+    expect(corefile.withRewrites([exact('roc.oa.com', 'server.prod.svc.cluster.local')]).render()).toEqual(upper);
+  });
+
+  test('a different rule for the same name conflicts', () => {
+    expect(() => Corefile.parse(upper).withRewrites([exact('roc.oa.com', 'other.prod.svc.cluster.local')]))
+      .toThrow('Corefile line 2 already rewrites "roc.oa.com" differently: existing "rewrite STOP name EXACT roc.oa.com server.prod.svc.cluster.local"');
+    expect(Corefile.parse(upper.replace('STOP', 'Continue')).rewriteRules()[0].mode).toEqual('continue');
+  });
+});
