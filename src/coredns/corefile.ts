@@ -284,6 +284,21 @@ export class Corefile {
     return Corefile.parse(KUBEADM_DEFAULT);
   }
 
+  /**
+   * The server blocks of a Corefile (snippets included), without requiring a main block. Throws,
+   * naming the line, on an unbalanced brace or an unterminated quote. Used by the checker.
+   *
+   * @internal
+   */
+  public static _parseServerBlocks(text: string): CorefileServerBlock[] {
+    const tokens = lex(text);
+    try {
+      return parseServerBlocks(tokens);
+    } catch (e) {
+      throw withUnclosedHint(e as Error, text, tokens);
+    }
+  }
+
   /** Throws on a cycle among exact and suffix rules (applied first-match, in file order). */
   private static checkLoops(rules: RewriteRule[]): void {
     const simulated = rules.filter((r) => r.match === RewriteMatch.EXACT || r.match === RewriteMatch.SUFFIX);
@@ -345,12 +360,7 @@ export class Corefile {
 
   private constructor(text: string) {
     this.text = text;
-    const tokens = lex(text);
-    try {
-      this.serverBlocks = parseServerBlocks(tokens);
-    } catch (e) {
-      throw withUnclosedHint(e as Error, text, tokens);
-    }
+    this.serverBlocks = Corefile._parseServerBlocks(text);
     const candidates = this.serverBlocks.filter((b) => b.servesRootOnPort53);
     const withKubernetes = candidates.filter((b) => b.directive('kubernetes'));
     // vcluster serves "." on port 1053 (its Service maps 53 to it): a root block holding kubernetes will do.
