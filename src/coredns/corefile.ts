@@ -403,6 +403,12 @@ export class Corefile {
    * - A rule the Corefile already holds is not added again (idempotent).
    * - Throws, quoting both rules, when the Corefile (or the list) already rewrites the same FROM
    *   differently; throws on a rewrite loop (A to B and B to A, directly or through suffix rules).
+   * - Throws, quoting both rules, when a new rule would never fire because an earlier one (in file order
+   *   after the edit) already matches its name, or a new rule does that to an existing one: CoreDNS
+   *   applies rewrites in file order and a `stop` rule ends the list. An earlier `continue` rule counts
+   *   too, since it rewrites the name before the later rule sees it. Names are judged as CoreDNS matches
+   *   them (FROM for an exact rule, a name below a suffix, ...); for a later regex rule only on names
+   *   built from its literal fragments, so some overlaps of a regex go unnoticed.
    *
    * @param rules the rules to add
    */
