@@ -62,8 +62,9 @@ export function readCorefileRewrites(text: string): CorefileRewrites {
   const add = (ds: CorefileDirective[], depth: number) => {
     for (const d of ds) {
       const snippet = d.name === 'import' && d.args.length === 1 ? snippets.get(d.args[0]) : undefined;
-      if (snippet && depth < 10) add(snippet.directives, depth + 1);
-      else if (!seen.has(d)) {
+      if (snippet && depth < 10) {
+        add(snippet.directives, depth + 1);
+      } else if (!seen.has(d)) {
         seen.add(d);
         directives.push(d);
       }
@@ -79,16 +80,16 @@ export function readCorefileRewrites(text: string): CorefileRewrites {
     }
   }
   const rewrites: NameRewrite[] = [];
-  for (const d of directives.filter((x) => x.name.toLowerCase() === 'rewrite')) {
+  for (const d of directives.filter((x) => x.name === 'rewrite')) {
     let rest = [...d.args];
     if (/^(continue|stop)$/i.test(rest[0] ?? '')) rest = rest.slice(1);
-    const text = ['rewrite', ...d.args, ...(d.hasBlock ? ['{'] : [])].join(' ');
+    const written = ['rewrite', ...d.args, ...(d.hasBlock ? ['{'] : [])].join(' ');
     if (d.hasBlock) {
       // Block form: the rule is the `name` line, with the `answer` lines after it.
       for (const sub of d.subdirectives) rest.push(sub.name, ...sub.args);
     }
     if (rest[0]?.toLowerCase() !== 'name') continue;
-    rewrites.push(parseName(d.line, text, rest.slice(1)));
+    rewrites.push(parseName(d.line, written, rest.slice(1)));
   }
   rewrites.sort((a, b) => a.line - b.line);
   return { rewrites, domains: zones.size > 0 ? [...zones] : ['cluster.local'] };
