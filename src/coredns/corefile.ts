@@ -327,7 +327,8 @@ export class Corefile {
    * sees the rewritten name, not the one it was written for. "Matches" is judged on the later rule's
    * own names (FROM for exact rules; a name below a suffix, after a prefix, around a substring); for a
    * later regex rule only on names built from its literal fragments, so a regex can still be shadowed
-   * in ways this does not see.
+   * in ways this does not see. An earlier rule that rewrites the name to the same name as the later
+   * one (a wildcard host and one of its hosts both sent to the same ingress controller) is accepted.
    */
   private static checkShadowing(ordered: RewriteRule[], added: RewriteRule[]): void {
     for (let j = 0; j < ordered.length; j++) {
@@ -335,7 +336,8 @@ export class Corefile {
       for (let i = 0; i < j; i++) {
         const earlier = ordered[i];
         if (!added.includes(earlier) && !added.includes(later)) continue;
-        const name = later._probes().find((n) => earlier._matches(n));
+        // An earlier rule that asks for the same name instead makes the later one redundant, not wrong.
+        const name = later._probes().find((n) => earlier._matches(n) && earlier._rewrite(n) !== later._rewrite(n));
         if (name === undefined) continue;
         const where = (r: RewriteRule) => (r.sourceLine !== undefined ? ` (Corefile line ${r.sourceLine})` : '');
         const how = earlier.mode === 'continue'
@@ -408,7 +410,8 @@ export class Corefile {
    *   applies rewrites in file order and a `stop` rule ends the list. An earlier `continue` rule counts
    *   too, since it rewrites the name before the later rule sees it. Names are judged as CoreDNS matches
    *   them (FROM for an exact rule, a name below a suffix, ...); for a later regex rule only on names
-   *   built from its literal fragments, so some overlaps of a regex go unnoticed.
+   *   built from its literal fragments, so some overlaps of a regex go unnoticed. An earlier rule that
+   *   leads to the same name as the later one makes it redundant, not wrong, and is accepted.
    *
    * @param rules the rules to add
    */

@@ -136,6 +136,7 @@ export class RewriteRule {
     const rule = new RewriteRule(match, canon(from, regex), canon(to, false), mode, answerAuto || match === RewriteMatch.EXACT);
     rule.sourceLineNumber = line;
     if (!regex) rule.rawFrom = from;
+    rule.rawTo = to;
     rule.sourceText = ['rewrite', ...args].join(' ');
     rule.extraOptions = answerAuto ? [] : answer;
     return rule;
@@ -210,6 +211,7 @@ export class RewriteRule {
 
   private sourceLineNumber?: number;
   private rawFrom?: string;
+  private rawTo?: string;
   private sourceText?: string;
   private extraOptions: string[] = [];
 
@@ -352,6 +354,34 @@ export class RewriteRule {
       case RewriteMatch.SUFFIX: return fqdn.endsWith(from);
       case RewriteMatch.SUBSTRING: return fqdn.includes(from);
       default: return regexMatches(this.from, fqdn);
+    }
+  }
+
+  /**
+   * The name CoreDNS would ask instead of `fqdn` under this rule (lower-case, trailing dot), or
+   * `undefined` when the rule does not apply. A regex is run with JavaScript's `RegExp`.
+   *
+   * @internal
+   */
+  public _rewrite(fqdn: string): string | undefined {
+    if (!this._matches(fqdn)) return undefined;
+    const fq = (n: string) => (n.endsWith('.') ? n : `${n}.`).toLowerCase();
+    const from = this.matchFrom;
+    const to = this.rawTo !== undefined ? fq(this.rawTo)
+      : this.match === RewriteMatch.SUFFIX ? `.${this.to}.` : `${this.to}.`;
+    switch (this.match) {
+      case RewriteMatch.EXACT: return to;
+      case RewriteMatch.PREFIX: return fq(`${to}${fqdn.slice(from.length)}`);
+      case RewriteMatch.SUFFIX: return fq(`${fqdn.slice(0, -from.length)}${to}`);
+      case RewriteMatch.SUBSTRING: return fq(fqdn.split(from).join(to));
+      default: {
+        const groups = new RegExp(this.from).exec(fqdn) ?? [];
+        let out = to;
+        groups.forEach((g, i) => {
+          out = out.split(`{${i}}`).join(g ?? '');
+        });
+        return fq(out);
+      }
     }
   }
 

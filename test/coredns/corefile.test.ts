@@ -322,3 +322,18 @@ describe('Corefile: CoreDNS lower-cases the rewrite mode and match type', () => 
     expect(Corefile.parse(upper.replace('STOP', 'Continue')).rewriteRules()[0].mode).toEqual('continue');
   });
 });
+
+describe('Corefile.withRewrites: an earlier rule with the same result is not a conflict', () => {
+  test('a wildcard regex and one of its hosts, both to the same target, are accepted', () => {
+    const target = 'ingress-nginx-controller.ingress-nginx.svc.cluster.local';
+    const rules = [RewriteRule.of('^[a-z0-9-]+\\.oa\\.com\\.$', target, { match: RewriteMatch.REGEX }), exact('api.oa.com', target)];
+    expect(Corefile.kubeadmDefault().withRewrites(rules).rewriteRules().length).toEqual(2);
+    expect(() => Corefile.kubeadmDefault().withRewrites([rules[0], exact('api.oa.com', 'api.prod.svc.cluster.local')]))
+      .toThrow(/would never fire for "api.oa.com."/);
+  });
+
+  test('a suffix rule then an exact rule that asks for the same name', () => {
+    const rules = [suffix('oa.com', 'prod.svc.cluster.local'), exact('api.oa.com', 'api.prod.svc.cluster.local')];
+    expect(Corefile.kubeadmDefault().withRewrites(rules).rewriteRules().length).toEqual(2);
+  });
+});
