@@ -127,7 +127,10 @@ export class CoreDnsRewrite extends Construct {
    * Throws, quoting the value, when: `from` or `to` is not a DNS name (or a valid regex rule); `from`
    * is inside the cluster domain; `to` is outside it and `allowExternalTarget` is not set; this
    * construct already rewrites `from`; the Corefile already rewrites `from` differently (both rules are
-   * in the message); or the rule closes a rewrite loop.
+   * in the message); an earlier rule (of this construct or of the Corefile) already catches `from`, so
+   * the rule would never fire (add specific rules before broader ones; see `Corefile.withRewrites`);
+   * a regex uses what Go's RE2 does not compile, or may match names inside the cluster domain; or the
+   * rule closes a rewrite loop.
    *
    * @param from the name clients ask for (a suffix, prefix, substring or regex with `options.match`)
    * @param to the name CoreDNS resolves instead, for example `server.prod.svc.cluster.local`

@@ -130,6 +130,23 @@ describe('CoreDnsRewrite', () => {
     expect(dns.rules.map((r) => r.from)).toEqual(['a.com', 'b.com']);
   });
 
+  test('a rule that an earlier, broader rule shadows fails, naming both; the specific rule first works', () => {
+    // GIVEN
+    const dns = new CoreDnsRewrite(Testing.chart(), 'dns');
+    dns.rewriteName('oa.com', 'prod.svc.cluster.local', { match: RewriteMatch.SUFFIX });
+    dns.rewriteName('^(.*)\\.qq\\.com\\.$', '{1}.prod.svc.cluster.local', { match: RewriteMatch.REGEX });
+    // THEN
+    expect(() => dns.rewriteName('roc.oa.com', 'roc-server.other.svc.cluster.local')).toThrow(
+      'rewrite "rewrite name exact roc.oa.com roc-server.other.svc.cluster.local" would never fire for "roc.oa.com.": ' +
+      'the earlier rule "rewrite name suffix .oa.com. .prod.svc.cluster.local. answer auto" matches it first and stops');
+    expect(() => dns.rewriteName('api.qq.com', 'api.special.svc.cluster.local')).toThrow(
+      /the earlier rule "rewrite name regex \^\(\.\*\)\\\.qq\\\.com\\\.\$ \{1\}\.prod\.svc\.cluster\.local answer auto" matches it first/);
+    expect(dns.rules.length).toEqual(2);
+    const ordered = new CoreDnsRewrite(Testing.chart(), 'dns');
+    ordered.rewriteName('roc.oa.com', 'roc-server.other.svc.cluster.local');
+    expect(() => ordered.rewriteName('oa.com', 'prod.svc.cluster.local', { match: RewriteMatch.SUFFIX })).not.toThrow();
+  });
+
   test.each([
     [{ configMapName: 'Core DNS' }, /'configMapName' must be a DNS-1123 subdomain, got "Core DNS"/],
     [{ namespace: 'kube_system' }, /'namespace' must be a DNS-1123 label, got "kube_system"/],

@@ -90,6 +90,20 @@ describe('LoopbackSafeIngress.routeInCluster', () => {
     ]);
   });
 
+  test('a wildcard host and one of its hosts both go to the controller (the later rule is redundant, not shadowed)', () => {
+    // GIVEN
+    const { chart, dns, shop, api } = setup();
+    const ingress = new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, internalSubnetId: 'subnet-abcd1234', rules: [{ host: '*.example.com', path: '/', backend: shop }] });
+    // WHEN
+    ingress.routeInCluster({ dns });
+    ingress.addRule('api.example.com', '/', api);
+    // THEN
+    expect(rewriteLines(chart)).toEqual([
+      `    rewrite name regex ^[a-z0-9-]+\\.example\\.com\\.$ ${CONTROLLER} answer auto`,
+      `    rewrite name exact api.example.com ${CONTROLLER}`,
+    ]);
+  });
+
   test('the controller can be a Service of the app, or another name and namespace, and another class', () => {
     // GIVEN
     const { chart, dns, shop } = setup();
