@@ -116,6 +116,15 @@ describe('CoreDnsRewrite', () => {
     expect(corefileOf(chart)).toContain('    rewrite name exact a.com a.example.org\n');
   });
 
+  test('the same rule twice changes nothing and returns the existing rule', () => {
+    const chart = Testing.chart();
+    const dns = new CoreDnsRewrite(chart, 'dns');
+    const first = dns.rewriteName('a.com', 'a.prod.svc.cluster.local');
+    expect(dns.rewriteName('A.com.', 'a.prod.svc.cluster.local.')).toBe(first);
+    expect(dns.rules).toEqual([first]);
+    expect(corefileOf(chart).match(/rewrite name/g)).toEqual(['rewrite name']);
+  });
+
   test('a duplicate FROM, a loop, and a conflict with the Corefile fail', () => {
     // GIVEN
     const dns = new CoreDnsRewrite(Testing.chart(), 'dns', { corefile: Corefile.fromString(MULTI_BLOCK) });

@@ -142,6 +142,18 @@ describe('LoopbackSafeIngress.routeInCluster', () => {
     expect(() => ingress.routeInCluster({ dns })).toThrow('routeInCluster() was already called on test/web');
   });
 
+  test('two Ingresses that share a host can both be routed in-cluster through one CoreDnsRewrite (the seed\'s shared-domain case)', () => {
+    // GIVEN
+    const { chart, dns, shop } = setup();
+    const a = new LoopbackSafeIngress(chart, 'a', { rules: [{ host: 'shop.oa.com', path: '/', backend: shop }] });
+    const b = new LoopbackSafeIngress(chart, 'b', { rules: [{ host: 'shop.oa.com', path: '/api', backend: shop }] });
+    // WHEN
+    a.routeInCluster({ dns });
+    b.routeInCluster({ dns });
+    // THEN: one rewrite line for the shared host
+    expect(rewriteLines(chart)).toEqual([`    rewrite name exact shop.oa.com ${CONTROLLER}`]);
+  });
+
   test('a host that dns already rewrites elsewhere fails, naming the host, now or when the rule is added later', () => {
     // GIVEN
     const { chart, dns, shop } = setup();

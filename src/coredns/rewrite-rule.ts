@@ -276,9 +276,11 @@ export class RewriteRule {
    *   (`kubernetes.default.svc.<domain>.`, `<domain>.`, names built from the pattern's own literal
    *   fragments, ...). An unanchored regex such as `(.*)\.oa\.com` matches search-path names
    *   (`a.oa.com.default.svc.cluster.local.`), so anchor it: `^(.*)\.oa\.com\.$`;
-   * - TO is outside the cluster domain and `allowExternalTarget` is false. For prefix and substring
-   *   rules the rewritten name keeps part of the asked name, so it cannot be shown to be inside the
-   *   cluster domain: they need `allowExternalTarget`. A regex rule's TO must end in the cluster domain.
+   * - the rule is a prefix or substring rule: pods first ask for the search-path expansions of every
+   *   name (`<name>.<namespace>.svc.<domain>.`), and such a rule matches those cluster names too, so
+   *   these two types are refused (they can still be read from an existing Corefile);
+   * - TO is outside the cluster domain and `allowExternalTarget` is false. A regex rule's TO must end
+   *   in the cluster domain.
    *
    * @param clusterDomain the cluster domain, for example `cluster.local`
    * @param allowExternalTarget accept a TO outside the cluster domain
@@ -290,18 +292,24 @@ export class RewriteRule {
     const fromInside = (() => {
       switch (m) {
         case RewriteMatch.EXACT:
-        case RewriteMatch.PREFIX:
           return DnsName.isWithin(this.from, domain);
         case RewriteMatch.SUFFIX:
           return DnsName.isWithin(this.from, domain) || DnsName.isWithin(domain, this.from);
+        case RewriteMatch.PREFIX:
         case RewriteMatch.SUBSTRING:
-          return `.${domain}.`.includes(this.from) || this.from.includes(domain);
+          // A pod's resolver first tries the search-path expansions of every name it asks for
+          // (`<name>.<namespace>.svc.<domain>.`): a prefix or substring rule matches those too.
+          return true;
         default:
           return regexReason !== undefined;
       }
     })();
     if (fromInside) {
-      const why = regexReason !== undefined ? ` (${regexReason})` : '';
+      const why = regexReason !== undefined
+        ? ` (${regexReason})`
+        : m === RewriteMatch.PREFIX || m === RewriteMatch.SUBSTRING
+          ? ` (pods first ask for the search-path expansions of every name, such as "${this.from}.default.svc.${domain}.", and a ${m.keyword} rule matches those too; use an exact or suffix rule, or a regex anchored with ^ and \\.$)`
+          : '';
       throw new Error(`'from' ${JSON.stringify(this.from)} (${m.keyword}) matches names inside the cluster domain ${JSON.stringify(domain)}: rewriting cluster names would break in-cluster DNS${why}`);
     }
     if (allowExternalTarget) return;

@@ -165,11 +165,22 @@ describe('RewriteRule.checkClusterDomain', () => {
     ['roc.oa.com', 'cluster.local', RewriteMatch.EXACT, /'to' "cluster.local" is not inside/],
     ['oa.com', 'example.com', RewriteMatch.SUFFIX, /'to' "example.com" is not inside/],
     ['^(.*)\\.oa\\.com\\.$', '{1}.example.com', RewriteMatch.REGEX, /does not end in the cluster domain/],
-    ['roc', 'server', RewriteMatch.PREFIX, /a prefix rewrite .* cannot be shown to stay inside the cluster domain/],
-    ['oa.com', 'prod.svc.cluster.local', RewriteMatch.SUBSTRING, /a substring rewrite/],
   ])('rejects %j -> %j (%p) unless allowExternalTarget', (from, to, match, message) => {
     expect(check(from, to, match)).toThrow(message);
     expect(check(from, to, match)).toThrow(/pass allowExternalTarget: true/);
     expect(check(from, to, match, true)).not.toThrow();
+  });
+
+  test.each([
+    ['roc', 'server', RewriteMatch.PREFIX],
+    ['kubernetes', 'api-internal', RewriteMatch.PREFIX],
+    ['oa.com', 'prod.svc.cluster.local', RewriteMatch.SUBSTRING],
+    ['prod.svc', 'staging.svc', RewriteMatch.SUBSTRING],
+  ])('rejects the %j -> %j %p rule even with allowExternalTarget: it also matches search-path expansions', (from, to, match) => {
+    for (const allow of [false, true]) {
+      expect(check(from, to, match, allow)).toThrow(
+        new RegExp(`^'from' "${from.replace(/\./g, '\\.')}" \\(${match.keyword}\\) matches names inside the cluster domain "cluster.local".*search-path expansions of every name, such as "${from.replace(/\./g, '\\.')}\\.default\\.svc\\.cluster\\.local\\."`),
+      );
+    }
   });
 });
