@@ -15,6 +15,8 @@ import { TkeIds } from './tke/ids';
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** The longest DNS-1035 label. */
 const MAX_SERVICE_NAME_LENGTH = 63;
+const SUBNET_KEY = TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID;
+const LB_KEY = TkeAnnotations.SERVICE_EXISTED_LB_ID;
 
 /**
  * Props for `LoopbackSafeService`.
@@ -139,7 +141,7 @@ export class LoopbackSafeService extends Construct {
       this.own(key, value, `the ${this.strategy.name} strategy`);
     }
     throwProblems(this.annotationProblems(props.metadata?.annotations ?? {}));
-    throwProblems(idAnnotationProblems(props.metadata?.annotations ?? {}, TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, TkeAnnotations.SERVICE_EXISTED_LB_ID));
+    throwProblems(idAnnotationProblems(props.metadata?.annotations ?? {}, SUBNET_KEY, LB_KEY));
 
     this.service = new kplus.Service(this, 'Resource', {
       metadata: props.metadata,
@@ -207,7 +209,7 @@ export class LoopbackSafeService extends Construct {
     const problems = servicePortProblems(this.service.ports, 'service.ports');
     const annotations = this.service.metadata.toJson().annotations ?? {};
     problems.push(...this.annotationProblems(annotations));
-    problems.push(...idAnnotationProblems(annotations, TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, TkeAnnotations.SERVICE_EXISTED_LB_ID));
+    problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
     problems.push(...this.serverSelectionProblems());
     return problems;
   }

@@ -43,10 +43,12 @@ describe('examples', () => {
       // certificates are created outside the app and only referenced
       expect(manifests.filter((m) => m.kind === 'Secret').map((m) => `${name}: ${m.metadata.name}`)).toEqual([]);
       const services = new Map(manifests.filter((m) => m.kind === 'Service').map((m) => [`${m.metadata.namespace}/${m.metadata.name}`, m]));
-      const clbIngresses = manifests.filter((m) => m.kind === 'Ingress' && (m.metadata.annotations?.['kubernetes.io/ingress.class'] ?? 'qcloud') === 'qcloud'
+      const clbIngresses = manifests.filter((m) => m.kind === 'Ingress'
+        && (m.metadata.annotations?.['kubernetes.io/ingress.class'] ?? 'qcloud') === 'qcloud'
         && m.metadata.annotations?.['ingress.cloud.tencent.com/direct-access'] !== 'true');
       for (const ing of clbIngresses) {
-        const backends = [ing.spec.defaultBackend, ...(ing.spec.rules ?? []).flatMap((r: any) => r.http.paths.map((p: any) => p.backend))].filter(Boolean);
+        const ruleBackends = (ing.spec.rules ?? []).flatMap((r: any) => r.http.paths.map((p: any) => p.backend));
+        const backends = [ing.spec.defaultBackend, ...ruleBackends].filter(Boolean);
         for (const b of backends) {
           const svc = services.get(`${ing.metadata.namespace}/${b.service.name}`);
           expect([`${name}: ${b.service.name}`, svc?.spec.type]).toEqual([`${name}: ${b.service.name}`, 'NodePort']);
