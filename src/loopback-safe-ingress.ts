@@ -104,7 +104,9 @@ export interface LoopbackSafeIngressRule extends LoopbackSafeIngressRuleOptions 
   readonly path: string;
 
   /**
-   * Where matching requests go.
+   * Where matching requests go. A Service that this app defines must be in the Ingress's namespace and,
+   * without `directAccess`, of type `NodePort` or `LoadBalancer`: the CLB binds each backend Service's
+   * NodePort on every node (checked at synth).
    */
   readonly backend: kplus.IngressBackend;
 }
@@ -115,7 +117,8 @@ export interface LoopbackSafeIngressRule extends LoopbackSafeIngressRuleOptions 
 export interface LoopbackSafeIngressProps {
   /**
    * Metadata of the Ingress. The TkeServiceConfig is created in the same namespace, and its name is
-   * derived from the Ingress name. Annotations set here are kept; one that contradicts what the
+   * derived from the Ingress name, which must be a DNS-1123 subdomain. An object of this construct that
+   * has the name and namespace of another object of the app fails synth. Annotations set here are kept; one that contradicts what the
    * construct must set (for example `kubernetes.io/ingress.class: nginx`, or the other binding's
    * annotation) is an error.
    *
@@ -149,7 +152,7 @@ export interface LoopbackSafeIngressProps {
   readonly rules?: LoopbackSafeIngressRule[];
 
   /**
-   * The backend for requests that match no rule.
+   * The backend for requests that match no rule. Checked like a rule's `backend`.
    *
    * @default - no default backend
    */

@@ -23,7 +23,9 @@ const LB_KEY = TkeAnnotations.SERVICE_EXISTED_LB_ID;
  */
 export interface LoopbackSafeServiceProps {
   /**
-   * Metadata of the Service (name, namespace, labels, annotations), passed through unchanged. An
+   * Metadata of the Service (name, namespace, labels, annotations), passed through unchanged. The name
+   * must be a DNS-1035 label of at most 63 characters, as Kubernetes requires of a Service, and no other
+   * Service of the app may have the same name and namespace (checked at synth). An
    * annotation that contradicts a prop or the strategy (for example
    * `service.cloud.tencent.com/prevent-loopback: "false"` with `LoopbackStrategy.preventLoopback()`) fails.
    *
@@ -33,7 +35,8 @@ export interface LoopbackSafeServiceProps {
 
   /**
    * The pods that serve the Service, usually the server workload itself (`kplus.Deployment`,
-   * `kplus.StatefulSet`, ...) or `kplus.Pods.select(...)`.
+   * `kplus.StatefulSet`, ...) or `kplus.Pods.select(...)`. It must select by labels: a Service supports
+   * equality selectors only, so a selector made only of expressions fails.
    */
   readonly selector: kplus.IPodSelector;
 
