@@ -194,9 +194,10 @@ export interface LoopbackSafeIngressProps {
   readonly passToTarget?: boolean;
 
   /**
-   * VPC-CNI direct access: `ingress.cloud.tencent.com/direct-access: "true"`, so that the CLB binds the
-   * backend pods as real servers instead of each Service's NodePort on every node. Needs a cluster with
-   * VPC-CNI networking.
+   * Turn on VPC-CNI direct access with `ingress.cloud.tencent.com/direct-access: "true"`.
+   *
+   * The CLB then binds the backend pods as real servers instead of each Service's NodePort on every
+   * node. Needs a cluster with VPC-CNI networking.
    *
    * Without direct access the CLB binds the NodePort of each backend Service, so every Service a rule
    * (or the default backend) routes to must be of type `NodePort` or `LoadBalancer`: a `ClusterIP` or
