@@ -60,9 +60,10 @@ export function plainServices(n: number): number {
   return synthesize(app);
 }
 
+/** NodePort Services: a CLB Ingress without direct access binds each backend Service's NodePort. */
 function backends(chart: Chart): { web: kplus.IngressBackend; api: kplus.IngressBackend; secret: kplus.ISecret } {
-  const web = new kplus.Service(chart, 'web', { metadata: { name: 'web' }, selector: kplus.Pods.select(chart, 'web-pods', { labels: { app: 'web' } }), ports: [{ port: 80 }] });
-  const api = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, selector: kplus.Pods.select(chart, 'api-pods', { labels: { app: 'api' } }), ports: [{ port: 8080 }] });
+  const web = new kplus.Service(chart, 'web', { metadata: { name: 'web' }, type: kplus.ServiceType.NODE_PORT, selector: kplus.Pods.select(chart, 'web-pods', { labels: { app: 'web' } }), ports: [{ port: 80 }] });
+  const api = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, type: kplus.ServiceType.NODE_PORT, selector: kplus.Pods.select(chart, 'api-pods', { labels: { app: 'api' } }), ports: [{ port: 8080 }] });
   const secret = kplus.Secret.fromSecretName(chart, 'tls', 'shop-tls');
   return { web: kplus.IngressBackend.fromService(web), api: kplus.IngressBackend.fromService(api), secret };
 }

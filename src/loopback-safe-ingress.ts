@@ -1,8 +1,10 @@
-import { ApiObjectMetadata, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { DnsName, RewriteMatch } from './coredns';
 import { CoreDnsRewrite } from './coredns-rewrite';
+import { AppIndex, namespaceOf, registerAppCheck } from './private/app-checks';
+import { idAnnotationProblems } from './private/id-annotations';
 import {
   tlsHostCovers,
   validateHealthCheck,
@@ -102,7 +104,9 @@ export interface LoopbackSafeIngressRule extends LoopbackSafeIngressRuleOptions 
   readonly path: string;
 
   /**
-   * Where matching requests go.
+   * Where matching requests go. A Service that this app defines must be in the Ingress's namespace and,
+   * without `directAccess`, of type `NodePort` or `LoadBalancer`: the CLB binds each backend Service's
+   * NodePort on every node (checked at synth).
    */
   readonly backend: kplus.IngressBackend;
 }
@@ -113,7 +117,8 @@ export interface LoopbackSafeIngressRule extends LoopbackSafeIngressRuleOptions 
 export interface LoopbackSafeIngressProps {
   /**
    * Metadata of the Ingress. The TkeServiceConfig is created in the same namespace, and its name is
-   * derived from the Ingress name. Annotations set here are kept; one that contradicts what the
+   * derived from the Ingress name, which must be a DNS-1123 subdomain. An object of this construct that
+   * has the name and namespace of another object of the app fails synth. Annotations set here are kept; one that contradicts what the
    * construct must set (for example `kubernetes.io/ingress.class: nginx`, or the other binding's
    * annotation) is an error.
    *
@@ -147,7 +152,7 @@ export interface LoopbackSafeIngressProps {
   readonly rules?: LoopbackSafeIngressRule[];
 
   /**
-   * The backend for requests that match no rule.
+   * The backend for requests that match no rule. Checked like a rule's `backend`.
    *
    * @default - no default backend
    */
@@ -187,6 +192,22 @@ export interface LoopbackSafeIngressProps {
    * @see https://www.tencentcloud.com/document/product/457/40675
    */
   readonly passToTarget?: boolean;
+
+  /**
+   * Turn on VPC-CNI direct access with `ingress.cloud.tencent.com/direct-access: "true"`.
+   *
+   * The CLB then binds the backend pods as real servers instead of each Service's NodePort on every
+   * node. Needs a cluster with VPC-CNI networking.
+   *
+   * Without direct access the CLB binds the NodePort of each backend Service, so every Service a rule
+   * (or the default backend) routes to must be of type `NodePort` or `LoadBalancer`: a `ClusterIP` or
+   * headless Service of this app fails synth. Setting the annotation to `"true"` in
+   * `metadata.annotations` counts as direct access too.
+   *
+   * @default false
+   * @see https://www.tencentcloud.com/document/product/457/39142
+   */
+  readonly directAccess?: boolean;
 }
 
 /** A DNS-1123 label: what a Service name and a namespace must be. */
@@ -257,6 +278,8 @@ interface RuleEntry {
   readonly pathType: kplus.HttpIngressPathType;
   readonly backend: kplus.IngressBackend;
   readonly options: LoopbackSafeIngressRuleOptions;
+  /** How the user gave the rule's backend, for error messages: `'rules[0].backend'`, `the backend of addRule("a.com", "/")`. */
+  readonly source: string;
 }
 
 /** A TLS entry as the construct keeps it, with the prop it came from for error messages. */
@@ -346,8 +369,10 @@ export class LoopbackSafeIngress extends Construct {
     if (props.internalSubnetId !== undefined) TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
     if (props.existingLoadBalancerId !== undefined) TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
     const passToTarget = props.passToTarget === undefined ? true : validateBoolean(props.passToTarget, 'passToTarget');
+    const directAccess = props.directAccess === undefined ? false : validateBoolean(props.directAccess, 'directAccess');
 
     this._userAnnotations = { ...(props.metadata?.annotations ?? {}) };
+    throwProblems(idAnnotationProblems(this._userAnnotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
     const [bindingKey, otherBindingKey] =
       binding === TkeServiceConfigBinding.AUTO
         ? [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG]
@@ -361,6 +386,7 @@ export class LoopbackSafeIngress extends Construct {
 
     this.ingress = new kplus.Ingress(this, 'Default', { metadata: props.metadata });
     const ingressName = this.ingress.name;
+    validateObjectName(ingressName, 'metadata.name');
     const configName =
       binding === TkeServiceConfigBinding.AUTO
         ? `${ingressName}${TkeNames.AUTO_INGRESS_CONFIG_SUFFIX}`
@@ -378,6 +404,7 @@ export class LoopbackSafeIngress extends Construct {
       this.annotate(TkeAnnotations.INGRESS_EXIST_LB_ID, props.existingLoadBalancerId, 'existingLoadBalancerId');
     }
     if (passToTarget) this.annotate(TkeAnnotations.INGRESS_PASS_TO_TARGET, 'true', 'passToTarget');
+    if (directAccess) this.annotate(TkeAnnotations.INGRESS_DIRECT_ACCESS, 'true', 'directAccess');
     this.annotate(bindingKey, binding === TkeServiceConfigBinding.AUTO ? 'true' : configName, 'binding');
 
     this.serviceConfig = new TkeServiceConfig(this, 'ServiceConfig', {
@@ -391,12 +418,13 @@ export class LoopbackSafeIngress extends Construct {
     this.ingress.node.addDependency(this.serviceConfig);
 
     this.node.addValidation({ validate: () => this.synthProblems() });
+    registerAppCheck(this, [ApiObject.of(this.ingress), this.serviceConfig], (index) => this.backendProblems(index));
 
     if (props.defaultBackend !== undefined) {
       this.ingress.addDefaultBackend(props.defaultBackend);
       this._defaultBackend = props.defaultBackend;
     }
-    (props.rules ?? []).forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`));
+    (props.rules ?? []).forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`, `'rules[${i}].backend'`));
     if (props.tls !== undefined) this.addTlsAt(props.tls, 'tls');
   }
 
@@ -413,7 +441,7 @@ export class LoopbackSafeIngress extends Construct {
     if (typeof host !== 'string' || host === '') {
       throw new Error(`'host' must be a host name (use addRules() for a rule without a host), got ${JSON.stringify(host)}`);
     }
-    this.addRuleAt({ ...options, host, path, backend }, '');
+    this.addRuleAt({ ...options, host, path, backend }, '', `the backend of addRule(${JSON.stringify(host)}, ${JSON.stringify(path)})`);
   }
 
   /**
@@ -422,7 +450,7 @@ export class LoopbackSafeIngress extends Construct {
    * @param rules the rules to add
    */
   public addRules(...rules: LoopbackSafeIngressRule[]): void {
-    rules.forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`));
+    rules.forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`, `'rules[${i}].backend' of addRules()`));
   }
 
   /**
@@ -435,7 +463,7 @@ export class LoopbackSafeIngress extends Construct {
     this.addTlsAt(tls, 'tls');
   }
 
-  private addRuleAt(rule: LoopbackSafeIngressRule, at: string): void {
+  private addRuleAt(rule: LoopbackSafeIngressRule, at: string, source: string): void {
     const prop = (name: string) => (at ? `${at}.${name}` : name);
     if (!rule || typeof rule !== 'object') throw new Error(`'${at || 'rule'}' must be an object, got ${JSON.stringify(rule)}`);
     if (rule.host !== undefined) validateHost(rule.host, prop('host'));
@@ -470,6 +498,7 @@ export class LoopbackSafeIngress extends Construct {
         scheduler: rule.scheduler,
         forwardType: rule.forwardType,
       },
+      source,
     };
     if (this._inCluster) this.mirrorRule(this._inCluster, entry);
     this.ingress.addRules({ host: entry.host, path: entry.path, pathType: entry.pathType, backend: entry.backend });
@@ -520,6 +549,7 @@ export class LoopbackSafeIngress extends Construct {
         annotations: { [TkeAnnotations.INGRESS_CLASS]: ingressClass },
       },
     });
+    registerAppCheck(this, [ApiObject.of(mirror)]);
     const route: InClusterRoute = { ingress: mirror, dns: options.dns, target, hosts: new Set() };
     for (const rule of this._rules) this.mirrorRule(route, rule);
     if (this._defaultBackend) mirror.addDefaultBackend(this._defaultBackend);
@@ -611,6 +641,7 @@ export class LoopbackSafeIngress extends Construct {
     if (this.binding === TkeServiceConfigBinding.AUTO && auto !== 'true') {
       problems.push(`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO} must be "true" for TkeServiceConfigBinding.AUTO, got ${JSON.stringify(auto)}`);
     }
+    problems.push(...idAnnotationProblems(annotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
     for (const tls of this._tls) {
       tls.hosts.forEach((host, j) => {
         const served = this._rules.some((r) => r.host !== undefined && (tlsHostCovers(host, r.host) || tlsHostCovers(r.host, host)));
@@ -618,6 +649,51 @@ export class LoopbackSafeIngress extends Construct {
           problems.push(`'${tls.prop}[${j}]' is ${JSON.stringify(host)}, but no rule serves that host: add a rule for it or remove it from the TLS hosts`);
         }
       });
+    }
+    return problems;
+  }
+
+  /**
+   * The backends checked against the Services of this app, at synth: a Service must be in the Ingress's
+   * namespace (the mirror of `routeInCluster()` shares it), and without direct access it must have a
+   * NodePort, which the CLB binds on every node. A Service that this app does not define is not checked.
+   */
+  private backendProblems(index: AppIndex): string[] {
+    const problems: string[] = [];
+    const ingress = ApiObject.of(this.ingress);
+    const namespace = namespaceOf(ingress);
+    const annotations: { [key: string]: string } = this.ingress.metadata.toJson().annotations ?? {};
+    const directAccess = annotations[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
+    const backends = this._rules.map((r) => ({ backend: r.backend, source: r.source }));
+    if (this._defaultBackend) backends.push({ backend: this._defaultBackend, source: "'defaultBackend'" });
+    for (const { backend, source } of backends) {
+      const name = backend._toKube().service?.name;
+      if (name === undefined) continue;
+      const service = index.services.get(`${namespace}/${name}`);
+      if (service === undefined) {
+        const elsewhere = index.servicesByName.get(name) ?? [];
+        if (elsewhere.length > 0) {
+          problems.push(
+            `${source} routes to Service ${JSON.stringify(name)}, which this app defines in namespace ` +
+              `${elsewhere.map((s) => `${JSON.stringify(namespaceOf(s))} (${s.node.path})`).join(', ')}, but the Ingress ` +
+              `${this._inCluster ? '(and its routeInCluster() mirror) ' : ''}is in namespace ${JSON.stringify(namespace)}: ` +
+              'an Ingress only routes to Services of its own namespace; put the Service and the Ingress in one namespace',
+          );
+        }
+        continue;
+      }
+      if (directAccess) continue;
+      const spec = index.serviceSpec(service);
+      if (spec === undefined) continue;
+      const type = spec.type ?? 'ClusterIP';
+      if (type === 'ClusterIP' || spec.clusterIP === 'None') {
+        problems.push(
+          `${source} routes to Service ${namespace}/${name} (${service.node.path}), which is ` +
+            `${spec.clusterIP === 'None' ? 'headless' : 'of type ClusterIP'}: without direct access the CLB binds each backend ` +
+            "Service's NodePort on every node, so the Service must be of type NodePort (or LoadBalancer), " +
+            "or set 'directAccess: true' (VPC-CNI)",
+        );
+      }
     }
     return problems;
   }
@@ -659,4 +735,8 @@ export class LoopbackSafeIngress extends Construct {
     }
     return [...byDomain.entries()].map(([domain, rules]) => ({ domain, rules }));
   }
+}
+
+function throwProblems(problems: string[]): void {
+  if (problems.length > 0) throw new Error(problems.join('\n'));
 }

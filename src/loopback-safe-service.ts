@@ -4,17 +4,28 @@ import { Construct } from 'constructs';
 import { CoreDnsRewrite } from './coredns-rewrite';
 import { LoopbackStrategy } from './loopback-strategy';
 import { separateBothWays } from './private/anti-affinity';
+import { registerAppCheck } from './private/app-checks';
+import { idAnnotationProblems } from './private/id-annotations';
 import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './private/service-patches';
 import { servicePortProblems } from './private/service-ports';
 import { TkeAnnotations } from './tke/annotations';
 import { TkeIds } from './tke/ids';
+
+/** A DNS-1035 label, what Kubernetes requires of a Service name. */
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** The longest DNS-1035 label. */
+const MAX_SERVICE_NAME_LENGTH = 63;
+const SUBNET_KEY = TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID;
+const LB_KEY = TkeAnnotations.SERVICE_EXISTED_LB_ID;
 
 /**
  * Props for `LoopbackSafeService`.
  */
 export interface LoopbackSafeServiceProps {
   /**
-   * Metadata of the Service (name, namespace, labels, annotations), passed through unchanged. An
+   * Metadata of the Service (name, namespace, labels, annotations), passed through unchanged. The name
+   * must be a DNS-1035 label of at most 63 characters, as Kubernetes requires of a Service, and no other
+   * Service of the app may have the same name and namespace (checked at synth). An
    * annotation that contradicts a prop or the strategy (for example
    * `service.cloud.tencent.com/prevent-loopback: "false"` with `LoopbackStrategy.preventLoopback()`) fails.
    *
@@ -24,7 +35,8 @@ export interface LoopbackSafeServiceProps {
 
   /**
    * The pods that serve the Service, usually the server workload itself (`kplus.Deployment`,
-   * `kplus.StatefulSet`, ...) or `kplus.Pods.select(...)`.
+   * `kplus.StatefulSet`, ...) or `kplus.Pods.select(...)`. It must select by labels: a Service supports
+   * equality selectors only, so a selector made only of expressions fails.
    */
   readonly selector: kplus.IPodSelector;
 
@@ -117,6 +129,7 @@ export class LoopbackSafeService extends Construct {
     super(scope, id);
     this.strategy = props.strategy ?? LoopbackStrategy.preventLoopback();
     this.selector = props.selector;
+    checkSelector(props.selector);
 
     throwProblems(servicePortProblems(props.ports ?? [], 'ports'));
     if (props.internalSubnetId !== undefined) {
@@ -131,7 +144,7 @@ export class LoopbackSafeService extends Construct {
       this.own(key, value, `the ${this.strategy.name} strategy`);
     }
     throwProblems(this.annotationProblems(props.metadata?.annotations ?? {}));
-    checkIdAnnotations(props.metadata?.annotations ?? {});
+    throwProblems(idAnnotationProblems(props.metadata?.annotations ?? {}, SUBNET_KEY, LB_KEY));
 
     this.service = new kplus.Service(this, 'Resource', {
       metadata: props.metadata,
@@ -139,6 +152,7 @@ export class LoopbackSafeService extends Construct {
       selector: props.selector,
       ports: props.ports,
     });
+    checkServiceName(this.service.name);
     for (const [key, { value }] of this.owned) {
       this.service.metadata.addAnnotation(key, value);
     }
@@ -146,6 +160,7 @@ export class LoopbackSafeService extends Construct {
     this.rewriteInClusterDomains(props.inClusterDomains, props.dns);
 
     this.node.addValidation({ validate: () => this.synthProblems() });
+    registerAppCheck(this, [ApiObject.of(this.service)]);
   }
 
   /** Rewrites each in-cluster domain to the Service's in-cluster name. */
@@ -197,6 +212,7 @@ export class LoopbackSafeService extends Construct {
     const problems = servicePortProblems(this.service.ports, 'service.ports');
     const annotations = this.service.metadata.toJson().annotations ?? {};
     problems.push(...this.annotationProblems(annotations));
+    problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
     problems.push(...this.serverSelectionProblems());
     return problems;
   }
@@ -229,14 +245,33 @@ function selectorLabels(selector: kplus.IPodSelector): { [key: string]: string }
   return config.labelSelector._toKube().matchLabels ?? {};
 }
 
-/** Ids given directly as annotations are checked like the props. */
-function checkIdAnnotations(annotations: { [key: string]: string }): void {
-  const subnet = annotations[TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID];
-  if (subnet !== undefined) {
-    TkeIds.validateSubnetId(subnet, `metadata.annotations["${TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID}"]`);
+/**
+ * A Service selects pods by label equality only (`spec.selector` is a label map): a selector without
+ * labels, for example one made only of expressions, would give a LoadBalancer with no endpoints.
+ */
+function checkSelector(selector: kplus.IPodSelector): void {
+  if (!selector || typeof (selector as any).toPodSelectorConfig !== 'function') {
+    throw new Error(`'selector' must be a workload or kplus.Pods.select(...), got ${JSON.stringify(selector === undefined ? undefined : String(selector))}`);
   }
-  const lb = annotations[TkeAnnotations.SERVICE_EXISTED_LB_ID];
-  if (lb !== undefined) {
-    TkeIds.validateLoadBalancerId(lb, `metadata.annotations["${TkeAnnotations.SERVICE_EXISTED_LB_ID}"]`);
+  const kube = selector.toPodSelectorConfig().labelSelector._toKube();
+  const labels = kube.matchLabels ?? {};
+  if (Object.keys(labels).length === 0) {
+    const expressions = (kube.matchExpressions ?? []).map((e) => `${e.key} ${e.operator}${e.values ? ` (${e.values.join(', ')})` : ''}`);
+    throw new Error(
+      "'selector' must select pods by labels: a Service supports equality selectors only, so a selector without labels " +
+        `leaves the CLB without endpoints, got no labels${expressions.length > 0 ? ` and the expressions ${JSON.stringify(expressions)}` : ''}`,
+    );
+  }
+}
+
+/** A Service name must be a DNS-1035 label of at most 63 characters. */
+function checkServiceName(name: string): void {
+  if (name.length > MAX_SERVICE_NAME_LENGTH) {
+    throw new Error(`'metadata.name' must be at most ${MAX_SERVICE_NAME_LENGTH} characters (a Service name is a DNS-1035 label), got ${JSON.stringify(name)} (${name.length} characters)`);
+  }
+  if (!DNS_1035_LABEL.test(name)) {
+    throw new Error(
+      `'metadata.name' must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter and ending with a letter or digit), got ${JSON.stringify(name)}`,
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { TkeAnnotations } from './tke/annotations';
 
@@ -18,7 +18,8 @@ export class PreventLoopback {
    * Services. It works on any API object of kind `Service` (`kplus.Service`, `kplus.k8s.KubeService`,
    * `LoopbackSafeService`, objects from `Include`), including those created after this call: the
    * Services are found and annotated at synth time, when cdk8s validates the app (before it renders any
-   * manifest).
+   * manifest). The annotation is added as a JSON patch that cdk8s applies after the object's own
+   * patches, so a patch that replaces `/metadata/annotations` does not drop it.
    *
    * A Service that already sets the annotation to `"true"` is left alone. Any other value (`"false"`,
    * `"True"`, ...) fails synth with a message naming the Service and the value: the call asks for all
@@ -44,7 +45,7 @@ export class PreventLoopback {
 /**
  * Annotates every LoadBalancer Service under `scope` that lacks the annotation, and returns a problem
  * for each one that sets another value. Reads the rendered object, so JSON patches and late changes
- * count.
+ * count, and annotates with a JSON patch that runs after the user's patches.
  */
 function annotateLoadBalancerServices(scope: IConstruct): string[] {
   const key = TkeAnnotations.SERVICE_PREVENT_LOOPBACK;
@@ -62,7 +63,7 @@ function annotateLoadBalancerServices(scope: IConstruct): string[] {
     if (manifest?.spec?.type !== 'LoadBalancer') continue;
     const value = manifest.metadata?.annotations?.[key];
     if (value === undefined) {
-      c.metadata.addAnnotation(key, 'true');
+      problems.push(...annotate(c, manifest, key));
     } else if (value !== 'true') {
       const ns = manifest.metadata?.namespace;
       problems.push(
@@ -72,4 +73,24 @@ function annotateLoadBalancerServices(scope: IConstruct): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * Adds the annotation as a JSON patch, which cdk8s applies after every patch the user added before
+ * synth: a user patch that replaces `/metadata/annotations` cannot drop it. The rendered object is read
+ * again to make sure the annotation is there.
+ */
+function annotate(c: ApiObject, manifest: any, key: string): string[] {
+  const hasAnnotations = manifest.metadata?.annotations !== undefined && manifest.metadata?.annotations !== null;
+  c.addJsonPatch(
+    hasAnnotations
+      ? JsonPatch.add(`/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'true')
+      : JsonPatch.add('/metadata/annotations', { [key]: 'true' }),
+  );
+  const after = c.toJson()?.metadata?.annotations?.[key];
+  if (after === 'true') return [];
+  return [
+    `PreventLoopback.applyToAll: Service ${manifest.metadata?.name} (${c.node.path}) could not be annotated ${key}: "true" ` +
+    `(the rendered object has ${JSON.stringify(after)}): set the annotation yourself`,
+  ];
 }

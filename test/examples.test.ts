@@ -36,6 +36,27 @@ describe('examples', () => {
     for (const f of files) expect(stdout).toContain(f);
   });
 
+  test('every CLB Ingress routes to NodePort Services (or uses direct access), and no example emits a Secret', () => {
+    for (const name of names) {
+      const manifests = fs.readdirSync(path.join(outdir, name)).filter((f) => f.endsWith('.yaml'))
+        .flatMap((f) => readYamlFile(path.join(outdir, name, f)));
+      // certificates are created outside the app and only referenced
+      expect(manifests.filter((m) => m.kind === 'Secret').map((m) => `${name}: ${m.metadata.name}`)).toEqual([]);
+      const services = new Map(manifests.filter((m) => m.kind === 'Service').map((m) => [`${m.metadata.namespace}/${m.metadata.name}`, m]));
+      const clbIngresses = manifests.filter((m) => m.kind === 'Ingress'
+        && (m.metadata.annotations?.['kubernetes.io/ingress.class'] ?? 'qcloud') === 'qcloud'
+        && m.metadata.annotations?.['ingress.cloud.tencent.com/direct-access'] !== 'true');
+      for (const ing of clbIngresses) {
+        const ruleBackends = (ing.spec.rules ?? []).flatMap((r: any) => r.http.paths.map((p: any) => p.backend));
+        const backends = [ing.spec.defaultBackend, ...ruleBackends].filter(Boolean);
+        for (const b of backends) {
+          const svc = services.get(`${ing.metadata.namespace}/${b.service.name}`);
+          expect([`${name}: ${b.service.name}`, svc?.spec.type]).toEqual([`${name}: ${b.service.name}`, 'NodePort']);
+        }
+      }
+    }
+  });
+
   test('ingress-keepalive-l1 turns keepalive on for listeners 80 and 443', () => {
     const manifests = readYamlFile(path.join(outdir, 'ingress-keepalive-l1', 'ingress-keepalive-l1.k8s.yaml'));
     const config = manifests.find((m) => m.kind === 'TkeServiceConfig');

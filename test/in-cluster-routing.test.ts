@@ -15,8 +15,8 @@ function setup() {
   const app = Testing.app();
   const chart = new Chart(app, 'test', { namespace: 'prod' });
   const pods = kplus.Pods.select(chart, 'pods', { labels: { app: 'shop' } });
-  const shop = new kplus.Service(chart, 'shop', { metadata: { name: 'shop' }, ports: [{ port: 80 }], selector: pods });
-  const api = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, ports: [{ port: 8080 }], selector: pods });
+  const shop = new kplus.Service(chart, 'shop', { metadata: { name: 'shop' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80 }], selector: pods });
+  const api = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 8080 }], selector: pods });
   const dns = new CoreDnsRewrite(chart, 'dns', { corefile: Corefile.kubeadmDefault() });
   return { app, chart, pods, dns, shop: kplus.IngressBackend.fromService(shop), api: kplus.IngressBackend.fromService(api) };
 }

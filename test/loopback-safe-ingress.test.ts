@@ -2,6 +2,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
+  CoreDnsRewrite,
   LoopbackSafeIngress,
   LoopbackSafeIngressProps,
   TkeAnnotations,
@@ -15,12 +16,12 @@ import { findManifest, manifestProblems, synthValidated } from './harness/valida
 const HTTP_80 = { protocol: 'HTTP', port: 80, keepaliveEnable: 1 };
 const HTTPS_443 = { protocol: 'HTTPS', port: 443, keepaliveEnable: 1 };
 
-/** A chart with a Service to route to. */
+/** A chart with two NodePort Services to route to (a CLB Ingress without direct access binds NodePorts). */
 function setup(namespace?: string): { app: App; chart: Chart; backend: kplus.IngressBackend; api: kplus.IngressBackend } {
   const app = Testing.app();
   const chart = new Chart(app, 'test', { namespace });
-  const svc = new kplus.Service(chart, 'svc', { metadata: { name: 'shop' }, ports: [{ port: 80 }], selector: kplus.Pods.select(chart, 'sel', { labels: { app: 'shop' } }) });
-  const apiSvc = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, ports: [{ port: 8080 }], selector: kplus.Pods.select(chart, 'sel2', { labels: { app: 'api' } }) });
+  const svc = new kplus.Service(chart, 'svc', { metadata: { name: 'shop' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80 }], selector: kplus.Pods.select(chart, 'sel', { labels: { app: 'shop' } }) });
+  const apiSvc = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 8080 }], selector: kplus.Pods.select(chart, 'sel2', { labels: { app: 'api' } }) });
   return { app, chart, backend: kplus.IngressBackend.fromService(svc), api: kplus.IngressBackend.fromService(apiSvc) };
 }
 
@@ -35,7 +36,7 @@ function web(chart: Chart, backend: kplus.IngressBackend, props: Partial<Loopbac
 describe('LoopbackSafeIngress: EXPLICIT binding (default)', () => {
   test('an Ingress of class qcloud bound to <name>-loopback with keepalive on HTTP 80', () => {
     // GIVEN
-    const { chart, backend } = setup();
+    const { chart, backend } = setup('prod'); // the backends live in the Ingress's namespace
     // WHEN
     new LoopbackSafeIngress(chart, 'web', {
       metadata: { name: 'web', namespace: 'prod' },
@@ -125,7 +126,7 @@ describe('LoopbackSafeIngress: EXPLICIT binding (default)', () => {
 describe('LoopbackSafeIngress: AUTO binding', () => {
   test('annotates tke-service-config-auto and names the config <name>-auto-ingress-config', () => {
     // GIVEN
-    const { chart, backend } = setup();
+    const { chart, backend } = setup('prod'); // the backends live in the Ingress's namespace
     // WHEN
     const ing = web(chart, backend, { metadata: { name: 'web', namespace: 'prod' }, binding: TkeServiceConfigBinding.AUTO, tls: [{ hosts: ['shop.example.com'] }] });
     // THEN
@@ -491,5 +492,139 @@ describe('LoopbackSafeIngress: bad input', () => {
     const { chart, backend } = setup();
     expect(() => web(chart, backend, { internalSubnetId: 'abc' })).toThrow(/'internalSubnetId' must look like subnet-xxxxxxxx.*got "abc"/);
     expect(() => web(setup().chart, backend, { existingLoadBalancerId: 'lb-1' })).toThrow(/'existingLoadBalancerId' must look like lb-xxxxxxxx.*got "lb-1"/);
+  });
+});
+
+describe('LoopbackSafeIngress: backends, names and collisions', () => {
+  /** A Service of the given type in `namespace`, named `name`, with one port. */
+  function service(chart: Chart, id: string, name: string, type: kplus.ServiceType, namespace?: string): kplus.IngressBackend {
+    const svc = new kplus.Service(chart, id, {
+      metadata: { name, namespace },
+      type,
+      ports: [{ port: 80 }],
+      selector: kplus.Pods.select(chart, `${id}-pods`, { labels: { app: name } }),
+    });
+    return kplus.IngressBackend.fromService(svc);
+  }
+
+  test('a backend Service in another namespace fails at synth, naming the rule and both namespaces', () => {
+    // GIVEN a Service in the chart namespace `prod` and an Ingress in `web`
+    const { chart, backend } = setup('prod');
+    web(chart, backend, { metadata: { name: 'web', namespace: 'web' } });
+    // THEN
+    expect(() => Testing.synth(chart)).toThrow(
+      /'rules\[0\]\.backend' routes to Service "shop", which this app defines in namespace "prod" \(test\/svc\/Resource\), but the Ingress is in namespace "web"/,
+    );
+  });
+
+  test('a Service of another chart namespace, reached through addRule, the default backend or the mirror, fails too', () => {
+    // GIVEN the Services in chart `a` (namespace `a`), the Ingress in chart `b` without a namespace (so `default`)
+    const app = Testing.app();
+    const a = new Chart(app, 'a', { namespace: 'a' });
+    const b = new Chart(app, 'b');
+    const shop = service(a, 'shop', 'shop', kplus.ServiceType.NODE_PORT);
+    const ing = new LoopbackSafeIngress(b, 'web', { metadata: { name: 'web' }, defaultBackend: shop });
+    ing.addRule('shop.example.com', '/', shop);
+    ing.routeInCluster({ dns: new CoreDnsRewrite(b, 'dns') });
+    // THEN
+    expect(() => Testing.synth(b)).toThrow(/the backend of addRule\("shop\.example\.com", "\/"\) routes to Service "shop", which this app defines in namespace "a" \(a\/shop\/Resource\), but the Ingress \(and its routeInCluster\(\) mirror\) is in namespace "default"/);
+    expect(() => Testing.synth(b)).toThrow(/'defaultBackend' routes to Service "shop".*namespace "a"/);
+  });
+
+  test('a backend Service of the same namespace, or one this app does not define, is accepted', () => {
+    const { chart, backend } = setup();
+    const other = new Chart(Testing.app(), 'other', { namespace: 'elsewhere' });
+    const external = service(other, 'ext', 'external', kplus.ServiceType.CLUSTER_IP);
+    web(chart, backend, { rules: [{ host: 'shop.example.com', path: '/', backend }, { host: 'shop.example.com', path: '/ext', backend: external }] });
+    expect(() => synthValidated(chart)).not.toThrow();
+  });
+
+  test('a ClusterIP or headless backend Service fails at synth without direct access, naming the rule and the Service', () => {
+    // GIVEN
+    const { chart } = setup('prod');
+    const clusterIp = service(chart, 'cip', 'cip', kplus.ServiceType.CLUSTER_IP);
+    const headless = kplus.IngressBackend.fromService(new kplus.Service(chart, 'hl', {
+      metadata: { name: 'hl' }, clusterIP: 'None', ports: [{ port: 80 }], selector: kplus.Pods.select(chart, 'hl-pods', { labels: { app: 'hl' } }),
+    }));
+    const ing = new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, rules: [{ host: 'shop.example.com', path: '/', backend: clusterIp }] });
+    ing.addRule('shop.example.com', '/hl', headless);
+    // THEN
+    expect(() => Testing.synth(chart)).toThrow(
+      /'rules\[0\]\.backend' routes to Service prod\/cip \(test\/cip\/Resource\), which is of type ClusterIP: without direct access the CLB binds each backend Service's NodePort on every node.*'directAccess: true'/,
+    );
+    expect(() => Testing.synth(chart)).toThrow(/the backend of addRule\("shop\.example\.com", "\/hl"\) routes to Service prod\/hl \(test\/hl\/Resource\), which is headless/);
+  });
+
+  test('directAccess: true annotates direct-access and accepts ClusterIP backends; the in-cluster mirror is not checked', () => {
+    // GIVEN
+    const { chart } = setup('prod');
+    const clusterIp = service(chart, 'cip', 'cip', kplus.ServiceType.CLUSTER_IP);
+    // WHEN
+    const ing = new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, directAccess: true, rules: [{ host: 'shop.example.com', path: '/', backend: clusterIp }] });
+    ing.routeInCluster({ dns: new CoreDnsRewrite(chart, 'dns') });
+    // THEN
+    const manifests = synthValidated(chart);
+    expect(findManifest(manifests, 'Ingress', 'web', 'prod').metadata.annotations[TkeAnnotations.INGRESS_DIRECT_ACCESS]).toEqual('true');
+    expect(findManifest(manifests, 'Ingress', 'web-in-cluster', 'prod').spec.rules[0].http.paths[0].backend.service.name).toEqual('cip');
+    // the hand-set annotation counts as direct access too
+    const g = setup('prod');
+    const cip = service(g.chart, 'cip', 'cip', kplus.ServiceType.CLUSTER_IP);
+    web(g.chart, cip, { metadata: { name: 'web', annotations: { [TkeAnnotations.INGRESS_DIRECT_ACCESS]: 'true' } } });
+    expect(() => synthValidated(g.chart)).not.toThrow();
+    // and directAccess must be a boolean
+    expect(() => web(setup().chart, cip, { directAccess: 'yes' as any })).toThrow(/'directAccess' must be true or false, got "yes"/);
+  });
+
+  test('two TkeServiceConfigs or Ingresses with one name in one namespace fail at synth, naming both construct paths', () => {
+    // serviceConfigName shared by two Ingresses
+    const s1 = setup('prod');
+    web(s1.chart, s1.backend, { metadata: { name: 'w1' }, serviceConfigName: 'shared' });
+    new LoopbackSafeIngress(s1.chart, 'other', { metadata: { name: 'w2' }, serviceConfigName: 'shared', rules: [{ host: 'b.example.com', path: '/', backend: s1.backend }] });
+    expect(() => Testing.synth(s1.chart)).toThrow(
+      /TkeServiceConfig prod\/shared \(cloud\.tencent\.com\/v1alpha1\) is emitted twice, by test\/web\/ServiceConfig and by test\/other\/ServiceConfig/,
+    );
+    // a serviceConfigName equal to another Ingress's derived name
+    const s2 = setup('prod');
+    web(s2.chart, s2.backend, { metadata: { name: 'a' }, serviceConfigName: 'b-loopback' });
+    new LoopbackSafeIngress(s2.chart, 'b', { metadata: { name: 'b' }, rules: [{ host: 'b.example.com', path: '/', backend: s2.backend }] });
+    expect(() => Testing.synth(s2.chart)).toThrow(/TkeServiceConfig prod\/b-loopback .* is emitted twice, by test\/web\/ServiceConfig and by test\/b\/ServiceConfig/);
+    // a mirror named like its Ingress
+    const s3 = setup('prod');
+    const a = web(s3.chart, s3.backend, { metadata: { name: 'a' } });
+    a.routeInCluster({ dns: new CoreDnsRewrite(s3.chart, 'dns'), name: 'a' });
+    expect(() => Testing.synth(s3.chart)).toThrow(/Ingress prod\/a \(networking\.k8s\.io\/v1\) is emitted twice, by test\/web\/Default\/Resource and by test\/web\/InCluster\/Resource/);
+    // the same names in two namespaces are fine
+    const s4 = setup();
+    web(s4.chart, s4.backend, { metadata: { name: 'w', namespace: 'default' }, serviceConfigName: 'shared' });
+    const staging = service(s4.chart, 'staging-shop', 'shop', kplus.ServiceType.NODE_PORT, 'staging');
+    new LoopbackSafeIngress(s4.chart, 'other', { metadata: { name: 'w', namespace: 'staging' }, serviceConfigName: 'shared', defaultBackend: staging });
+    expect(() => synthValidated(s4.chart)).not.toThrow();
+  });
+
+  test('a metadata.name that is not a DNS-1123 subdomain fails in the constructor', () => {
+    const { chart, backend } = setup();
+    expect(() => web(chart, backend, { metadata: { name: 'Web_1' } })).toThrow(/'metadata\.name' must be a DNS-1123 subdomain .*got "Web_1"/);
+    expect(() => web(setup().chart, backend, { metadata: { name: 'web.' } })).toThrow(/'metadata\.name' must be a DNS-1123 subdomain .*got "web\."/);
+    // a label longer than 63 characters is fine in a Kubernetes object name
+    const long = setup();
+    web(long.chart, long.backend, { metadata: { name: 'a'.repeat(100) } });
+    expect(findManifest(synthValidated(long.chart), 'TkeServiceConfig', `${'a'.repeat(100)}-loopback`)).toBeDefined();
+  });
+
+  test('hand-set subnet and CLB id annotations are checked at construction and at synth', () => {
+    const { chart, backend } = setup();
+    expect(() => web(chart, backend, { metadata: { name: 'web', annotations: { [TkeAnnotations.INGRESS_SUBNET_ID]: 'bogus' } } }))
+      .toThrow(/'metadata\.annotations\["kubernetes\.io\/ingress\.subnetId"\]' must look like subnet-xxxxxxxx.*got "bogus"/);
+    expect(() => web(setup().chart, backend, { metadata: { name: 'web', annotations: { [TkeAnnotations.INGRESS_EXIST_LB_ID]: 'lb-1' } } }))
+      .toThrow(/'metadata\.annotations\["kubernetes\.io\/ingress\.existLbId"\]' must look like lb-xxxxxxxx.*got "lb-1"/);
+    // valid ids are kept
+    const ok = setup();
+    web(ok.chart, ok.backend, { metadata: { name: 'web', annotations: { [TkeAnnotations.INGRESS_SUBNET_ID]: 'subnet-abcd1234' } } });
+    expect(findManifest(synthValidated(ok.chart), 'Ingress', 'web').metadata.annotations[TkeAnnotations.INGRESS_SUBNET_ID]).toEqual('subnet-abcd1234');
+    // added later
+    const late = setup();
+    const ing = web(late.chart, late.backend);
+    ing.ingress.metadata.addAnnotation(TkeAnnotations.INGRESS_EXIST_LB_ID, 'bogus');
+    expect(() => Testing.synth(late.chart)).toThrow(/'metadata\.annotations\["kubernetes\.io\/ingress\.existLbId"\]' must look like lb-xxxxxxxx.*got "bogus"/);
   });
 });

@@ -433,6 +433,51 @@ describe('LoopbackSafeService', () => {
       })).toThrow(`'metadata.annotations' sets ${TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID} to "subnet-00000000", but 'internalSubnetId' needs "subnet-abcd1234"`);
     });
 
+    test('a metadata.name that is not a DNS-1035 label of at most 63 characters', () => {
+      expect(() => new LoopbackSafeService(fixture().chart, 's', { ...baseProps(fixture()), metadata: { name: 'My_Api' } }))
+        .toThrow(/'metadata\.name' must be a DNS-1035 label .*got "My_Api"/);
+      expect(() => new LoopbackSafeService(fixture().chart, 's', { ...baseProps(fixture()), metadata: { name: '1api' } }))
+        .toThrow(/'metadata\.name' must be a DNS-1035 label .*got "1api"/);
+      const long = 'a'.repeat(70);
+      expect(() => new LoopbackSafeService(fixture().chart, 's', { ...baseProps(fixture()), metadata: { name: long } }))
+        .toThrow(new RegExp(`'metadata\\.name' must be at most 63 characters .*got "${long}" \\(70 characters\\)`));
+      // 63 characters is fine
+      const f = fixture();
+      new LoopbackSafeService(f.chart, 's', { ...baseProps(f), metadata: { name: 'a'.repeat(63) } });
+      expect(findManifest(synthValidated(f.chart), 'Service', 'a'.repeat(63))).toBeDefined();
+    });
+
+    test('a selector without labels (expressions only)', () => {
+      const f = fixture();
+      const selector = kplus.Pods.select(f.chart, 'sel', { expressions: [kplus.LabelExpression.in('app', ['api'])] });
+      expect(() => new LoopbackSafeService(f.chart, 's', { ...baseProps(f), selector }))
+        .toThrow(/'selector' must select pods by labels: a Service supports equality selectors only.*got no labels and the expressions \["app In \(api\)"\]/);
+    });
+
+    test('a malformed id annotation added later through service fails synth, with or without the prop', () => {
+      for (const [key, value, message] of [
+        [TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, 'bogus', /qcloud-loadbalancer-internal-subnetid"\]' must look like subnet-xxxxxxxx.*got "bogus"/],
+        [TkeAnnotations.SERVICE_EXISTED_LB_ID, 'lb-1', /tke-existed-lbid"\]' must look like lb-xxxxxxxx.*got "lb-1"/],
+      ] as const) {
+        const f = fixture();
+        const svc = new LoopbackSafeService(f.chart, 's', baseProps(f));
+        svc.service.metadata.addAnnotation(key, value);
+        expect(() => Testing.synth(f.chart)).toThrow(message);
+      }
+    });
+
+    test('two Services with one name in one namespace fail synth, naming both construct paths', () => {
+      const f = fixture();
+      new LoopbackSafeService(f.chart, 'one', baseProps(f));
+      new LoopbackSafeService(f.chart, 'two', baseProps(f));
+      expect(() => Testing.synth(f.chart)).toThrow(/Service prod\/api \(v1\) is emitted twice, by test\/one\/Resource\/Resource and by test\/two\/Resource\/Resource/);
+      // another namespace is another object
+      const g = fixture();
+      new LoopbackSafeService(g.chart, 'one', baseProps(g));
+      new LoopbackSafeService(g.chart, 'two', { ...baseProps(g), metadata: { name: 'api', namespace: 'staging' } });
+      expect(() => synthValidated(g.chart)).not.toThrow();
+    });
+
     test('no ports', () => {
       const f = fixture();
       expect(() => new LoopbackSafeService(f.chart, 'api-svc', { ...baseProps(f), ports: [] })).toThrow(

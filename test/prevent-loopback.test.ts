@@ -70,6 +70,27 @@ describe('PreventLoopback.applyToAll', () => {
     expect(findManifest(manifests, 'ConfigMap', 'cm').metadata.annotations).toBeUndefined();
   });
 
+  test('a user JSON patch that replaces /metadata/annotations does not drop the annotation', () => {
+    // GIVEN a KubeService whose own patch replaces every annotation
+    const app = Testing.app();
+    const c = chart(app);
+    PreventLoopback.applyToAll(app);
+    const kube = new kplus.k8s.KubeService(c, 'k', { metadata: { name: 'k' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } });
+    kube.addJsonPatch(JsonPatch.add('/metadata/annotations', { foo: 'bar' }));
+    const annotated = new kplus.k8s.KubeService(c, 'a', {
+      metadata: { name: 'a', annotations: { x: 'y' } },
+      spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+    });
+    annotated.addJsonPatch(JsonPatch.remove('/metadata/annotations'));
+    // WHEN
+    const manifests = synthValidated(c);
+    // THEN the annotation is applied after the user's patches
+    expect(annotationsOf(manifests, 'k')).toEqual({ foo: 'bar', [PREVENT]: 'true' });
+    expect(annotationsOf(manifests, 'a')).toEqual({ [PREVENT]: 'true' });
+    // and synthesizing again changes nothing
+    expect(Testing.synth(c)).toEqual(manifests);
+  });
+
   test('counts a Service made LoadBalancer by a JSON patch', () => {
     const c = chart();
     PreventLoopback.applyToAll(c);

@@ -21,7 +21,8 @@ function workload(name: string): kplus.Service {
   const deployment = new kplus.Deployment(chart, name, {
     containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
   });
-  return deployment.exposeViaService({ name, ports: [{ port: 80, targetPort: 8080 }] });
+  // NodePort for the CLB Ingress, which binds each backend Service's NodePort (ingress-nginx is fine with it too).
+  return deployment.exposeViaService({ name, serviceType: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, targetPort: 8080 }] });
 }
 const shop = workload('shop');
 const api = workload('api');

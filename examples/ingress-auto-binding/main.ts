@@ -17,7 +17,8 @@ const chart = new Chart(app, 'ingress-auto-binding', { namespace: 'legacy' });
 const web = new kplus.Deployment(chart, 'web', {
   containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
 });
-const service = web.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+// NodePort: without direct access the CLB binds each backend Service's NodePort on every node.
+const service = web.exposeViaService({ serviceType: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, targetPort: 8080 }] });
 
 new LoopbackSafeIngress(chart, 'legacy', {
   metadata: { name: 'legacy' },

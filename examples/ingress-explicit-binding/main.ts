@@ -15,11 +15,12 @@ const chart = new Chart(app, 'ingress-explicit-binding', { namespace: 'shop' });
 const web = new kplus.Deployment(chart, 'web', {
   containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
 });
-const webService = web.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+// NodePort: without direct access the CLB binds each backend Service's NodePort on every node.
+const webService = web.exposeViaService({ serviceType: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, targetPort: 8080 }] });
 const api = new kplus.Deployment(chart, 'api', {
   containers: [{ image: 'ghcr.io/example/shop-api:1.0', portNumber: 8080 }],
 });
-const apiService = api.exposeViaService({ ports: [{ port: 8080 }] });
+const apiService = api.exposeViaService({ serviceType: kplus.ServiceType.NODE_PORT, ports: [{ port: 8080 }] });
 
 const ing = new LoopbackSafeIngress(chart, 'shop', {
   metadata: { name: 'shop' },
@@ -31,7 +32,9 @@ const ing = new LoopbackSafeIngress(chart, 'shop', {
 ing.addRule('shop.example.com', '/api', kplus.IngressBackend.fromService(apiService), {
   healthCheck: { enable: true, intervalTime: 10, timeout: 3, httpCheckPath: '/healthz', httpCheckMethod: HttpCheckMethod.GET },
 });
-const tls = new kplus.Secret(chart, 'tls', { metadata: { name: 'shop-tls' } });
+// The certificate secret `shop-tls` (type kubernetes.io/tls, in namespace `shop`) is created separately, for
+// example by cert-manager or `kubectl create secret tls`: the app only references it.
+const tls = kplus.Secret.fromSecretName(chart, 'tls', 'shop-tls');
 ing.addTls([{ hosts: ['shop.example.com'], secret: tls }]);
 
 app.synth();

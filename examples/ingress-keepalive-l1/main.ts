@@ -12,8 +12,11 @@ const chart = new Chart(app, 'ingress-keepalive-l1', { namespace: 'shop' });
 const web = new kplus.Deployment(chart, 'web', {
   containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
 });
-const service = web.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
-const tls = new kplus.Secret(chart, 'tls', { metadata: { name: 'shop-tls' } });
+// NodePort: without direct access the CLB binds each backend Service's NodePort on every node.
+const service = web.exposeViaService({ serviceType: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, targetPort: 8080 }] });
+// The certificate secret `shop-tls` (type kubernetes.io/tls, in namespace `shop`) is created separately, for
+// example by cert-manager or `kubectl create secret tls`: the app only references it.
+const tls = kplus.Secret.fromSecretName(chart, 'tls', 'shop-tls');
 
 const config = new TkeServiceConfig(chart, 'keepalive', {
   metadata: { name: 'shop-loopback' },

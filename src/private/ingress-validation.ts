@@ -11,8 +11,11 @@ const LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
 const HOST = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
 /** Four dotted decimal numbers: Kubernetes rejects IP addresses as Ingress hosts. */
 const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
-/** A DNS-1123 subdomain, what `metadata.name` must be. */
-const SUBDOMAIN = HOST;
+/**
+ * A DNS-1123 subdomain as Kubernetes checks `metadata.name` (IsDNS1123Subdomain): dot-separated labels
+ * of lowercase letters, digits and '-', at most 253 characters in all, with no limit per label.
+ */
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The longest DNS-1123 subdomain, the limit on `metadata.name`. */
 export const MAX_NAME_LENGTH = 253;
