@@ -87,25 +87,38 @@ export function heapGrowth(fn: () => unknown): number {
 }
 
 /**
- * Median peak-memory growth (bytes) of two synth workloads (exported by bench/synth.ts), each run alone in a fresh
- * child process (bench/memory-child.ts), alternating, `runs` times each.
+ * Peak heap growth (bytes) of one synth workload (exported by bench/synth.ts) run alone in a fresh child process
+ * (bench/memory-child.ts) with `--trace-gc`: the largest heap in use seen at any GC after the workload started (or at
+ * its end), minus the heap in use when it started.
  */
+export function peakHeapGrowth(workload: string, n: number): number {
+  const out = execFileSync(process.execPath, [
+    '--expose-gc', '--trace-gc', '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'memory-child.ts'), workload, String(n),
+  ], { cwd: path.join(__dirname, '..'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const lines = out.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('@@memory-start '));
+  if (start < 0) throw new Error(`memory-child printed no start marker:\n${out}`);
+  const base = Number(lines[start].split(' ')[1]);
+  let peak = 0;
+  for (const line of lines.slice(start + 1)) {
+    const gcLine = /(?:Scavenge|Mark-Compact|Mark-sweep|Minor Mark-Sweep)[^\d]*([\d.]+) \(([\d.]+)\) ->/.exec(line);
+    if (gcLine) peak = Math.max(peak, Number(gcLine[1]) * 1024 * 1024);
+    if (line.startsWith('{')) peak = Math.max(peak, JSON.parse(line).heapUsedAtEnd);
+  }
+  return peak - base;
+}
+
+/** Median peak heap growth of two synth workloads, each in fresh child processes, alternating, `runs` times each. */
 export function memoryRatio(candidate: string, baseline: string, n: number, runs = 5): { candidate: number; baseline: number; ratio: number } {
-  const one = (workload: string): number => {
-    const out = execFileSync(process.execPath, [
-      '--expose-gc', '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'memory-child.ts'), workload, String(n),
-    ], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
-    return JSON.parse(out.trim().split('\n').pop()!).growth;
-  };
   const c: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < runs; i++) {
     if (i % 2 === 0) {
-      c.push(one(candidate));
-      b.push(one(baseline));
+      c.push(peakHeapGrowth(candidate, n));
+      b.push(peakHeapGrowth(baseline, n));
     } else {
-      b.push(one(baseline));
-      c.push(one(candidate));
+      b.push(peakHeapGrowth(baseline, n));
+      c.push(peakHeapGrowth(candidate, n));
     }
   }
   return { candidate: median(c), baseline: median(b), ratio: median(c) / median(b) };

@@ -1,9 +1,13 @@
 /**
- * Child process for the memory figures: runs one synth workload once in a fresh process and prints the growth of
- * the peak resident set size over the resident set size just before the workload, in bytes.
+ * Child process for the memory figures, run with `--expose-gc --trace-gc`: runs one synth workload once in a fresh
+ * process. It prints a marker line after a full GC, then runs the workload; V8 prints a line per GC with the heap in
+ * use before it ("Scavenge 45.2 (60.1) -> 40.3 (61.1) MB"). The parent takes the largest heap seen after the
+ * marker (and at the end) minus the heap at the marker: the peak heap growth of the workload.
  * Usage: memory-child.ts <workload> <n>
  */
 import * as synth from './synth';
+
+export const MARKER = '@@memory-start';
 
 const [workload, n] = process.argv.slice(2);
 const fn = (synth as any)[workload];
@@ -12,7 +16,6 @@ if (typeof fn !== 'function') {
   process.exit(2);
 }
 (globalThis as any).gc?.();
-const before = process.memoryUsage().rss;
-const output = fn(Number(n));
-const peak = process.resourceUsage().maxRSS * 1024;
-console.log(JSON.stringify({ workload, n: Number(n), growth: peak - before, objects: output }));
+console.log(`${MARKER} ${process.memoryUsage().heapUsed}`);
+const objects = fn(Number(n));
+console.log(JSON.stringify({ workload, n: Number(n), objects, heapUsedAtEnd: process.memoryUsage().heapUsed }));
