@@ -265,19 +265,11 @@ export function podTemplateOf(entry: Entry): PodTemplate {
   return { entry, labels: stringMap(asMap(template.metadata).labels), spec: asMap(template.spec) };
 }
 
-/** How a pod spec keeps its pods apart. */
+/** How well a server's pods are kept apart from its clients' pods. */
 export enum AntiAffinity {
   NONE = 'none',
   PREFERRED = 'preferred',
   REQUIRED = 'required',
-}
-
-/** The strongest pod anti-affinity of a pod spec. */
-export function antiAffinityOf(podSpec: Record<string, unknown>): AntiAffinity {
-  const anti = asMap(asMap(podSpec.affinity).podAntiAffinity);
-  if (asArray(anti.requiredDuringSchedulingIgnoredDuringExecution).some(isMap)) return AntiAffinity.REQUIRED;
-  if (asArray(anti.preferredDuringSchedulingIgnoredDuringExecution).some(isMap)) return AntiAffinity.PREFERRED;
-  return AntiAffinity.NONE;
 }
 
 /** `Kind ns/name` for messages. */
