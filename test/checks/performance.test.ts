@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
 import { largeSet } from './large-set';
+import { privateService } from './manifests';
 import { LoopbackChecker } from '../../src';
 
 /** The best of `runs` timings of `fn`, in milliseconds. */
@@ -43,13 +44,16 @@ describe('performance', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name, namespace: 'prod' },
-      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: terms } } } } },
+      spec: {
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: terms } } } },
+      },
     });
     const set = (n: number) => {
       const out: any[] = [];
       for (let i = 0; out.length < n; i++) {
         out.push(
-          { apiVersion: 'v1', kind: 'Service', metadata: { name: `s${i}`, namespace: 'prod', annotations: { 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid': 'subnet-abcd1234' } }, spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: `s${i}` } } },
+          privateService({ name: `s${i}`, namespace: 'prod', externalTrafficPolicy: 'Local', selector: { app: `s${i}` } }),
           pod(`s${i}`, { app: `s${i}` }, [term({ app: `s${i}` })]),
           pod(`c${i}`, { app: `c${i}` }, [term({ app: `s${i}` })]),
         );

@@ -115,18 +115,18 @@ function clientTemplateOf(entry: Entry): PodTemplate {
   return { entry, labels: stringMap(asMap(template.metadata).labels), spec: asMap(template.spec) };
 }
 
+const TERM_INDEXES = new WeakMap<ManifestSet, TermIndex>();
+
 /**
  * The anti-affinity terms of every workload in a set, indexed by one label pair (or namespace) that a
  * pod must have for the term to select it, so that finding the terms that select a pod does not scan
  * them all.
  */
 export class TermIndex {
-  private static readonly cache = new WeakMap<ManifestSet, TermIndex>();
-
   /** The index of a set, built once. */
   public static of(set: ManifestSet): TermIndex {
-    let index = TermIndex.cache.get(set);
-    if (!index) TermIndex.cache.set(set, (index = new TermIndex(set)));
+    let index = TERM_INDEXES.get(set);
+    if (!index) TERM_INDEXES.set(set, (index = new TermIndex(set)));
     return index;
   }
 
@@ -151,7 +151,7 @@ export class TermIndex {
       for (const t of list) if (selects(t.selector, labels)) out.push(t);
     };
     for (const scope of [ns, '*']) {
-      for (const [k, v] of labels) collect(this.byLabel.get(key(scope, k, v)));
+      for (const [k, v] of labels) collect(this.byLabel.get(labelKey(scope, k, v)));
       collect(this.byNamespace.get(scope));
     }
     return out;
@@ -163,7 +163,7 @@ export class TermIndex {
       if (!anchors) {
         push(this.byNamespace, scope, term);
       } else {
-        for (const [k, v] of anchors) push(this.byLabel, key(scope, k, v), term);
+        for (const [k, v] of anchors) push(this.byLabel, labelKey(scope, k, v), term);
       }
     }
   }
@@ -187,7 +187,7 @@ function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
   else map.set(k, [v]);
 }
 
-function key(ns: string, k: string, v: string): string {
+function labelKey(ns: string, k: string, v: string): string {
   return `${ns}\u0000${k}\u0000${v}`;
 }
 

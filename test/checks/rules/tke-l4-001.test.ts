@@ -74,7 +74,8 @@ describe(RULE, () => {
 
     test('a kubectl get all dump (Deployment, its ReplicaSet and Pods) gives one finding per Service, naming the Deployment', () => {
       // GIVEN
-      const owned = (o: any, kind: string, name: string) => ({ ...o, metadata: { ...o.metadata, ownerReferences: [{ kind, name, controller: true }] } });
+      const owned = (o: any, kind: string, name: string) =>
+        ({ ...o, metadata: { ...o.metadata, ownerReferences: [{ kind, name, controller: true }] } });
       const manifests = [
         privateService({ name: 'api', namespace: 'prod', externalTrafficPolicy: 'Local', selector: { app: 'api' } }),
         workload({ name: 'api', namespace: 'prod', labels: { app: 'api' } }),
@@ -85,7 +86,9 @@ describe(RULE, () => {
       // WHEN
       const report = LoopbackChecker.check(manifests);
       // THEN
-      expect(briefs(report.findings, RULE)).toEqual([{ ruleId: RULE, level: 'error', kind: 'Service', name: 'api', namespace: 'prod', manifestIndex: 0 }]);
+      expect(briefs(report.findings, RULE)).toEqual([
+        { ruleId: RULE, level: 'error', kind: 'Service', name: 'api', namespace: 'prod', manifestIndex: 0 },
+      ]);
       expect(messages(report.findings, RULE)[0]).toMatch(/its backing Deployment prod\/api \(and 3 more\) have no pod anti-affinity/);
       expect(report.findings[0].fix).toMatch(/^Give Deployment prod\/api a required pod anti-affinity/);
     });
