@@ -57,8 +57,8 @@ export interface RewriteNameOptions {
   readonly match?: RewriteMatch;
 
   /**
-   * Accept a target outside the cluster domain (and prefix or substring rules, whose result cannot be
-   * checked). Rewriting to a name that resolves to the CLB brings loopback back.
+   * Accept a target outside the cluster domain. Rewriting to a name that resolves to the CLB brings
+   * loopback back.
    *
    * @default false
    */
@@ -125,9 +125,14 @@ export class CoreDnsRewrite extends Construct {
    * Adds a rule that rewrites queries for `from` to `to`, and returns it.
    *
    * Throws, quoting the value, when: `from` or `to` is not a DNS name (or a valid regex rule); `from`
-   * is inside the cluster domain; `to` is outside it and `allowExternalTarget` is not set; this
-   * construct already rewrites `from`; the Corefile already rewrites `from` differently (both rules are
-   * in the message); or the rule closes a rewrite loop.
+   * is inside the cluster domain (prefix and substring rules always are: they also match the
+   * search-path expansions pods ask for first); `to` is outside it and `allowExternalTarget` is not
+   * set; this construct already rewrites `from` to something else (the same rule again changes
+   * nothing and returns the existing rule); the Corefile already rewrites `from` differently (both rules are
+   * in the message); an earlier rule (of this construct or of the Corefile) already catches `from`, so
+   * the rule would never fire (add specific rules before broader ones; see `Corefile.withRewrites`);
+   * a regex uses what Go's RE2 does not compile, or may match names inside the cluster domain; or the
+   * rule closes a rewrite loop.
    *
    * @param from the name clients ask for (a suffix, prefix, substring or regex with `options.match`)
    * @param to the name CoreDNS resolves instead, for example `server.prod.svc.cluster.local`
@@ -137,6 +142,10 @@ export class CoreDnsRewrite extends Construct {
     const rule = RewriteRule.of(from, to, { match: options.match });
     rule.checkClusterDomain(this.clusterDomain, options.allowExternalTarget ?? false);
     const twin = this._rules.find((r) => r.sameFrom(rule));
+    if (twin && twin.isSameAs(rule)) {
+      // The same rule again (for example two Ingresses that share a host, both routed in-cluster): no change.
+      return twin;
+    }
     if (twin) {
       throw new Error(`'from' ${JSON.stringify(rule.from)} (${rule.match.keyword}) is already rewritten by ${this.node.path}: "${twin.toDirective()}"; duplicate rule "${rule.toDirective()}"`);
     }

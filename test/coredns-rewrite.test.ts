@@ -116,6 +116,15 @@ describe('CoreDnsRewrite', () => {
     expect(corefileOf(chart)).toContain('    rewrite name exact a.com a.example.org\n');
   });
 
+  test('the same rule twice changes nothing and returns the existing rule', () => {
+    const chart = Testing.chart();
+    const dns = new CoreDnsRewrite(chart, 'dns');
+    const first = dns.rewriteName('a.com', 'a.prod.svc.cluster.local');
+    expect(dns.rewriteName('A.com.', 'a.prod.svc.cluster.local.')).toBe(first);
+    expect(dns.rules).toEqual([first]);
+    expect(corefileOf(chart).match(/rewrite name/g)).toEqual(['rewrite name']);
+  });
+
   test('a duplicate FROM, a loop, and a conflict with the Corefile fail', () => {
     // GIVEN
     const dns = new CoreDnsRewrite(Testing.chart(), 'dns', { corefile: Corefile.fromString(MULTI_BLOCK) });
@@ -128,6 +137,23 @@ describe('CoreDnsRewrite', () => {
     expect(() => dns.rewriteName('roc.oa.com', 'other.prod.svc.cluster.local')).toThrow(
       'Corefile line 14 already rewrites "roc.oa.com" differently: existing "rewrite name roc.oa.com server.prod.svc.cluster.local", new "rewrite name exact roc.oa.com other.prod.svc.cluster.local"');
     expect(dns.rules.map((r) => r.from)).toEqual(['a.com', 'b.com']);
+  });
+
+  test('a rule that an earlier, broader rule shadows fails, naming both; the specific rule first works', () => {
+    // GIVEN
+    const dns = new CoreDnsRewrite(Testing.chart(), 'dns');
+    dns.rewriteName('oa.com', 'prod.svc.cluster.local', { match: RewriteMatch.SUFFIX });
+    dns.rewriteName('^(.*)\\.qq\\.com\\.$', '{1}.prod.svc.cluster.local', { match: RewriteMatch.REGEX });
+    // THEN
+    expect(() => dns.rewriteName('roc.oa.com', 'roc-server.other.svc.cluster.local')).toThrow(
+      'rewrite "rewrite name exact roc.oa.com roc-server.other.svc.cluster.local" would never fire for "roc.oa.com.": ' +
+      'the earlier rule "rewrite name suffix .oa.com. .prod.svc.cluster.local. answer auto" matches it first and stops');
+    expect(() => dns.rewriteName('api.qq.com', 'api.special.svc.cluster.local')).toThrow(
+      /the earlier rule "rewrite name regex \^\(\.\*\)\\\.qq\\\.com\\\.\$ \{1\}\.prod\.svc\.cluster\.local answer auto" matches it first/);
+    expect(dns.rules.length).toEqual(2);
+    const ordered = new CoreDnsRewrite(Testing.chart(), 'dns');
+    ordered.rewriteName('roc.oa.com', 'roc-server.other.svc.cluster.local');
+    expect(() => ordered.rewriteName('oa.com', 'prod.svc.cluster.local', { match: RewriteMatch.SUFFIX })).not.toThrow();
   });
 
   test.each([

@@ -90,6 +90,20 @@ describe('LoopbackSafeIngress.routeInCluster', () => {
     ]);
   });
 
+  test('a wildcard host and one of its hosts both go to the controller (the later rule is redundant, not shadowed)', () => {
+    // GIVEN
+    const { chart, dns, shop, api } = setup();
+    const ingress = new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, internalSubnetId: 'subnet-abcd1234', rules: [{ host: '*.example.com', path: '/', backend: shop }] });
+    // WHEN
+    ingress.routeInCluster({ dns });
+    ingress.addRule('api.example.com', '/', api);
+    // THEN
+    expect(rewriteLines(chart)).toEqual([
+      `    rewrite name regex ^[a-z0-9-]+\\.example\\.com\\.$ ${CONTROLLER} answer auto`,
+      `    rewrite name exact api.example.com ${CONTROLLER}`,
+    ]);
+  });
+
   test('the controller can be a Service of the app, or another name and namespace, and another class', () => {
     // GIVEN
     const { chart, dns, shop } = setup();
@@ -126,6 +140,18 @@ describe('LoopbackSafeIngress.routeInCluster', () => {
       .toThrow("'controllerService' cannot be combined with 'controllerServiceName' or 'controllerServiceNamespace'");
     ingress.routeInCluster({ dns });
     expect(() => ingress.routeInCluster({ dns })).toThrow('routeInCluster() was already called on test/web');
+  });
+
+  test('two Ingresses that share a host can both be routed in-cluster through one CoreDnsRewrite (the seed\'s shared-domain case)', () => {
+    // GIVEN
+    const { chart, dns, shop } = setup();
+    const a = new LoopbackSafeIngress(chart, 'a', { rules: [{ host: 'shop.oa.com', path: '/', backend: shop }] });
+    const b = new LoopbackSafeIngress(chart, 'b', { rules: [{ host: 'shop.oa.com', path: '/api', backend: shop }] });
+    // WHEN
+    a.routeInCluster({ dns });
+    b.routeInCluster({ dns });
+    // THEN: one rewrite line for the shared host
+    expect(rewriteLines(chart)).toEqual([`    rewrite name exact shop.oa.com ${CONTROLLER}`]);
   });
 
   test('a host that dns already rewrites elsewhere fails, naming the host, now or when the rule is added later', () => {

@@ -95,7 +95,7 @@ export class CorefileServerBlock {
     return new CorefileServerBlock(keys, line, directives);
   }
 
-  /** The keys before the `{`, for example `['.:53']`. */
+  /** The keys before the `{`, without the commas that separate them, for example `['.:53']`. */
   public readonly keys: string[];
   /** The line of its first key (1-based). */
   public readonly line: number;
@@ -111,6 +111,14 @@ export class CorefileServerBlock {
   /** Whether one of its keys is the root zone `.` on port 53 (`.`, `.:53`, `dns://.` or `dns://.:53`). */
   public get servesRootOnPort53(): boolean {
     return this.keys.some((k) => /^(dns:\/\/)?\.(:53)?$/i.test(k));
+  }
+
+  /**
+   * Whether one of its keys is the root zone `.`, on any port or transport (`.`, `.:5353`,
+   * `dns://.:53`, `tls://.:853`, ...): the block answers every name no other block claims.
+   */
+  public get servesRoot(): boolean {
+    return this.keys.some((k) => /^([a-z0-9+-]+:\/\/)?\.(:[^:]*)?$/i.test(k));
   }
 
   /**
@@ -154,11 +162,23 @@ function parseDirectives(tokens: Token[], start: number, open: Token): { directi
   }
 }
 
-/** Parses the server blocks of a Corefile. */
+/**
+ * Parses the server blocks of a Corefile, like caddy's parser: keys (addresses) up to the `{`, a trailing
+ * comma on a key continues the list (`.:53, .:5353 {`, also across lines), and a top-level `import`
+ * line (`import /etc/coredns/custom/*.server`, as k3s, AKS and vcluster write) is skipped: it pulls in
+ * files CoreDNS reads at startup, which this model cannot see.
+ */
 function parseServerBlocks(tokens: Token[]): CorefileServerBlock[] {
   const blocks: CorefileServerBlock[] = [];
   let i = 0;
   while (i < tokens.length) {
+    if (!tokens[i].quoted && tokens[i].value === 'import' && tokens[i].startsLine) {
+      const line = tokens[i].endLine;
+      for (i++; i < tokens.length && tokens[i].line === line && !tokens[i].startsLine; i++) {
+        if (isOpen(tokens[i]) || isClose(tokens[i])) throw parseError(tokens[i].line, `unexpected '${tokens[i].value}' after a top-level import`);
+      }
+      continue;
+    }
     const keys: Token[] = [];
     while (i < tokens.length && !isOpen(tokens[i])) {
       if (isClose(tokens[i])) throw parseError(tokens[i].line, 'unbalanced brace: this \'}\' closes nothing');
@@ -168,11 +188,38 @@ function parseServerBlocks(tokens: Token[]): CorefileServerBlock[] {
       throw parseError(keys[0].line, `server block ${keys.map((k) => JSON.stringify(k.value)).join(' ')} has no '{ ... }'`);
     }
     if (keys.length === 0) throw parseError(tokens[i].line, 'unexpected \'{\': a server block needs keys such as ".:53" before it');
+    const names = keys.map((k) => k.value.replace(/,$/, '')).filter((k) => k.length > 0);
     const body = parseDirectives(tokens, i + 1, tokens[i]);
-    blocks.push(CorefileServerBlock._create(keys.map((k) => k.value), keys[0].line, body.directives));
+    blocks.push(CorefileServerBlock._create(names, keys[0].line, body.directives));
     i = body.next;
   }
   return blocks;
+}
+
+/**
+ * A missing `}` is found only at the end of the file, and then the outermost block is the one left
+ * open. The `{` whose `}` is indented like an outer line is most likely the real culprit: name it.
+ */
+function withUnclosedHint(error: Error, text: string, tokens: Token[]): Error {
+  if (!/never closed$/.test(error.message)) return error;
+  const indentOf = (t: Token) => {
+    const start = text.lastIndexOf('\n', t.offset - 1) + 1;
+    return /^[ \t]*/.exec(text.slice(start))![0];
+  };
+  const stack: Token[] = [];
+  for (const t of tokens) {
+    if (isOpen(t)) {
+      stack.push(t);
+    } else if (isClose(t) && stack.length > 0) {
+      const open = stack.pop()!;
+      if (!t.startsLine || indentOf(t) === indentOf(open)) continue;
+      const outer = [...stack].reverse().find((o) => indentOf(o) === indentOf(t));
+      if (outer) {
+        return new Error(`${error.message}; the '{' on line ${open.line} is probably the one left open (its '}' on line ${t.line} is indented like line ${outer.line})`);
+      }
+    }
+  }
+  return error;
 }
 
 /**
@@ -192,7 +239,8 @@ function parseServerBlocks(tokens: Token[]): CorefileServerBlock[] {
 export class Corefile {
   /**
    * Parses a Corefile. Throws, naming the line, on an unbalanced brace, an unterminated quote, or when
-   * no server block serves `.` on port 53 (`.:53` or `.`).
+   * no server block serves `.` on port 53 (`.:53` or `.`) or holds `kubernetes` while serving `.`.
+   * Top-level `import` lines are kept (in `render()`) but not followed.
    *
    * @param text the whole Corefile
    */
@@ -236,6 +284,21 @@ export class Corefile {
     return Corefile.parse(KUBEADM_DEFAULT);
   }
 
+  /**
+   * The server blocks of a Corefile (snippets included), without requiring a main block. Throws,
+   * naming the line, on an unbalanced brace or an unterminated quote. Used by the checker.
+   *
+   * @internal
+   */
+  public static _parseServerBlocks(text: string): CorefileServerBlock[] {
+    const tokens = lex(text);
+    try {
+      return parseServerBlocks(tokens);
+    } catch (e) {
+      throw withUnclosedHint(e as Error, text, tokens);
+    }
+  }
+
   /** Throws on a cycle among exact and suffix rules (applied first-match, in file order). */
   private static checkLoops(rules: RewriteRule[]): void {
     const simulated = rules.filter((r) => r.match === RewriteMatch.EXACT || r.match === RewriteMatch.SUFFIX);
@@ -256,20 +319,55 @@ export class Corefile {
     }
   }
 
+  /**
+   * Throws when a rule never fires for a name it is written for because an earlier rule (in file
+   * order) already matches that name, for every pair that involves a new rule. CoreDNS applies
+   * rewrites in file order; a `stop` rule (the default) ends the list, so the later rule is dead for
+   * that name. An earlier `continue` rule counts too: it rewrites the name first, so the later rule
+   * sees the rewritten name, not the one it was written for. "Matches" is judged on the later rule's
+   * own names (FROM for exact rules; a name below a suffix, after a prefix, around a substring); for a
+   * later regex rule only on names built from its literal fragments, so a regex can still be shadowed
+   * in ways this does not see. An earlier rule that rewrites the name to the same name as the later
+   * one (a wildcard host and one of its hosts both sent to the same ingress controller) is accepted.
+   */
+  private static checkShadowing(ordered: RewriteRule[], added: RewriteRule[]): void {
+    for (let j = 0; j < ordered.length; j++) {
+      const later = ordered[j];
+      for (let i = 0; i < j; i++) {
+        const earlier = ordered[i];
+        if (!added.includes(earlier) && !added.includes(later)) continue;
+        // An earlier rule that asks for the same name instead makes the later one redundant, not wrong.
+        const name = later._probes().find((n) => earlier._matches(n) && earlier._rewrite(n) !== later._rewrite(n));
+        if (name === undefined) continue;
+        const where = (r: RewriteRule) => (r.sourceLine !== undefined ? ` (Corefile line ${r.sourceLine})` : '');
+        const how = earlier.mode === 'continue'
+          ? 'rewrites it first (continue mode), so the later rule only sees the rewritten name'
+          : 'matches it first and stops';
+        throw new Error(`rewrite "${later.toDirective()}"${where(later)} would never fire for ${JSON.stringify(name)}: the earlier rule "${earlier.toDirective()}"${where(earlier)} ${how}. CoreDNS applies rewrites in file order: put the more specific rule first, or drop one`);
+      }
+    }
+  }
+
   /** Every server block, in file order. */
   public readonly serverBlocks: CorefileServerBlock[];
 
-  /** The server block that serves `.` on port 53, the one rewrites go into. */
+  /**
+   * The server block rewrites go into: the one that serves `.` on port 53 (preferring the one holding
+   * `kubernetes`), or else the one serving `.` on another port that holds `kubernetes` (vcluster's
+   * `.:1053`).
+   */
   public readonly mainServerBlock: CorefileServerBlock;
 
   private readonly text: string;
 
   private constructor(text: string) {
     this.text = text;
-    this.serverBlocks = parseServerBlocks(lex(text));
+    this.serverBlocks = Corefile._parseServerBlocks(text);
     const candidates = this.serverBlocks.filter((b) => b.servesRootOnPort53);
     const withKubernetes = candidates.filter((b) => b.directive('kubernetes'));
-    const pick = withKubernetes.length > 0 ? withKubernetes : candidates;
+    // vcluster serves "." on port 1053 (its Service maps 53 to it): a root block holding kubernetes will do.
+    const otherPort = this.serverBlocks.filter((b) => b.servesRoot && b.directive('kubernetes'));
+    const pick = withKubernetes.length > 0 ? withKubernetes : candidates.length > 0 ? candidates : otherPort;
     if (pick.length === 0) {
       const lastLine = Math.max(1, text.replace(/\r?\n$/, '').split('\n').length);
       const found = this.serverBlocks.map((b) => `${JSON.stringify(b.keys.join(' '))} at line ${b.line}`).join(', ');
@@ -307,6 +405,13 @@ export class Corefile {
    * - A rule the Corefile already holds is not added again (idempotent).
    * - Throws, quoting both rules, when the Corefile (or the list) already rewrites the same FROM
    *   differently; throws on a rewrite loop (A to B and B to A, directly or through suffix rules).
+   * - Throws, quoting both rules, when a new rule would never fire because an earlier one (in file order
+   *   after the edit) already matches its name, or a new rule does that to an existing one: CoreDNS
+   *   applies rewrites in file order and a `stop` rule ends the list. An earlier `continue` rule counts
+   *   too, since it rewrites the name before the later rule sees it. Names are judged as CoreDNS matches
+   *   them (FROM for an exact rule, a name below a suffix, ...); for a later regex rule only on names
+   *   built from its literal fragments, so some overlaps of a regex go unnoticed. An earlier rule that
+   *   leads to the same name as the later one makes it redundant, not wrong, and is accepted.
    *
    * @param rules the rules to add
    */
@@ -330,6 +435,11 @@ export class Corefile {
     if (added.length === 0) return this;
 
     const kubernetes = this.mainServerBlock.directive('kubernetes');
+    if (kubernetes) {
+      // File order after the edit: existing rules above kubernetes, the new ones, the rest.
+      const above = existing.filter((r) => (r.sourceLine ?? 0) < kubernetes.line);
+      Corefile.checkShadowing([...above, ...added, ...existing.filter((r) => !above.includes(r))], added);
+    }
     if (!kubernetes) {
       throw parseError(this.mainServerBlock.line, 'the server block serving "." on port 53 has no kubernetes directive to insert rewrite rules before');
     }

@@ -22,7 +22,13 @@ export function parseError(line: number, message: string): Error {
   return new Error(`Corefile line ${line}: ${message}`);
 }
 
-/** Splits the text into tokens the way CoreDNS's Caddyfile lexer does: whitespace, `#` comments, `"` quotes. */
+/**
+ * Splits the text into tokens the way CoreDNS's Caddyfile lexer (coredns/caddy `caddyfile/lexer.go`)
+ * does: whitespace separates tokens; a `#` at the start of a token comments out the rest of the line,
+ * a `#` inside a token ends it and drops the rest of that word (`}# x` is `}` then `x`, as in CoreDNS);
+ * a `"` at the start of a token quotes up to the next unescaped `"`, where `\\` escapes any character
+ * and only `\"` loses its backslash.
+ */
 export function lex(text: string): Token[] {
   const tokens: Token[] = [];
   // Go's unicode.IsSpace, which CoreDNS's lexer uses, also counts U+0085 (NEL) as a space.
@@ -54,8 +60,12 @@ export function lex(text: string): Token[] {
       let closed = false;
       while (i < text.length) {
         const c = text[i];
-        if (c === '\\' && text[i + 1] === '"') {
-          value += '"';
+        if (c === '\\' && i + 1 < text.length) {
+          // Like caddy: a backslash escapes the next character; only an escaped quote loses its
+          // backslash (so "C:\\" ends at its last quote and keeps both backslashes).
+          const next = text[i + 1];
+          if (next === '\n') line++;
+          value += next === '"' ? '"' : `\\${next}`;
           i += 2;
           continue;
         }
@@ -70,7 +80,10 @@ export function lex(text: string): Token[] {
       }
       if (!closed) throw parseError(startLine, 'unterminated quote: a \'"\' opened here is never closed');
     } else {
-      while (i < text.length && !isSpace(text[i])) value += text[i++];
+      // Like caddy: a '#' inside a word ends it, and the rest of that word (up to whitespace) is a
+      // comment. A '#' that starts a word comments out the rest of the line (handled above).
+      while (i < text.length && !isSpace(text[i]) && text[i] !== '#') value += text[i++];
+      while (i < text.length && !isSpace(text[i])) i++;
     }
     tokens.push({ value, quoted, offset: start, line: startLine, endLine: line, startsLine: lastEndLine < startLine });
     lastEndLine = line;

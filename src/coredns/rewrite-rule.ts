@@ -1,4 +1,5 @@
 import { DnsName } from './dns-name';
+import { literalRuns, re2Problem, regexMatches, regexProbes } from './regex';
 
 /**
  * Characters that would let a regex token break out of the Corefile grammar: anything but printable
@@ -31,8 +32,10 @@ export class RewriteMatch {
   /**
    * FROM is a regular expression and TO a replacement with `{1}`, `{2}` ... group references.
    *
-   * CoreDNS uses Go's RE2 syntax; the library checks the pattern with JavaScript's `RegExp`, which
-   * is an approximation (RE2 has no lookaround or backreferences; JavaScript accepts them).
+   * CoreDNS uses Go's RE2 syntax; the library compiles the pattern with JavaScript's `RegExp` and
+   * rejects what RE2 does not accept although JavaScript does: lookahead and lookbehind,
+   * backreferences (`\1`, `\k<name>`), atomic groups, possessive quantifiers, `(?<name>...)` groups,
+   * unknown escapes such as `\c` or `\u`, and a trailing backslash.
    */
   public static readonly REGEX = new RewriteMatch('regex');
 
@@ -105,8 +108,10 @@ export class RewriteRule {
   public static _fromArgs(args: string[], line: number): RewriteRule | undefined {
     let rest = [...args];
     let mode = 'stop';
-    if (rest[0] === 'continue' || rest[0] === 'stop') {
-      mode = rest[0];
+    // CoreDNS lower-cases the mode and the match type: `rewrite STOP name EXACT ...` is valid.
+    const first = rest[0]?.toLowerCase();
+    if (first === 'continue' || first === 'stop') {
+      mode = first;
       rest = rest.slice(1);
     }
     if (rest[0]?.toLowerCase() !== 'name') return undefined;
@@ -130,6 +135,8 @@ export class RewriteRule {
     const answerAuto = answer.length === 2 && answer[0].toLowerCase() === 'answer' && answer[1].toLowerCase() === 'auto';
     const rule = new RewriteRule(match, canon(from, regex), canon(to, false), mode, answerAuto || match === RewriteMatch.EXACT);
     rule.sourceLineNumber = line;
+    if (!regex) rule.rawFrom = from;
+    rule.rawTo = to;
     rule.sourceText = ['rewrite', ...args].join(' ');
     rule.extraOptions = answerAuto ? [] : answer;
     return rule;
@@ -143,12 +150,36 @@ export class RewriteRule {
     if (REGEX_FORBIDDEN.test(pattern)) {
       throw new Error(`'from' regex may only hold printable ASCII without whitespace, quotes, braces or '#', got ${JSON.stringify(pattern)}`);
     }
+    const problem = re2Problem(pattern);
+    if (problem !== undefined) {
+      throw new Error(`'from' regex ${JSON.stringify(pattern)} uses ${problem}: CoreDNS compiles it with Go's RE2 and would not start`);
+    }
     try {
       // One empty alternative makes every pattern match '', which reveals its number of groups.
-      return new RegExp(`${pattern}|`).exec('')!.length - 1;
+      return new RegExp(`(?:${pattern})|`).exec('')!.length - 1;
     } catch (e) {
       throw new Error(`'from' is not a valid regular expression, got ${JSON.stringify(pattern)}: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * Whether a regex may match a name inside the cluster domain. Conservative: true when the literal
+   * text of the pattern holds the domain (`cluster\.local`), or when the pattern matches one of a set
+   * of probes: well-known cluster names, the domain itself, and names built from the pattern's own
+   * literal fragments inside the domain.
+   */
+  private static regexReachesDomain(pattern: string, domain: string): string | undefined {
+    if (literalRuns(pattern).some((run) => run.includes(domain))) return `its literal text holds ${JSON.stringify(domain)}`;
+    const d = `${domain}.`;
+    const probes = [
+      `kubernetes.default.svc.${d}`, `kube-dns.kube-system.svc.${d}`, `x.kube-system.svc.${d}`, `a.b.svc.${d}`,
+      `probe.svc.${d}`, `svc.${d}`, d, `1-2-3-4.default.pod.${d}`, `_http._tcp.a.b.svc.${d}`,
+      ...regexProbes(pattern, d).filter((p) => p.endsWith(d)),
+    ];
+    const hit = probes.find((p) => regexMatches(pattern, p) || regexMatches(pattern, p.slice(0, -1)));
+    if (hit === undefined) return undefined;
+    const anchor = pattern.endsWith('$') ? '' : '; anchor it at the end, for example "^(.*)\\.oa\\.com\\.$", so that search-path names cannot match';
+    return `it matches ${JSON.stringify(hit)}${anchor}`;
   }
 
   /** Checks a regex replacement: DNS labels that may hold `{N}` references to existing groups. */
@@ -179,6 +210,8 @@ export class RewriteRule {
   public readonly rewritesAnswer: boolean;
 
   private sourceLineNumber?: number;
+  private rawFrom?: string;
+  private rawTo?: string;
   private sourceText?: string;
   private extraOptions: string[] = [];
 
@@ -237,10 +270,17 @@ export class RewriteRule {
 
   /**
    * Checks the rule against the cluster domain. Throws, quoting the value, when:
-   * - FROM is inside the cluster domain (or, for a suffix or substring rule, would match names inside it);
-   * - TO is outside the cluster domain and `allowExternalTarget` is false. For prefix and substring
-   *   rules the rewritten name keeps part of the asked name, so it cannot be shown to be inside the
-   *   cluster domain: they need `allowExternalTarget`. A regex rule's TO must end in the cluster domain.
+   * - FROM is inside the cluster domain (or, for a suffix or substring rule, would match names inside it).
+   *   A regex FROM is judged conservatively: it is rejected when its literal text holds the cluster
+   *   domain (`cluster\.local`), or when it matches any of a set of probe names inside the domain
+   *   (`kubernetes.default.svc.<domain>.`, `<domain>.`, names built from the pattern's own literal
+   *   fragments, ...). An unanchored regex such as `(.*)\.oa\.com` matches search-path names
+   *   (`a.oa.com.default.svc.cluster.local.`), so anchor it: `^(.*)\.oa\.com\.$`;
+   * - the rule is a prefix or substring rule: pods first ask for the search-path expansions of every
+   *   name (`<name>.<namespace>.svc.<domain>.`), and such a rule matches those cluster names too, so
+   *   these two types are refused (they can still be read from an existing Corefile);
+   * - TO is outside the cluster domain and `allowExternalTarget` is false. A regex rule's TO must end
+   *   in the cluster domain.
    *
    * @param clusterDomain the cluster domain, for example `cluster.local`
    * @param allowExternalTarget accept a TO outside the cluster domain
@@ -248,21 +288,29 @@ export class RewriteRule {
   public checkClusterDomain(clusterDomain: string, allowExternalTarget: boolean = false): void {
     const domain = DnsName.normalize(clusterDomain, 'clusterDomain');
     const m = this.match;
+    const regexReason = m === RewriteMatch.REGEX ? RewriteRule.regexReachesDomain(this.from, domain) : undefined;
     const fromInside = (() => {
       switch (m) {
         case RewriteMatch.EXACT:
-        case RewriteMatch.PREFIX:
           return DnsName.isWithin(this.from, domain);
         case RewriteMatch.SUFFIX:
           return DnsName.isWithin(this.from, domain) || DnsName.isWithin(domain, this.from);
+        case RewriteMatch.PREFIX:
         case RewriteMatch.SUBSTRING:
-          return `.${domain}.`.includes(this.from) || this.from.includes(domain);
+          // A pod's resolver first tries the search-path expansions of every name it asks for
+          // (`<name>.<namespace>.svc.<domain>.`): a prefix or substring rule matches those too.
+          return true;
         default:
-          return new RegExp(this.from).test(`probe.svc.${domain}.`);
+          return regexReason !== undefined;
       }
     })();
     if (fromInside) {
-      throw new Error(`'from' ${JSON.stringify(this.from)} (${m.keyword}) matches names inside the cluster domain ${JSON.stringify(domain)}: rewriting cluster names would break in-cluster DNS`);
+      const why = regexReason !== undefined
+        ? ` (${regexReason})`
+        : m === RewriteMatch.PREFIX || m === RewriteMatch.SUBSTRING
+          ? ` (pods first ask for the search-path expansions of every name, such as "${this.from}.default.svc.${domain}.", and a ${m.keyword} rule matches those too; use an exact or suffix rule, or a regex anchored with ^ and \\.$)`
+          : '';
+      throw new Error(`'from' ${JSON.stringify(this.from)} (${m.keyword}) matches names inside the cluster domain ${JSON.stringify(domain)}: rewriting cluster names would break in-cluster DNS${why}`);
     }
     if (allowExternalTarget) return;
     const hint = 'pass allowExternalTarget: true to rewrite to a name outside the cluster';
@@ -285,6 +333,85 @@ export class RewriteRule {
       default:
         throw new Error(`a ${m.keyword} rewrite ('from' ${JSON.stringify(this.from)}, 'to' ${JSON.stringify(this.to)}) keeps part of the asked name, so it cannot be shown to stay inside the cluster domain ${JSON.stringify(domain)}; ${hint}`);
     }
+  }
+
+  /**
+   * FROM as CoreDNS compares it to a query name (lower-case, with a trailing dot): `roc.oa.com.` for
+   * exact and substring rules, `.oa.com.` for suffix and `roc.` for prefix rules as this library writes
+   * them; a rule read from a Corefile keeps its leading dot (or lack of one). Unused for regex rules.
+   */
+  private get matchFrom(): string {
+    if (this.rawFrom !== undefined) {
+      const lower = this.rawFrom.toLowerCase();
+      return lower.endsWith('.') ? lower : `${lower}.`;
+    }
+    return this.match === RewriteMatch.SUFFIX ? `.${this.from}.` : `${this.from}.`;
+  }
+
+  /**
+   * Whether CoreDNS would apply this rule to the query name `fqdn` (lower-case, trailing dot). A regex
+   * is run with JavaScript's `RegExp`, an approximation of RE2.
+   *
+   * @internal
+   */
+  public _matches(fqdn: string): boolean {
+    const from = this.matchFrom;
+    switch (this.match) {
+      case RewriteMatch.EXACT: return fqdn === from;
+      case RewriteMatch.PREFIX: return fqdn.startsWith(from);
+      case RewriteMatch.SUFFIX: return fqdn.endsWith(from);
+      case RewriteMatch.SUBSTRING: return fqdn.includes(from);
+      default: return regexMatches(this.from, fqdn);
+    }
+  }
+
+  /**
+   * The name CoreDNS would ask instead of `fqdn` under this rule (lower-case, trailing dot), or
+   * `undefined` when the rule does not apply. A regex is run with JavaScript's `RegExp`.
+   *
+   * @internal
+   */
+  public _rewrite(fqdn: string): string | undefined {
+    if (!this._matches(fqdn)) return undefined;
+    const fq = (n: string) => (n.endsWith('.') ? n : `${n}.`).toLowerCase();
+    const from = this.matchFrom;
+    const to = this.rawTo !== undefined ? fq(this.rawTo)
+      : this.match === RewriteMatch.SUFFIX ? `.${this.to}.` : `${this.to}.`;
+    switch (this.match) {
+      case RewriteMatch.EXACT: return to;
+      case RewriteMatch.PREFIX: return fq(`${to}${fqdn.slice(from.length)}`);
+      case RewriteMatch.SUFFIX: return fq(`${fqdn.slice(0, -from.length)}${to}`);
+      case RewriteMatch.SUBSTRING: return fq(fqdn.split(from).join(to));
+      default: {
+        const groups = new RegExp(this.from).exec(fqdn) ?? [];
+        let out = to;
+        groups.forEach((g, i) => {
+          out = out.split(`{${i}}`).join(g ?? '');
+        });
+        return fq(out);
+      }
+    }
+  }
+
+  /**
+   * Query names this rule applies to, to find earlier rules that catch them first: FROM itself for an
+   * exact rule; a name below a suffix, after a prefix or around a substring; for a regex, names built
+   * from its literal fragments that it matches (approximate: a regex may match names none of them show).
+   *
+   * @internal
+   */
+  public _probes(): string[] {
+    const from = this.matchFrom;
+    const probe = 'shadow-probe';
+    let names: string[];
+    switch (this.match) {
+      case RewriteMatch.EXACT: names = [from]; break;
+      case RewriteMatch.PREFIX: names = [`${from}${probe}.`]; break;
+      case RewriteMatch.SUFFIX: names = [`${probe}${from.startsWith('.') ? '' : '.'}${from}`]; break;
+      case RewriteMatch.SUBSTRING: names = [from, `${probe}.${from}`]; break;
+      default: names = regexProbes(this.from, 'example.'); break;
+    }
+    return names.filter((n) => this._matches(n));
   }
 
   /**

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CRLF_TABS, HAND_WRITTEN, MULTI_BLOCK, NESTED } from './fixtures';
+import { AKS, COMMA_KEYS, CRLF_TABS, HAND_WRITTEN, K3S, MULTI_BLOCK, NESTED, REAL_WORLD, VCLUSTER } from './fixtures';
 import { Corefile, RewriteMatch, RewriteRule } from '../../src';
 
 const exact = (from: string, to: string) => RewriteRule.of(from, to);
@@ -198,5 +198,142 @@ describe('Corefile.withRewrites', () => {
       .toThrow(/^Corefile line 1: the kubernetes directive does not start its line/);
     expect(() => Corefile.parse('.:53 {\n    forward . 8.8.8.8\n}\n').withRewrites([exact('a.com', 'b.com')]))
       .toThrow(/^Corefile line 1: the server block serving "\." on port 53 has no kubernetes directive/);
+  });
+});
+
+describe('real-world Corefiles (k3s, AKS, vcluster, comma-separated keys)', () => {
+  test.each(Object.entries(REAL_WORLD))('%s: round-trips, and an edit in the main block only adds the rewrite line', (_name, text) => {
+    // GIVEN
+    const corefile = Corefile.parse(text);
+    expect(corefile.render()).toEqual(text);
+    // WHEN
+    const edited = corefile.withRewrites([exact('roc.oa.com', 'server.prod.svc.cluster.local')]).render();
+    // THEN
+    const lines = edited.split('\n');
+    const at = lines.findIndex((l) => /^\s*rewrite name exact roc\.oa\.com /.test(l));
+    expect(lines[at + 1]).toMatch(/^\s*kubernetes /);
+    lines.splice(at, 1);
+    expect(lines.join('\n')).toEqual(text);
+  });
+
+  test('a top-level import line is not a server block', () => {
+    expect(Corefile.parse(K3S).serverBlocks.map((b) => b.keys)).toEqual([['.:53']]);
+    expect(Corefile.parse(AKS).mainServerBlock.directive('import')!.args).toEqual(['custom/*.override']);
+    expect(() => Corefile.parse('import a {\n}\n.:53 {\n}\n')).toThrow(/^Corefile line 1: unexpected '\{' after a top-level import/);
+  });
+
+  test('vcluster: "." on port 1053 holding kubernetes is the main block', () => {
+    expect(Corefile.parse(VCLUSTER).mainServerBlock.keys).toEqual(['.:1053']);
+  });
+
+  test('comma-separated keys, also across lines, are split like caddy does', () => {
+    const corefile = Corefile.parse(COMMA_KEYS);
+    expect(corefile.serverBlocks.map((b) => [b.keys, b.line])).toEqual([[['.:53', '.:5353'], 1], [['example.com:53', 'example.org:53'], 6]]);
+    expect(corefile.mainServerBlock.line).toEqual(1);
+    expect(Corefile.parse(REAL_WORLD.SPACE_KEYS).mainServerBlock.keys).toEqual(['.:53', 'dns://.:5353']);
+  });
+});
+
+describe('lexer edge cases, as CoreDNS\'s caddy lexer reads them', () => {
+  test('a \'#\' right after a token ends it: "}# health" closes the block', () => {
+    const text = '.:53 {\n    errors\n    health {\n        lameduck 5s\n    }# health\n    kubernetes cluster.local\n    forward . 8.8.8.8#upstream\n}\n';
+    const main = Corefile.parse(text).mainServerBlock;
+    expect(main.directive('health')!.subdirectives.map((d) => [d.name, d.args])).toEqual([['lameduck', ['5s']]]);
+    expect(main.directive('forward')!.args).toEqual(['.', '8.8.8.8']);
+    expect(main.directive('kubernetes')!.line).toEqual(6);
+    expect(Corefile.parse(text).render()).toEqual(text);
+  });
+
+  test('a backslash escapes any character in quotes; only \\" loses its backslash', () => {
+    const text = '.:53 {\n    kubernetes cluster.local\n    template IN TXT x.org {\n        answer "x.org 60 IN TXT C:\\\\"\n        answer "say \\"hi\\""\n    }\n}\n';
+    const template = Corefile.parse(text).mainServerBlock.directive('template')!;
+    expect(template.subdirectives.map((d) => d.args)).toEqual([['x.org 60 IN TXT C:\\\\'], ['say "hi"']]);
+  });
+
+  test('an unclosed brace inside a block names the line of the closing brace that is indented wrongly', () => {
+    expect(() => Corefile.parse('.:53 {\n    errors\n    kubernetes cluster.local {\n        pods insecure\n\n    forward . /etc/resolv.conf\n}\n'))
+      .toThrow(/^Corefile line 1: unbalanced brace: the '\{' opened here is never closed; the '\{' on line 3 is probably the one left open \(its '\}' on line 7 is indented like line 1\)/);
+  });
+});
+
+describe('Corefile.withRewrites: rules an earlier rule shadows', () => {
+  const regex = (from: string, to: string) => RewriteRule.of(from, to, { match: RewriteMatch.REGEX });
+  const main = (...rewrites: string[]) => Corefile.parse(
+    `.:53 {\n    errors\n${rewrites.map((r) => `    ${r}\n`).join('')}    kubernetes cluster.local\n    forward . /etc/resolv.conf\n}\n`);
+
+  test.each([
+    [[suffix('oa.com', 'prod.svc.cluster.local'), exact('roc.oa.com', 'roc.other.svc.cluster.local')], 'rewrite name suffix .oa.com. .prod.svc.cluster.local. answer auto', 'rewrite name exact roc.oa.com roc.other.svc.cluster.local', 'roc.oa.com.'],
+    [[regex('^(.*)\\.qq\\.com\\.$', '{1}.prod.svc.cluster.local'), exact('api.qq.com', 'api.special.svc.cluster.local')], 'rewrite name regex ^(.*)\\.qq\\.com\\.$', 'rewrite name exact api.qq.com', 'api.qq.com.'],
+    [[suffix('com', 'prod.svc.cluster.local'), suffix('oa.com', 'x.svc.cluster.local')], 'rewrite name suffix .com.', 'rewrite name suffix .oa.com.', 'shadow-probe.oa.com.'],
+    [[suffix('oa.com', 'prod.svc.cluster.local'), regex('^api\\.oa\\.com\\.$', 'x.svc.cluster.local')], 'rewrite name suffix .oa.com.', 'rewrite name regex ^api\\.oa\\.com\\.$', 'api.oa.com.'],
+  ])('a new rule behind a broader new rule fails, naming both (%#)', (rules, earlier, later, name) => {
+    const error = () => Corefile.kubeadmDefault().withRewrites(rules);
+    expect(error).toThrow(`would never fire for ${JSON.stringify(name)}: the earlier rule "${earlier}`);
+    expect(error).toThrow(`rewrite "${later}`);
+  });
+
+  test.each([
+    ['rewrite name suffix .oa.com. .other.svc.cluster.local. answer auto'],
+    ['rewrite stop name suffix oa.com other.svc.cluster.local answer auto'],
+    ['rewrite name regex (.*)\\.oa\\.com {1}.other.svc.cluster.local answer auto'],
+    ['rewrite name substring oa.com other.svc.cluster.local answer auto'],
+    ['rewrite name prefix roc. other. answer auto'],
+    ['rewrite continue name suffix .oa.com. .other.svc.cluster.local. answer auto'],
+    ['rewrite STOP name SUFFIX .oa.com. .other.svc.cluster.local. answer auto'],
+  ])('an existing rule that already catches the new FROM fails, with both rules: %s', (existing) => {
+    expect(() => main(existing).withRewrites([exact('roc.oa.com', 'server.prod.svc.cluster.local')]))
+      .toThrow(`rewrite "rewrite name exact roc.oa.com server.prod.svc.cluster.local" would never fire for "roc.oa.com.": the earlier rule "${existing}" (Corefile line 3)`);
+  });
+
+  test('an existing rule after kubernetes is shadowed by a new one inserted before it', () => {
+    const corefile = Corefile.parse('.:53 {\n    kubernetes cluster.local\n    rewrite name exact roc.oa.com roc.x.svc.cluster.local\n}\n');
+    expect(() => corefile.withRewrites([suffix('oa.com', 'prod.svc.cluster.local')]))
+      .toThrow('rewrite "rewrite name exact roc.oa.com roc.x.svc.cluster.local" (Corefile line 3) would never fire for "roc.oa.com.": the earlier rule "rewrite name suffix .oa.com. .prod.svc.cluster.local. answer auto"');
+  });
+
+  test.each([
+    ['specific first', [exact('roc.oa.com', 'roc.x.svc.cluster.local'), suffix('oa.com', 'prod.svc.cluster.local')], []],
+    ['unrelated names', [exact('a.com', 'a.x.svc.cluster.local')], ['rewrite name suffix .oa.com. .other.svc.cluster.local. answer auto']],
+    ['a label boundary', [exact('fooa.com', 'a.x.svc.cluster.local')], ['rewrite name suffix .oa.com. .other.svc.cluster.local. answer auto']],
+    ['an existing exact before a new suffix', [suffix('oa.com', 'prod.svc.cluster.local')], ['rewrite name exact roc.oa.com other.prod.svc.cluster.local']],
+    ['vcluster\'s node rewrite', [exact('roc.oa.com', 'server.prod.svc.cluster.local')], ['rewrite name regex .*\\.nodes\\.vcluster\\.com kubernetes.default.svc.cluster.local']],
+  ])('no shadowing: %s', (_name, rules, existing) => {
+    expect(main(...existing).withRewrites(rules).rewriteRules().length).toEqual(existing.length + rules.length);
+  });
+
+  test('rules that already shadow each other in the Corefile are left alone', () => {
+    const corefile = main('rewrite name suffix .oa.com. .a.svc.cluster.local. answer auto', 'rewrite name roc.oa.com b.svc.cluster.local');
+    expect(corefile.withRewrites([exact('x.com', 'x.svc.cluster.local')]).rewriteRules().length).toEqual(3);
+  });
+});
+
+describe('Corefile: CoreDNS lower-cases the rewrite mode and match type', () => {
+  const upper = '.:53 {\n    rewrite STOP name EXACT roc.oa.com server.prod.svc.cluster.local\n    kubernetes cluster.local\n}\n';
+
+  test('an upper-case rule is read, and adding it again changes nothing', () => {
+    const corefile = Corefile.parse(upper);
+    expect(corefile.rewriteRules().map((r) => [r.mode, r.match.keyword, r.from, r.to])).toEqual([['stop', 'exact', 'roc.oa.com', 'server.prod.svc.cluster.local']]);
+    expect(corefile.withRewrites([exact('roc.oa.com', 'server.prod.svc.cluster.local')]).render()).toEqual(upper);
+  });
+
+  test('a different rule for the same name conflicts', () => {
+    expect(() => Corefile.parse(upper).withRewrites([exact('roc.oa.com', 'other.prod.svc.cluster.local')]))
+      .toThrow('Corefile line 2 already rewrites "roc.oa.com" differently: existing "rewrite STOP name EXACT roc.oa.com server.prod.svc.cluster.local"');
+    expect(Corefile.parse(upper.replace('STOP', 'Continue')).rewriteRules()[0].mode).toEqual('continue');
+  });
+});
+
+describe('Corefile.withRewrites: an earlier rule with the same result is not a conflict', () => {
+  test('a wildcard regex and one of its hosts, both to the same target, are accepted', () => {
+    const target = 'ingress-nginx-controller.ingress-nginx.svc.cluster.local';
+    const rules = [RewriteRule.of('^[a-z0-9-]+\\.oa\\.com\\.$', target, { match: RewriteMatch.REGEX }), exact('api.oa.com', target)];
+    expect(Corefile.kubeadmDefault().withRewrites(rules).rewriteRules().length).toEqual(2);
+    expect(() => Corefile.kubeadmDefault().withRewrites([rules[0], exact('api.oa.com', 'api.prod.svc.cluster.local')]))
+      .toThrow(/would never fire for "api.oa.com."/);
+  });
+
+  test('a suffix rule then an exact rule that asks for the same name', () => {
+    const rules = [suffix('oa.com', 'prod.svc.cluster.local'), exact('api.oa.com', 'api.prod.svc.cluster.local')];
+    expect(Corefile.kubeadmDefault().withRewrites(rules).rewriteRules().length).toEqual(2);
   });
 });

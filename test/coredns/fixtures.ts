@@ -79,3 +79,90 @@ export const NESTED = [
 
 /** All hand-written fixtures, by name. */
 export const HAND_WRITTEN: Record<string, string> = { MULTI_BLOCK, CRLF_TABS, NESTED };
+
+/** k3s's default Corefile: an `import` inside the main block and one at the top level. */
+export const K3S = `.:53 {
+    errors
+    health
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+      pods insecure
+      fallthrough in-addr.arpa ip6.arpa
+    }
+    hosts /etc/coredns/NodeHosts {
+      ttl 60
+      reload 15s
+      fallthrough
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf
+    cache 30
+    loop
+    reload
+    loadbalance
+    import /etc/coredns/custom/*.override
+}
+import /etc/coredns/custom/*.server
+`;
+
+/** AKS's default Corefile (relative import paths). */
+export const AKS = `.:53 {
+    errors
+    ready
+    health {
+      lameduck 5s
+    }
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+      pods insecure
+      fallthrough in-addr.arpa ip6.arpa
+      ttl 30
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf
+    cache 30
+    loop
+    reload
+    loadbalance
+    import custom/*.override
+}
+import custom/*.server
+`;
+
+/** vcluster's default Corefile: "." on port 1053, an existing regex rewrite, a top-level import after a blank line. */
+export const VCLUSTER = `.:1053 {
+    errors
+    health
+    ready
+    rewrite name regex .*\\.nodes\\.vcluster\\.com kubernetes.default.svc.cluster.local
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+        pods insecure
+        fallthrough in-addr.arpa ip6.arpa
+    }
+    hosts /etc/NodeHosts {
+        ttl 60
+        reload 15s
+        fallthrough
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf
+    cache 30
+    loop
+    loadbalance
+}
+
+import /etc/coredns/custom/*.server`;
+
+/** Comma-separated server keys, also across lines, and two keys separated by a space. */
+export const COMMA_KEYS = `.:53, .:5353 {
+    errors
+    kubernetes cluster.local
+    forward . /etc/resolv.conf
+}
+example.com:53,
+  example.org:53 {
+    log
+}
+`;
+
+/** Real-world Corefiles the model must read and edit. */
+export const REAL_WORLD: Record<string, string> = { K3S, AKS, VCLUSTER, COMMA_KEYS, SPACE_KEYS: '.:53 dns://.:5353 {\n    kubernetes cluster.local\n}\n' };

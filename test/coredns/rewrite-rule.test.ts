@@ -87,6 +87,29 @@ describe('RewriteRule.of', () => {
   });
 
   test.each([
+    ['(?=x)(.*)\\.oa\\.com', /uses the lookahead '\(\?='/],
+    ['(?!x)(.*)\\.oa\\.com', /uses the lookahead '\(\?!'/],
+    ['(?<=x)(.*)\\.oa\\.com', /uses the lookbehind '\(\?<='/],
+    ['(?<!x)(.*)\\.oa\\.com', /uses the lookbehind '\(\?<!'/],
+    ['(.*)\\.oa\\.com\\1', /uses the backreference '\\1'/],
+    ['(?<n>.*)\\.oa\\.\\k<n>', /uses the named group '\(\?<'/],
+    ['(.*)\\k<n>', /uses the named backreference '\\k'/],
+    ['(?>a+)\\.oa\\.com', /uses the atomic group '\(\?>'/],
+    ['a*+\\.oa\\.com', /uses the possessive quantifier '\*\+'/],
+    ['\\cA\\.oa\\.com', /uses the escape '\\c', which RE2 does not know/],
+    ['\\u0041\\.oa\\.com', /uses the escape '\\u'/],
+    ['(.*)\\.oa\\.com\\', /uses a trailing '\\' that escapes nothing/],
+    ['a\\', /uses a trailing '\\'/],
+  ])('rejects the regex %j, which RE2 (CoreDNS) does not compile, naming the construct', (from, message) => {
+    expect(() => RewriteRule.of(from, 'x.svc.cluster.local', { match: RewriteMatch.REGEX })).toThrow(message);
+    expect(() => RewriteRule.of(from, 'x.svc.cluster.local', { match: RewriteMatch.REGEX })).toThrow(`'from' regex ${JSON.stringify(from)} uses `);
+  });
+
+  test.each(['[(?=]\\.oa\\.com', '^(?:a|b)\\.oa\\.com\\.$', '\\d+\\.oa\\.com', 'a+?\\.oa\\.com', '[\\]1]\\.oa'])('accepts the RE2 regex %j', (from) => {
+    expect(() => RewriteRule.of(from, 'x.svc.cluster.local', { match: RewriteMatch.REGEX })).not.toThrow();
+  });
+
+  test.each([
     ['{2}.svc.cluster.local', /\{2\} refers to a group the regex does not have \(it has 1\)/],
     ['{1} .svc.cluster.local', /is not lower-case letters, digits, hyphens and \{N\}/],
     ['{1}..cluster.local', /the label ""/],
@@ -112,7 +135,8 @@ describe('RewriteRule.checkClusterDomain', () => {
   test('accepts targets inside the cluster domain', () => {
     expect(check('roc.oa.com', 'server.prod.svc.cluster.local', RewriteMatch.EXACT)).not.toThrow();
     expect(check('oa.com', 'prod.svc.cluster.local', RewriteMatch.SUFFIX)).not.toThrow();
-    expect(check('(.*)\\.oa\\.com', '{1}.prod.svc.cluster.local', RewriteMatch.REGEX)).not.toThrow();
+    expect(check('^(.*)\\.oa\\.com\\.$', '{1}.prod.svc.cluster.local', RewriteMatch.REGEX)).not.toThrow();
+    expect(check('^[a-z0-9-]+\\.oa\\.com\\.$', 'web.prod.svc.cluster.local', RewriteMatch.REGEX)).not.toThrow();
   });
 
   test.each([
@@ -122,6 +146,16 @@ describe('RewriteRule.checkClusterDomain', () => {
     ['svc.cluster.local', 'prod.svc.cluster.local', RewriteMatch.SUFFIX],
     ['cluster', 'x', RewriteMatch.SUBSTRING],
     ['(.*)\\.local', '{1}.svc.cluster.local', RewriteMatch.REGEX],
+    // a regex is judged on many probes, and on its literal text (conservative)
+    ['^kubernetes\\.default\\.svc\\.cluster\\.local\\.$', 'x.evil.svc.cluster.local', RewriteMatch.REGEX],
+    ['^(.*)\\.kube-system\\.svc\\.cluster\\.local\\.$', '{1}.evil.svc.cluster.local', RewriteMatch.REGEX],
+    ['^(api)\\.prod\\.svc\\.cluster\\.local\\.?$', '{1}.evil.svc.cluster.local', RewriteMatch.REGEX],
+    ['^[a-z]+\\.default\\.svc\\.', 'x.evil.svc.cluster.local', RewriteMatch.REGEX],
+    ['^cluster\\.local\\.$', 'x.evil.svc.cluster.local', RewriteMatch.REGEX],
+    ['(api|web)\\.pod\\.', 'x.evil.svc.cluster.local', RewriteMatch.REGEX],
+    ['.*', 'x.evil.svc.cluster.local', RewriteMatch.REGEX],
+    // unanchored, it matches search-path names such as a.oa.com.default.svc.cluster.local.
+    ['(.*)\\.oa\\.com', '{1}.prod.svc.cluster.local', RewriteMatch.REGEX],
   ])('rejects FROM %j (%p), which matches names inside the cluster domain', (from, to, match) => {
     expect(check(from, to, match, true)).toThrow(/^'from' ".*" \(\w+\) matches names inside the cluster domain "cluster.local"/);
   });
@@ -130,12 +164,23 @@ describe('RewriteRule.checkClusterDomain', () => {
     ['roc.oa.com', 'server.example.com', RewriteMatch.EXACT, /'to' "server.example.com" is not inside the cluster domain "cluster.local"/],
     ['roc.oa.com', 'cluster.local', RewriteMatch.EXACT, /'to' "cluster.local" is not inside/],
     ['oa.com', 'example.com', RewriteMatch.SUFFIX, /'to' "example.com" is not inside/],
-    ['(.*)\\.oa\\.com', '{1}.example.com', RewriteMatch.REGEX, /does not end in the cluster domain/],
-    ['roc', 'server', RewriteMatch.PREFIX, /a prefix rewrite .* cannot be shown to stay inside the cluster domain/],
-    ['oa.com', 'prod.svc.cluster.local', RewriteMatch.SUBSTRING, /a substring rewrite/],
+    ['^(.*)\\.oa\\.com\\.$', '{1}.example.com', RewriteMatch.REGEX, /does not end in the cluster domain/],
   ])('rejects %j -> %j (%p) unless allowExternalTarget', (from, to, match, message) => {
     expect(check(from, to, match)).toThrow(message);
     expect(check(from, to, match)).toThrow(/pass allowExternalTarget: true/);
     expect(check(from, to, match, true)).not.toThrow();
+  });
+
+  test.each([
+    ['roc', 'server', RewriteMatch.PREFIX],
+    ['kubernetes', 'api-internal', RewriteMatch.PREFIX],
+    ['oa.com', 'prod.svc.cluster.local', RewriteMatch.SUBSTRING],
+    ['prod.svc', 'staging.svc', RewriteMatch.SUBSTRING],
+  ])('rejects the %j -> %j %p rule even with allowExternalTarget: it also matches search-path expansions', (from, to, match) => {
+    for (const allow of [false, true]) {
+      expect(check(from, to, match, allow)).toThrow(
+        new RegExp(`^'from' "${from.replace(/\./g, '\\.')}" \\(${match.keyword}\\) matches names inside the cluster domain "cluster.local".*search-path expansions of every name, such as "${from.replace(/\./g, '\\.')}\\.default\\.svc\\.cluster\\.local\\."`),
+      );
+    }
   });
 });

@@ -1,13 +1,21 @@
 /**
- * A small, tolerant scanner for the `rewrite name ...` lines of a Corefile, for TKE-DNS-001. It is not
- * a Corefile parser: it only tokenizes lines (quotes, `#` comments, `{`/`}` blocks) and reads the
- * rewrite plugin's grammar:
+ * The `rewrite name ...` rules of a Corefile as TKE-DNS-001 judges them. The Corefile is read with the
+ * library's Corefile model (`src/coredns/`, one parser for the constructs and the checker); this file
+ * only adds what the checker needs on top: the rewrite plugin's grammar, with every problem named
+ * rather than thrown:
  *
  *   rewrite [continue|stop] name [exact|prefix|suffix|substring|regex] FROM TO
  *           [answer auto | answer name FROM TO | answer value FROM TO]
  *
- * and its block form `rewrite [continue|stop] { name ... \n answer name ... }`.
+ * and its block form `rewrite [continue|stop] { name ... \n answer name ... }`. CoreDNS lower-cases
+ * the mode, the field (`name`) and the match type, so `rewrite STOP name EXACT ...` counts.
+ *
+ * Only the server blocks that serve the root zone `.` are read (the main zone, where in-cluster
+ * clients' queries go); a rewrite in `consul.local:53 { ... }` answers for another zone and is not
+ * judged. Snippets (`(name) { ... }`) imported into such a block with `import name` are followed.
  */
+import { Corefile, CorefileDirective, CorefileServerBlock } from '../../coredns/corefile';
+import { re2Problem } from '../../coredns/regex';
 
 /** Rewrite types of the `name` field. */
 export const NAME_TYPES = ['exact', 'prefix', 'suffix', 'substring', 'regex'];
@@ -16,9 +24,9 @@ export const NAME_TYPES = ['exact', 'prefix', 'suffix', 'substring', 'regex'];
 export interface NameRewrite {
   /** 1-based line of the Corefile where the rewrite starts. */
   readonly line: number;
-  /** The rewrite as written (tokens joined by spaces). */
+  /** The rewrite as written (tokens joined by spaces; a block form as its first line). */
   readonly text: string;
-  /** The type, `exact` when omitted. */
+  /** The type (lower-case), `exact` when omitted. */
   readonly type: string;
   /** Whether the type was written. */
   readonly explicitType: boolean;
@@ -30,88 +38,67 @@ export interface NameRewrite {
   readonly problems: string[];
 }
 
-interface Line {
-  readonly line: number;
-  readonly tokens: string[];
+/** What TKE-DNS-001 reads from a Corefile. */
+export interface CorefileRewrites {
+  /** The name rewrites of the blocks serving `.`, in file order. */
+  readonly rewrites: NameRewrite[];
+  /** The zones of their `kubernetes` plugins (the cluster domains), without reverse zones; `cluster.local` when none. */
+  readonly domains: string[];
 }
 
-/** Splits a line into tokens: whitespace-separated, `"..."` grouped, `#` starts a comment. */
-function tokenize(text: string): string[] {
-  const tokens: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\r') {
-      i++;
-    } else if (c === '#') {
-      break;
-    } else if (c === '"') {
-      const end = text.indexOf('"', i + 1);
-      const stop = end < 0 ? text.length : end;
-      tokens.push(text.slice(i + 1, stop));
-      i = stop + 1;
-    } else {
-      let j = i;
-      while (j < text.length && !/[\s"]/.test(text[j])) j++;
-      let token = text.slice(i, j);
-      i = j;
-      if (token.length > 1 && token.endsWith('{')) {
-        tokens.push(token.slice(0, -1));
-        token = '{';
-      }
-      tokens.push(token);
-    }
+/**
+ * Reads the name rewrites and cluster domains of the server blocks serving `.`. Throws the model's
+ * parse error (which names the line) when the Corefile does not parse.
+ */
+export function readCorefileRewrites(text: string): CorefileRewrites {
+  const blocks = Corefile._parseServerBlocks(text);
+  const snippets = new Map<string, CorefileServerBlock>();
+  for (const b of blocks) {
+    const m = b.keys.length === 1 ? /^\((.+)\)$/.exec(b.keys[0]) : null;
+    if (m) snippets.set(m[1], b);
   }
-  return tokens;
-}
+  const directives: CorefileDirective[] = [];
+  const seen = new Set<CorefileDirective>();
+  const add = (ds: CorefileDirective[], depth: number) => {
+    for (const d of ds) {
+      const snippet = d.name === 'import' && d.args.length === 1 ? snippets.get(d.args[0]) : undefined;
+      if (snippet && depth < 10) {
+        add(snippet.directives, depth + 1);
+      } else if (!seen.has(d)) {
+        seen.add(d);
+        directives.push(d);
+      }
+    }
+  };
+  for (const b of blocks.filter((x) => x.servesRoot)) add(b.directives, 0);
 
-function lines(corefile: string): Line[] {
-  return corefile.split('\n').map((text, i) => ({ line: i + 1, tokens: tokenize(text) }));
-}
-
-/** The zones of the `kubernetes` plugin (the cluster domains), without the reverse zones; `cluster.local` when none. */
-export function clusterDomains(corefile: string): string[] {
   const zones = new Set<string>();
-  for (const l of lines(corefile)) {
-    if (l.tokens[0] !== 'kubernetes') continue;
-    for (const t of l.tokens.slice(1)) {
-      if (t === '{') break;
-      const zone = t.toLowerCase().replace(/\.$/, '');
+  for (const d of directives.filter((x) => x.name === 'kubernetes')) {
+    for (const z of d.args) {
+      const zone = z.toLowerCase().replace(/\.$/, '');
       if (zone && !zone.endsWith('in-addr.arpa') && !zone.endsWith('ip6.arpa') && zone !== '.') zones.add(zone);
     }
   }
-  return zones.size > 0 ? [...zones] : ['cluster.local'];
-}
-
-/** Every `rewrite ... name ...` of a Corefile, in file order. Other rewrite fields are skipped. */
-export function scanNameRewrites(corefile: string): NameRewrite[] {
-  const all = lines(corefile);
-  const out: NameRewrite[] = [];
-  for (let i = 0; i < all.length; i++) {
-    const { line, tokens } = all[i];
-    if (tokens[0] !== 'rewrite') continue;
-    let rest = tokens.slice(1);
-    if (rest[0] === 'continue' || rest[0] === 'stop') rest = rest.slice(1);
-    if (rest[rest.length - 1] === '{') {
-      // Block form: the rules are the following lines up to the closing brace.
-      rest = rest.slice(0, -1);
-      for (i++; i < all.length; i++) {
-        const inner = all[i].tokens;
-        const close = inner.indexOf('}');
-        rest.push(...(close < 0 ? inner : inner.slice(0, close)));
-        if (close >= 0) break;
-      }
+  const rewrites: NameRewrite[] = [];
+  for (const d of directives.filter((x) => x.name === 'rewrite')) {
+    let rest = [...d.args];
+    if (/^(continue|stop)$/i.test(rest[0] ?? '')) rest = rest.slice(1);
+    const written = ['rewrite', ...d.args, ...(d.hasBlock ? ['{'] : [])].join(' ');
+    if (d.hasBlock) {
+      // Block form: the rule is the `name` line, with the `answer` lines after it.
+      for (const sub of d.subdirectives) rest.push(sub.name, ...sub.args);
     }
-    if (rest[0] !== 'name') continue;
-    out.push(parseName(line, tokens, rest.slice(1)));
+    if (rest[0]?.toLowerCase() !== 'name') continue;
+    rewrites.push(parseName(d.line, written, rest.slice(1)));
   }
-  return out;
+  rewrites.sort((a, b) => a.line - b.line);
+  return { rewrites, domains: zones.size > 0 ? [...zones] : ['cluster.local'] };
 }
 
-function parseName(line: number, tokens: string[], args: string[]): NameRewrite {
+function parseName(line: number, text: string, args: string[]): NameRewrite {
   const problems: string[] = [];
-  const explicitType = NAME_TYPES.includes(args[0]);
-  const type = explicitType ? args[0] : 'exact';
+  const explicitType = NAME_TYPES.includes(args[0]?.toLowerCase());
+  const type = explicitType ? args[0].toLowerCase() : 'exact';
   const rest = explicitType ? args.slice(1) : args;
   const from = rest[0];
   const to = rest[1];
@@ -120,6 +107,10 @@ function parseName(line: number, tokens: string[], args: string[]): NameRewrite 
   const answers: string[] = [];
   if (options.length > 0 && !explicitType) {
     problems.push(`it has options (${options.join(' ')}) but no type; CoreDNS requires the type when an option is given`);
+  }
+  if (type === 'regex' && from !== undefined) {
+    const problem = re2Problem(from);
+    if (problem !== undefined) problems.push(`FROM ${JSON.stringify(from)} uses ${problem}, which CoreDNS's RE2 does not compile`);
   }
   for (let k = 0; k < options.length; ) {
     if (options[k] !== 'answer') {
@@ -140,7 +131,7 @@ function parseName(line: number, tokens: string[], args: string[]): NameRewrite 
       k += 2;
     }
   }
-  return { line, text: [...tokens].join(' '), type, explicitType, from, to, answers, problems };
+  return { line, text, type, explicitType, from, to, answers, problems };
 }
 
 const LABEL = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;

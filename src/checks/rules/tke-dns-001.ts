@@ -1,4 +1,4 @@
-import { clusterDomains, isDnsName, isInClusterDomain, isNameFragment, NameRewrite, scanNameRewrites } from '../private/corefile-rewrites';
+import { CorefileRewrites, isDnsName, isInClusterDomain, isNameFragment, NameRewrite, readCorefileRewrites } from '../private/corefile-rewrites';
 import { asMap, asString, describe, ManifestSet } from '../private/manifests';
 import { CORE } from '../private/tke';
 import { FindingLevel } from '../types';
@@ -36,15 +36,18 @@ export const TKE_DNS_001: LoopbackRule = {
     id: 'TKE-DNS-001',
     level: FindingLevel.ERROR,
     cause:
-      'A rewrite in the coredns ConfigMap (kube-system) has an invalid name or a target outside the cluster domain ' +
-      '(error), or is not exact and has neither answer auto nor answer name (warning).',
+      'A rewrite in the main zone (the server block serving ".") of the coredns ConfigMap (kube-system) has an ' +
+      'invalid name or a target outside the cluster domain, or the Corefile does not parse (error), or a rewrite is ' +
+      'not exact and has neither answer auto nor answer name (warning).',
     explanation:
       'Tencent\'s best loopback fix is that in-cluster clients never call the CLB: a CoreDNS `rewrite name FROM ' +
       'TO` points the public name at `<svc>.<ns>.svc.<cluster-domain>`. An invalid name stops CoreDNS from loading ' +
       'the Corefile, and a target outside the cluster domain (taken from the kubernetes plugin line, cluster.local ' +
       'by default) still resolves to the CLB. CoreDNS rewrites the answers of an exact rewrite back to the asked ' +
       'name; for prefix, suffix, substring and regex rewrites only `answer auto` (CoreDNS 1.8.4 or later) or ' +
-      '`answer name` does, and without it clients receive answers for a name they did not ask for and may drop them.',
+      '`answer name` does, and without it clients receive answers for a name they did not ask for and may drop them. ' +
+      'Only server blocks serving "." are judged (a rewrite in, say, `consul.local:53 { ... }` serves another zone); ' +
+      'the mode and match type are read case-insensitively, as CoreDNS does.',
     fix:
       'Write `rewrite name exact <public-name> <svc>.<ns>.svc.cluster.local`, or for other types add `answer auto`, ' +
       'in the Corefile of ConfigMap kube-system/coredns.',
@@ -55,8 +58,19 @@ export const TKE_DNS_001: LoopbackRule = {
       if (cm.name !== 'coredns' || cm.namespace !== 'kube-system') continue;
       const corefile = asString(asMap(cm.obj.data).Corefile);
       if (corefile === undefined) continue;
-      const domains = clusterDomains(corefile);
-      for (const r of scanNameRewrites(corefile)) {
+      let read: CorefileRewrites;
+      try {
+        read = readCorefileRewrites(corefile);
+      } catch (e) {
+        out.push({
+          entry: cm,
+          message: `${describe(cm)}: the Corefile does not parse (${(e as Error).message}), so CoreDNS would not load it either`,
+          fix: 'Fix the Corefile at the line named (braces and quotes must balance).',
+        });
+        continue;
+      }
+      const domains = read.domains;
+      for (const r of read.rewrites) {
         const problems = nameProblems(r, domains);
         if (problems.length > 0) {
           out.push({ entry: cm, message: `${describe(cm)}: Corefile line ${r.line} "${r.text}": ${problems.join('; ')}` });

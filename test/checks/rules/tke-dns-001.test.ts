@@ -76,6 +76,41 @@ describe(RULE, () => {
     });
   });
 
+  describe('judged with the Corefile model', () => {
+    test('a Corefile that does not parse is an error finding naming the line, not a crash', () => {
+      const report = LoopbackChecker.check([corednsConfigMap('.:53 {\n    errors\n}\n}\n')]);
+      expect(briefs(report.findings, RULE).map((b) => b.level)).toEqual(['error']);
+      expect(messages(report.findings, RULE)).toEqual([
+        'ConfigMap kube-system/coredns: the Corefile does not parse (Corefile line 4: unbalanced brace: this \'}\' closes nothing), so CoreDNS would not load it either',
+      ]);
+    });
+
+    test('only blocks serving "." are judged: a rewrite for another zone is not', () => {
+      const text = 'consul.local:53 {\n    rewrite name consul.local service.consul\n    forward . 10.0.0.10\n}\n' + corefile();
+      expect(briefs(LoopbackChecker.check([corednsConfigMap(text)]).findings, RULE)).toEqual([]);
+      const report = LoopbackChecker.check([corednsConfigMap(text.replace('.:53 {', '.:53 {\n    rewrite name a.oa.com a.example.com'))]);
+      expect(messages(report.findings, RULE)).toEqual([expect.stringMatching(/^ConfigMap kube-system\/coredns: Corefile line 6 "rewrite name a.oa.com a.example.com": TO "a.example.com" is outside/)]);
+    });
+
+    test('a snippet imported into the main block is judged', () => {
+      const text = '(rw) {\n    rewrite name roc.oa.com roc.cdn.com\n}\n' + corefile('import rw');
+      expect(messages(LoopbackChecker.check([corednsConfigMap(text)]).findings, RULE)).toEqual([expect.stringMatching(/line 2 "rewrite name roc.oa.com roc.cdn.com": TO "roc.cdn.com" is outside/)]);
+    });
+
+    test('the mode and match type are case-insensitive, as in CoreDNS', () => {
+      expect(briefs(check('rewrite STOP name EXACT roc.oa.com server.prod.svc.cluster.local').findings, RULE)).toEqual([]);
+      expect(messages(check('rewrite Continue name SUFFIX .oa.com .prod.svc.cluster.local').findings, RULE))
+        .toEqual([expect.stringMatching(/is a suffix rewrite without answer auto/)]);
+      expect(messages(check('rewrite STOP name EXACT roc.oa.com server.example.com').findings, RULE))
+        .toEqual([expect.stringMatching(/TO "server.example.com" is outside the cluster domain/)]);
+    });
+
+    test('a regex FROM that RE2 does not compile is an error', () => {
+      expect(messages(check('rewrite name regex (?=a)(.*)\\.oa\\.com {1}.prod.svc.cluster.local answer auto').findings, RULE))
+        .toEqual([expect.stringMatching(/FROM "\(\?=a\)\(\.\*\)\\\\\.oa\\\\\.com" uses the lookahead '\(\?=' \(RE2 has no lookaround\)/)]);
+    });
+  });
+
   describe('compliant', () => {
     test.each([
       'rewrite name roc.oa.com server.prod.svc.cluster.local',
