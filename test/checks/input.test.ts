@@ -160,7 +160,7 @@ describe('the CLI reader and LoopbackChecker.check() agree on lists', () => {
     const viaCli = LoopbackChecker.check(read.objects.map((o) => o.object));
     const whole = LoopbackChecker.check([parseYaml(text)]);
     // THEN: the CLI maps manifestIndex to the item's line; the library points at the List and the item
-    expect(viaCli.findings.map((f) => [f.ruleId, f.name, read.objects[f.manifestIndex].line, f.itemIndex])).toEqual([
+    expect(viaCli.findings.map((f) => [f.ruleId, f.name, read.objects[f.manifestIndex ?? -1]?.line, f.itemIndex])).toEqual([
       ['TKE-L4-001', 'orders', 10, undefined],
     ]);
     expect(whole.findings.map((f) => [f.ruleId, f.name, f.manifestIndex, f.itemIndex])).toEqual([['TKE-L4-001', 'orders', 0, 1]]);
