@@ -29,7 +29,9 @@ const SEVERITY: Record<string, number> = { [FindingLevel.WARNING]: 1, [FindingLe
  *
  * Matching: objects are matched by kind, namespace and name, and workloads by the Service's selector,
  * only within one namespace. An object without `metadata.namespace` is in `default` for matching
- * purposes. Objects that are not maps are ignored; a `kind: List` is not expanded (expand it first).
+ * purposes. Objects that are not maps are ignored. A list (`kind: List` or a `*List` kind with `items`,
+ * as `kubectl get -o yaml` prints) is checked item by item: a finding about an item has the List's
+ * position as `manifestIndex` and the item's position as `itemIndex`.
  *
  * Suppression: an object's annotation `cdk8s-tke-loopback/suppress: "<RULE-ID>=<reason>[,...]"` moves
  * the findings of those rules about that object to `report.suppressed`. A reason must have at least 10
@@ -40,7 +42,8 @@ const SEVERITY: Record<string, number> = { [FindingLevel.WARNING]: 1, [FindingLe
 export class LoopbackChecker {
   /**
    * Checks a set of manifests (plain objects, as parsed from YAML or JSON). Never throws: objects that
-   * are not maps are skipped, and a rule that fails becomes a `TKE-INT-001` finding.
+   * are not maps are skipped, and a rule that fails, or an object that cannot be read, becomes a
+   * `TKE-INT-001` finding (the other objects and rules are still checked).
    *
    * @param manifests the objects to check, in input order (`manifestIndex` in findings refers to it)
    */

@@ -37,6 +37,12 @@ export interface LoopbackFinding {
    * @default - not tied to one input object
    */
   readonly manifestIndex?: number;
+  /**
+   * When the input object at `manifestIndex` is a list (`kind: List`, `ServiceList`, ...), the position in
+   * its `items` of the object the finding is about.
+   * @default - the input object is not a list
+   */
+  readonly itemIndex?: number;
 }
 
 /**

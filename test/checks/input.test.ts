@@ -1,5 +1,8 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as fc from 'fast-check';
-import { stringify } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
+import { LoopbackChecker } from '../../src';
 import { emptyInput, InputError, parseSource, ParsedInput } from '../../src/checks/input';
 
 function parse(text: string, file = 'in.yaml'): ParsedInput {
@@ -144,5 +147,23 @@ describe('parseSource properties', () => {
         expect(err.line).toBeLessThanOrEqual(lineCount);
       }
     }), { numRuns: 500 });
+  });
+});
+
+describe('the CLI reader and LoopbackChecker.check() agree on lists', () => {
+  test('a List read by the CLI (items, with lines) and given whole to check() (List, with itemIndex) give the same findings', () => {
+    // GIVEN
+    const file = path.join(__dirname, '..', 'fixtures', 'cli', 'kubectl-list.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    // WHEN
+    const read = parse(text, 'kubectl-list.yaml');
+    const viaCli = LoopbackChecker.check(read.objects.map((o) => o.object));
+    const whole = LoopbackChecker.check([parseYaml(text)]);
+    // THEN: the CLI maps manifestIndex to the item's line; the library points at the List and the item
+    expect(viaCli.findings.map((f) => [f.ruleId, f.name, read.objects[f.manifestIndex ?? -1]?.line, f.itemIndex])).toEqual([
+      ['TKE-L4-001', 'orders', 10, undefined],
+    ]);
+    expect(whole.findings.map((f) => [f.ruleId, f.name, f.manifestIndex, f.itemIndex])).toEqual([['TKE-L4-001', 'orders', 0, 1]]);
+    expect(whole.findings.map((f) => f.message)).toEqual(viaCli.findings.map((f) => f.message));
   });
 });

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import {
   corednsConfigMap, DIRECT, ING_CONFIG_AUTO, keepaliveConfig, kubeProxy, PREVENT, privateIngress, privateService,
-  serviceConfig, SUPPRESS, workload,
+  service, serviceConfig, SUPPRESS, workload,
 } from './manifests';
 import { FindingLevel, LoopbackChecker } from '../../src';
 import { runChecks } from '../../src/checks/private/runner';
@@ -166,5 +166,98 @@ describe('runner', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('lists', () => {
+  /** What `kubectl get svc -o yaml` prints: a List around the objects. */
+  const list = (kind: string, items: any[], annotations?: Record<string, string>): any => ({
+    apiVersion: 'v1',
+    kind,
+    metadata: { resourceVersion: '', ...(annotations ? { annotations } : {}) },
+    items,
+  });
+
+  test('a kind: List is checked item by item; manifestIndex is the List, itemIndex the item', () => {
+    // GIVEN
+    const manifests = [
+      workload({ name: 'other', namespace: 'prod' }),
+      list('List', [service({ name: 'internal', namespace: 'prod' }), privateService({ name: 'api', namespace: 'prod' })]),
+    ];
+    // WHEN
+    const report = LoopbackChecker.check(manifests);
+    // THEN
+    expect(report.passed).toEqual(false);
+    expect(report.findings.map((f) => [f.ruleId, f.kind, f.namespace, f.name, f.manifestIndex, f.itemIndex])).toEqual([
+      ['TKE-L4-001', 'Service', 'prod', 'api', 1, 1],
+    ]);
+  });
+
+  test('a typed list (ServiceList) is expanded too, and its items match objects outside it', () => {
+    const report = LoopbackChecker.check([
+      list('ServiceList', [privateService({ name: 'api', namespace: 'prod', externalTrafficPolicy: 'Local', selector: { app: 'api' } })]),
+      list('DeploymentList', [workload({ name: 'api', namespace: 'prod', labels: { app: 'api' }, antiAffinity: 'preferred' })]),
+    ]);
+    expect(report.findings.map((f) => [f.ruleId, f.name, f.manifestIndex, f.itemIndex])).toEqual([
+      ['TKE-L4-002', 'api', 0, 0],
+    ]);
+  });
+
+  test('an item is suppressed by its own annotation, not by its neighbour\'s or the List\'s', () => {
+    const reason = 'only called from outside the cluster';
+    const report = LoopbackChecker.check([
+      list('List', [
+        privateService({ name: 'a', annotations: { [SUPPRESS]: `TKE-L4-001=${reason}` } }),
+        privateService({ name: 'b' }),
+      ], { [SUPPRESS]: `TKE-L4-001=${reason}` }),
+    ]);
+    expect(report.findings.map((f) => [f.ruleId, f.name, f.itemIndex])).toEqual([['TKE-L4-001', 'b', 1]]);
+    expect(report.suppressed.map((s) => [s.finding.name, s.finding.itemIndex, s.reason])).toEqual([['a', 0, reason]]);
+  });
+
+  test('a List without items, or with items that are not objects, is not an error', () => {
+    const report = LoopbackChecker.check([{ apiVersion: 'v1', kind: 'List' }, list('List', [null, 1, 'x', []])]);
+    expect(report.findings).toEqual([]);
+    expect(report.passed).toEqual(true);
+  });
+});
+
+describe('unreadable objects', () => {
+  /** An object whose `prop` getter throws. */
+  const throwing = (base: any, prop: string): any => {
+    const obj = { ...base };
+    delete obj[prop];
+    Object.defineProperty(obj, prop, { enumerable: true, get: () => { throw new Error(`cannot read ${prop}`); } });
+    return obj;
+  };
+
+  test.each(['metadata', 'kind', 'spec'])('an object whose %s getter throws is one TKE-INT-001 about it; the others are still checked', (prop) => {
+    // GIVEN
+    const manifests = [privateService({ name: 'a' }), throwing(privateService({ name: 'b' }), prop), privateService({ name: 'c' })];
+    // WHEN
+    const report = LoopbackChecker.check(manifests);
+    // THEN
+    expect(report.findings.map((f) => [f.ruleId, f.name, f.manifestIndex, f.message])).toEqual([
+      ['TKE-L4-001', 'a', 0, expect.any(String)],
+      ['TKE-INT-001', undefined, 1, `input object 1 could not be read and was not checked: Error: cannot read ${prop}`],
+      ['TKE-L4-001', 'c', 2, expect.any(String)],
+    ]);
+    expect(report.passed).toEqual(false);
+  });
+
+  test('an unreadable List item is reported with its itemIndex', () => {
+    const report = LoopbackChecker.check([
+      { apiVersion: 'v1', kind: 'List', items: [throwing(privateService({ name: 'b' }), 'metadata'), privateService({ name: 'c' })] },
+    ]);
+    expect(report.findings.map((f) => [f.ruleId, f.name, f.manifestIndex, f.itemIndex])).toEqual([
+      ['TKE-INT-001', undefined, 0, 0],
+      ['TKE-L4-001', 'c', 0, 1],
+    ]);
+  });
+
+  test('a proxy that throws on every access is one TKE-INT-001', () => {
+    const hostile = new Proxy({}, { get: () => { throw new Error('no'); }, ownKeys: () => { throw new Error('no keys'); } });
+    const report = LoopbackChecker.check([hostile, privateService({ name: 'c' })]);
+    expect(report.findings.map((f) => [f.ruleId, f.manifestIndex])).toEqual([['TKE-INT-001', 0], ['TKE-L4-001', 1]]);
   });
 });

@@ -6,6 +6,13 @@
  *
  * Namespaces: an object without `metadata.namespace` is in `default` for matching purposes (that is
  * where `kubectl apply` puts it without `-n`).
+ *
+ * Lists: an input object whose kind ends in `List` and that has an `items` array (`kubectl get -o yaml`
+ * output) is replaced by its items; each item's entry keeps the List's input position as `index`, and
+ * its position in `items` as `item`.
+ *
+ * Objects that cannot be read (a property getter that throws, a hostile proxy) are not indexed; they are
+ * recorded in `unreadable` and the runner reports each as a finding of its own.
  */
 
 /** The namespace used for matching when an object has none. */
@@ -59,8 +66,10 @@ export function show(v: unknown): string {
 
 /** One input object, with the fields every rule reads. */
 export interface Entry {
-  /** Position in the input array. */
+  /** Position in the input array (for an item of a List: the List's position). */
   readonly index: number;
+  /** For an item of a List: its position in the List's `items`. */
+  readonly item?: number;
   /** The object itself. */
   readonly obj: Record<string, unknown>;
   readonly apiVersion: string;
@@ -99,47 +108,97 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/** An input object that could not be read, and why. */
+export interface Unreadable {
+  /** Position in the input array (for an item of a List: the List's position). */
+  readonly index: number;
+  /** For an item of a List: its position in the List's `items`. */
+  readonly item?: number;
+  /** What was thrown while reading it. */
+  readonly error: unknown;
+}
+
+/** Whether an object is a list whose `items` are the objects (`kind: List`, `ServiceList`, ...). */
+function listItems(obj: Record<string, unknown>): unknown[] | undefined {
+  const kind = obj.kind;
+  if (typeof kind !== 'string' || !kind.endsWith('List')) return undefined;
+  const items = obj.items;
+  return Array.isArray(items) ? items : undefined;
+}
+
+/**
+ * The entry of one object. The object is copied one level deep (its own properties read once), so a
+ * property that throws when read fails here, where the runner can report it, and not inside a rule.
+ */
+function entryOf(raw: Record<string, unknown>, index: number, item: number | undefined): Entry {
+  const obj: Record<string, unknown> = { ...raw };
+  const metadata: Record<string, unknown> = { ...asMap(obj.metadata) };
+  const apiVersion = asString(obj.apiVersion) ?? '';
+  const namespace = asString(metadata.namespace);
+  const annotations = asMap(metadata.annotations);
+  return {
+    index,
+    ...(item !== undefined ? { item } : {}),
+    obj,
+    apiVersion,
+    kind: asString(obj.kind) ?? '',
+    group: groupOf(apiVersion),
+    name: asString(metadata.name),
+    namespace,
+    ns: namespace || DEFAULT_NAMESPACE,
+    labels: stringMap(metadata.labels),
+    annotations: stringMap(annotations),
+    rawAnnotations: annotations,
+  };
+}
+
 /** The indexed manifest set of one check. */
 export class ManifestSet {
-  /** Every object in the input, in input order. */
+  /** Every object in the input, in input order (the items of a List in place of the List). */
   public readonly entries: Entry[] = [];
+  /** The input objects that could not be read, in input order. */
+  public readonly unreadable: Unreadable[] = [];
   /** The raw input. */
   public readonly input: unknown[];
   private readonly byKind = new Map<string, Entry[]>();
   private readonly byId = new Map<string, Entry>();
-  private readonly byIndex = new Map<number, Entry>();
   private podIndex?: Map<string, PodTemplate[]>;
 
   constructor(manifests: unknown) {
     this.input = Array.isArray(manifests) ? manifests : manifests === undefined || manifests === null ? [] : [manifests];
     for (let index = 0; index < this.input.length; index++) {
-      const obj = this.input[index];
-      if (!isMap(obj)) continue;
-      const metadata = asMap(obj.metadata);
-      const apiVersion = asString(obj.apiVersion) ?? '';
-      const namespace = asString(metadata.namespace);
-      const entry: Entry = {
-        index,
-        obj,
-        apiVersion,
-        kind: asString(obj.kind) ?? '',
-        group: groupOf(apiVersion),
-        name: asString(metadata.name),
-        namespace,
-        ns: namespace || DEFAULT_NAMESPACE,
-        labels: stringMap(metadata.labels),
-        annotations: stringMap(metadata.annotations),
-        rawAnnotations: asMap(metadata.annotations),
-      };
-      this.entries.push(entry);
-      this.byIndex.set(index, entry);
-      let list = this.byKind.get(entry.kind);
-      if (!list) this.byKind.set(entry.kind, (list = []));
-      list.push(entry);
-      if (entry.name !== undefined) {
-        const id = idOf(entry.kind, entry.ns, entry.name);
-        if (!this.byId.has(id)) this.byId.set(id, entry);
+      let items: unknown[] | undefined;
+      try {
+        const obj = this.input[index];
+        if (!isMap(obj)) continue;
+        items = listItems(obj);
+        if (!items) {
+          this.add(entryOf(obj, index, undefined));
+          continue;
+        }
+      } catch (error) {
+        this.unreadable.push({ index, error });
+        continue;
       }
+      for (let item = 0; item < items.length; item++) {
+        try {
+          const obj = items[item];
+          if (isMap(obj)) this.add(entryOf(obj, index, item));
+        } catch (error) {
+          this.unreadable.push({ index, item, error });
+        }
+      }
+    }
+  }
+
+  private add(entry: Entry): void {
+    this.entries.push(entry);
+    let list = this.byKind.get(entry.kind);
+    if (!list) this.byKind.set(entry.kind, (list = []));
+    list.push(entry);
+    if (entry.name !== undefined) {
+      const id = idOf(entry.kind, entry.ns, entry.name);
+      if (!this.byId.has(id)) this.byId.set(id, entry);
     }
   }
 
@@ -151,11 +210,6 @@ export class ManifestSet {
     const list = this.byKind.get(kind) ?? [];
     if (!groups) return list;
     return list.filter((e) => e.apiVersion === '' || groups.includes(e.group));
-  }
-
-  /** The object at a position of the input, when it is an object. */
-  public at(index: number): Entry | undefined {
-    return this.byIndex.get(index);
   }
 
   /** The first object of a kind with this namespace (for matching) and name. */
@@ -211,19 +265,11 @@ export function podTemplateOf(entry: Entry): PodTemplate {
   return { entry, labels: stringMap(asMap(template.metadata).labels), spec: asMap(template.spec) };
 }
 
-/** How a pod spec keeps its pods apart. */
+/** How well a server's pods are kept apart from its clients' pods. */
 export enum AntiAffinity {
   NONE = 'none',
   PREFERRED = 'preferred',
   REQUIRED = 'required',
-}
-
-/** The strongest pod anti-affinity of a pod spec. */
-export function antiAffinityOf(podSpec: Record<string, unknown>): AntiAffinity {
-  const anti = asMap(asMap(podSpec.affinity).podAntiAffinity);
-  if (asArray(anti.requiredDuringSchedulingIgnoredDuringExecution).some(isMap)) return AntiAffinity.REQUIRED;
-  if (asArray(anti.preferredDuringSchedulingIgnoredDuringExecution).some(isMap)) return AntiAffinity.PREFERRED;
-  return AntiAffinity.NONE;
 }
 
 /** `Kind ns/name` for messages. */

@@ -4,7 +4,7 @@
  */
 import { LoopbackRule, RuleContext, RuleFinding } from '../rules/rule';
 import { FindingLevel, LoopbackFinding, LoopbackReport, LoopbackRuleInfo, SuppressedFinding } from '../types';
-import { isMap, ManifestSet, show } from './manifests';
+import { Entry, isMap, ManifestSet, show, Unreadable } from './manifests';
 import { isEffective, parseSuppressions, Suppression } from './suppressions';
 
 /** The id of the finding a throwing rule becomes. */
@@ -32,6 +32,20 @@ function internalFinding(ruleId: string, e: unknown): LoopbackFinding {
   };
 }
 
+/** The finding of an input object that could not be read (so no rule saw it). */
+function unreadableFinding(u: Unreadable): LoopbackFinding {
+  const where = u.item === undefined ? `input object ${u.index}` : `item ${u.item} of the list at input object ${u.index}`;
+  return {
+    ruleId: INTERNAL_RULE_ID,
+    level: FindingLevel.ERROR,
+    kind: '',
+    message: `${where} could not be read and was not checked: ${errorText(u.error)}`,
+    fix: 'Check plain data, as parsed from YAML or JSON (no property getters that throw, no proxies). The other objects were checked.',
+    manifestIndex: u.index,
+    ...(u.item !== undefined ? { itemIndex: u.item } : {}),
+  };
+}
+
 function toFinding(info: LoopbackRuleInfo, r: RuleFinding): LoopbackFinding {
   const entry = r.entry;
   return {
@@ -43,6 +57,7 @@ function toFinding(info: LoopbackRuleInfo, r: RuleFinding): LoopbackFinding {
     message: String(r.message),
     fix: r.fix ?? info.fix,
     ...(entry ? { manifestIndex: entry.index } : {}),
+    ...(entry?.item !== undefined ? { itemIndex: entry.item } : {}),
   };
 }
 
@@ -57,36 +72,36 @@ export function runChecks(manifests: unknown, rules: readonly LoopbackRule[]): L
   }
   const context: RuleContext = { knownRuleIds: new Set(rules.map((r) => r.info.id)) };
 
-  const raw: LoopbackFinding[] = [];
+  // Each finding with the entry it is about, for suppressions (the items of a List share an index).
+  const raw: Array<{ finding: LoopbackFinding; entry?: Entry }> = set.unreadable.map((u) => ({ finding: unreadableFinding(u) }));
   for (const rule of rules) {
     let id = '(unknown rule)';
     try {
       id = rule.info.id;
       const results = rule.check(set, context);
       if (!Array.isArray(results)) throw new Error(`returned ${show(results)} instead of an array`);
-      const converted: LoopbackFinding[] = [];
+      const converted: Array<{ finding: LoopbackFinding; entry?: Entry }> = [];
       for (const r of results) {
         if (!isMap(r)) throw new Error(`returned a finding that is not an object: ${show(r)}`);
-        converted.push(toFinding(rule.info, r as unknown as RuleFinding));
+        const finding = toFinding(rule.info, r as unknown as RuleFinding);
+        converted.push({ finding, entry: (r as unknown as RuleFinding).entry });
       }
       raw.push(...converted);
     } catch (e) {
-      raw.push(internalFinding(id, e));
+      raw.push({ finding: internalFinding(id, e) });
     }
   }
 
   const findings: LoopbackFinding[] = [];
   const suppressed: SuppressedFinding[] = [];
-  const cache = new Map<number, Suppression[]>();
-  for (const finding of raw) {
-    const index = finding.manifestIndex;
+  const cache = new Map<Entry, Suppression[]>();
+  for (const { finding, entry } of raw) {
     let suppression: Suppression | undefined;
-    if (index !== undefined) {
-      let list = cache.get(index);
+    if (entry) {
+      let list = cache.get(entry);
       if (!list) {
-        const entry = set.at(index);
-        list = (entry ? parseSuppressions(entry)?.entries ?? [] : []).filter(isEffective);
-        cache.set(index, list);
+        list = (parseSuppressions(entry)?.entries ?? []).filter(isEffective);
+        cache.set(entry, list);
       }
       suppression = list.find((s) => s.ruleId === finding.ruleId);
     }
@@ -94,8 +109,9 @@ export function runChecks(manifests: unknown, rules: readonly LoopbackRule[]): L
     else findings.push(finding);
   }
 
-  const order = (f: LoopbackFinding) => f.manifestIndex ?? Number.MAX_SAFE_INTEGER;
-  findings.sort((a, b) => order(a) - order(b));
-  suppressed.sort((a, b) => order(a.finding) - order(b.finding));
+  const order = (a: LoopbackFinding, b: LoopbackFinding) =>
+    (a.manifestIndex ?? Number.MAX_SAFE_INTEGER) - (b.manifestIndex ?? Number.MAX_SAFE_INTEGER) || (a.itemIndex ?? -1) - (b.itemIndex ?? -1);
+  findings.sort(order);
+  suppressed.sort((a, b) => order(a.finding, b.finding));
   return { passed: !findings.some((f) => f.level === FindingLevel.ERROR), findings, suppressed };
 }

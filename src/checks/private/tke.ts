@@ -121,3 +121,31 @@ export function findServiceConfig(set: ManifestSet, owner: Entry, name: string):
   if (found && (found.apiVersion === '' || TKE_GROUP.includes(found.group))) return found;
   return undefined;
 }
+
+/**
+ * The TkeServiceConfigs named `name` that `owner` binds only depending on the namespace it is applied
+ * in: exactly one of the two has no `metadata.namespace` (Helm output often leaves it unset, and
+ * `helm -n prod` or `kubectl apply -n prod` puts both in prod). Empty when one matches exactly.
+ */
+export function serviceConfigsByApplyNamespace(set: ManifestSet, owner: Entry, name: string): Entry[] {
+  if (findServiceConfig(set, owner, name)) return [];
+  return serviceConfigsNamed(set, name).filter((c) => !owner.namespace !== !c.namespace);
+}
+
+const configsByName = new WeakMap<ManifestSet, Map<string, Entry[]>>();
+
+/** The TkeServiceConfigs of a set named `name`, in every namespace, in input order. */
+export function serviceConfigsNamed(set: ManifestSet, name: string): Entry[] {
+  let byName = configsByName.get(set);
+  if (!byName) {
+    byName = new Map();
+    for (const config of serviceConfigs(set)) {
+      if (config.name === undefined) continue;
+      const list = byName.get(config.name);
+      if (list) list.push(config);
+      else byName.set(config.name, [config]);
+    }
+    configsByName.set(set, byName);
+  }
+  return byName.get(name) ?? [];
+}

@@ -1,5 +1,6 @@
 import { TkeAnnotations } from '../../tke/annotations';
-import { AntiAffinity, antiAffinityOf, describe, stringMap, asMap, ManifestSet } from '../private/manifests';
+import { nameWorkloads, protectionOf } from '../private/anti-affinity';
+import { AntiAffinity, asMap, describe, ManifestSet, stringMap } from '../private/manifests';
 import { hasPreventLoopback, isDirectAccess, isPrivateLoadBalancer, isTrafficPolicyLocal, services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
@@ -17,8 +18,13 @@ export const TKE_L4_001: LoopbackRule = {
       'In IPVS mode, a pod that calls the CLB VIP reaches the CLB for real; when the CLB forwards back to a real server ' +
       'on the caller\'s node, the packet has a local source IP and is dropped: connections are unstable, or dead on a ' +
       'one-node cluster. The Service is protected only by `prevent-loopback: "true"`, or by ' +
-      '`externalTrafficPolicy: Local` or VPC-CNI direct access together with pod anti-affinity on every backing workload ' +
-      '(matched by the Service selector in its namespace; when none is in the checked set, TKE-L4-002 warns instead).',
+      '`externalTrafficPolicy: Local` or VPC-CNI direct access together with pod anti-affinity that keeps clients off ' +
+      'the nodes of every backing workload (matched by the Service selector in its namespace; when none is in the ' +
+      'checked set, TKE-L4-002 warns instead). Anti-affinity counts when it is a term on the backing workload whose ' +
+      'label selector selects none of the Service\'s own pods, or a term on another workload (a client) whose selector ' +
+      'selects the backing pods. A term that selects the server\'s own pods (the usual "spread my replicas" term) ' +
+      'keeps replicas apart, not clients away, and does not count. One finding per Service, naming its unprotected ' +
+      'workloads.',
     fix:
       `Annotate the Service with \`${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"\` (and run a kube-proxy that supports it), ` +
       'or better, make in-cluster clients call `<service>.<namespace>.svc.cluster.local` instead of the CLB.',
@@ -35,24 +41,30 @@ export const TKE_L4_001: LoopbackRule = {
           entry: svc,
           message:
             `${describe(svc)} is a private-network LoadBalancer with neither ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"` +
-            `${value !== undefined ? ` (it is ${JSON.stringify(value)})` : ''} nor externalTrafficPolicy: Local or direct access with pod anti-affinity`,
+            `${value !== undefined ? ` (it is ${JSON.stringify(value)})` : ''} nor externalTrafficPolicy: Local or direct access ` +
+            'with pod anti-affinity against its clients',
         });
         continue;
       }
       const pods = set.podsSelectedBy(svc.ns, stringMap(asMap(svc.obj.spec).selector));
+      const unprotected = protectionOf(set, pods).filter((p) => p.level === AntiAffinity.NONE);
+      if (unprotected.length === 0) continue;
       const how = local ? 'externalTrafficPolicy: Local' : 'direct access';
-      for (const pod of pods) {
-        if (antiAffinityOf(pod.spec) !== AntiAffinity.NONE) continue;
-        out.push({
-          entry: svc,
-          message:
-            `${describe(svc)} relies on ${how}, but its backing ${describe(pod.entry)} has no pod anti-affinity, ` +
-            'so a client pod can share a node with a server pod and loop back',
-          fix:
-            `Give ${describe(pod.entry)} a required pod anti-affinity (topology kubernetes.io/hostname) against the ` +
-            `pods that call the CLB, or annotate the Service with ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true".`,
-        });
-      }
+      const named = nameWorkloads(unprotected.map((p) => p.pod), describe);
+      const verb = unprotected.length > 1 ? 'have' : 'has';
+      const selfOnly = unprotected.some((p) => p.selfOnly)
+        ? ' (its anti-affinity terms select its own pods: they spread its replicas, they do not keep clients off their nodes)'
+        : '';
+      out.push({
+        entry: svc,
+        message:
+          `${describe(svc)} relies on ${how}, but its backing ${named.text} ${verb} no pod anti-affinity against its clients` +
+          `${selfOnly}, so a client pod can share a node with a server pod and loop back`,
+        fix:
+          `Give ${describe(named.first)} a required pod anti-affinity (topology kubernetes.io/hostname) whose label selector ` +
+          'selects the pods that call the CLB (or give those clients one that selects the server pods), or annotate the ' +
+          `Service with ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true".`,
+      });
     }
     return out;
   },

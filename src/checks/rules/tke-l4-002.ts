@@ -1,5 +1,6 @@
 import { TkeAnnotations } from '../../tke/annotations';
-import { AntiAffinity, antiAffinityOf, asMap, describe, ManifestSet, stringMap } from '../private/manifests';
+import { nameWorkloads, protectionOf } from '../private/anti-affinity';
+import { AntiAffinity, asMap, describe, ManifestSet, stringMap } from '../private/manifests';
 import { hasPreventLoopback, isDirectAccess, isPrivateLoadBalancer, isTrafficPolicyLocal, services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
@@ -13,12 +14,13 @@ export const TKE_L4_002: LoopbackRule = {
     level: FindingLevel.WARNING,
     cause:
       'A private-network LoadBalancer Service relies on externalTrafficPolicy: Local or direct access, but the pod ' +
-      'anti-affinity of its backing workload is only preferred, or no backing workload is in the set.',
+      'anti-affinity that keeps its clients off its backing workload is only preferred, or no backing workload is in the set.',
     explanation:
       'externalTrafficPolicy: Local (and VPC-CNI direct access) sends CLB traffic only to nodes that run a server pod. ' +
       'That avoids loopback only while the pods that call the CLB never share a node with a server pod, which pod ' +
-      'anti-affinity enforces. A preferred anti-affinity can still co-locate pods under pressure, and a workload ' +
-      'outside the checked set cannot be verified.',
+      'anti-affinity enforces: a term on the server that selects its clients (not its own pods), or a term on a client ' +
+      'that selects the server pods. A preferred anti-affinity can still co-locate pods under pressure, and a workload ' +
+      'outside the checked set cannot be verified. One finding per Service.',
     fix:
       'Make the anti-affinity required (topology kubernetes.io/hostname), include the backing workload in the ' +
       `checked set, or annotate the Service with \`${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"\`.`,
@@ -41,15 +43,15 @@ export const TKE_L4_002: LoopbackRule = {
         });
         continue;
       }
-      for (const pod of pods) {
-        if (antiAffinityOf(pod.spec) !== AntiAffinity.PREFERRED) continue;
-        out.push({
-          entry: svc,
-          message:
-            `${describe(svc)} relies on ${how}, but the pod anti-affinity of its backing ${describe(pod.entry)} is only ` +
-            'preferred: the scheduler may still put a client pod next to a server pod',
-        });
-      }
+      const preferred = protectionOf(set, pods).filter((p) => p.level === AntiAffinity.PREFERRED);
+      if (preferred.length === 0) continue;
+      const named = nameWorkloads(preferred.map((p) => p.pod), describe);
+      out.push({
+        entry: svc,
+        message:
+          `${describe(svc)} relies on ${how}, but the pod anti-affinity between its clients and its backing ${named.text} ` +
+          'is only preferred: the scheduler may still put a client pod next to a server pod',
+      });
     }
     return out;
   },

@@ -1,6 +1,6 @@
 import { TkeAnnotations } from '../../tke/annotations';
 import { asArray, asMap, describe, isMap, ManifestSet } from '../private/manifests';
-import { bindingOf, findServiceConfig, hasTls, ingresses, isPrivateTkeIngress } from '../private/tke';
+import { bindingOf, findServiceConfig, hasTls, ingresses, isPrivateTkeIngress, serviceConfigsByApplyNamespace } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
 
@@ -50,8 +50,11 @@ export const TKE_L7_001: LoopbackRule = {
         });
         continue;
       }
-      const config = findServiceConfig(set, ing, binding.name);
-      if (!config) continue; // TKE-L7-002 reports a missing or misplaced config
+      // A config that applies only in the namespace the objects are applied to (TKE-L7-002 warns) is checked
+      // too, as it is what the CLB gets when they meet; TKE-L7-002 reports a missing or misplaced one.
+      const candidates = serviceConfigsByApplyNamespace(set, ing, binding.name);
+      const config = findServiceConfig(set, ing, binding.name) ?? (candidates.length === 1 ? candidates[0] : undefined);
+      if (!config) continue;
       const listeners = asArray(asMap(asMap(config.obj.spec).loadBalancer).l7Listeners).filter(isMap);
       const uncovered: string[] = [];
       for (const want of required) {

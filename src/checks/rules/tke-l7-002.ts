@@ -1,5 +1,5 @@
-import { describe, Entry, ManifestSet } from '../private/manifests';
-import { bindingOf, findServiceConfig, ingresses, isPrivateTkeIngress, serviceConfigs, services } from '../private/tke';
+import { describe, ManifestSet } from '../private/manifests';
+import { bindingOf, findServiceConfig, ingresses, isPrivateTkeIngress, serviceConfigsByApplyNamespace, serviceConfigsNamed, services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
 
@@ -11,30 +11,44 @@ export const TKE_L7_002: LoopbackRule = {
     id: 'TKE-L7-002',
     level: FindingLevel.ERROR,
     cause:
-      'The TkeServiceConfig that a Service or Ingress is bound to is in another namespace (error), or is not in the ' +
-      'checked set at all (warning: it may exist in the cluster).',
+      'The TkeServiceConfig that a Service or Ingress is bound to is in another namespace (error), is in the same ' +
+      'namespace only if both are applied to the namespace one of them names (warning), or is not in the checked set ' +
+      'at all (warning: it may exist in the cluster).',
     explanation:
       'TKE looks the bound TkeServiceConfig up in the namespace of the Service or Ingress only. One in another ' +
-      'namespace is ignored, so its settings (keepalive among them) never reach the CLB. One that is missing from ' +
-      'the set cannot be checked for keepalive. An auto binding on a private Ingress names a config that the ' +
-      'controller creates without keepalive.',
+      'namespace is ignored, so its settings (keepalive among them) never reach the CLB. When only one of the two ' +
+      'sets `metadata.namespace` (Helm output often leaves it unset, and `helm install -n prod` puts the objects ' +
+      'without one into prod), whether they meet depends on the namespace they are applied to, so that is a ' +
+      'warning; when both set different namespaces it is an error. One that is missing from the set cannot be ' +
+      'checked for keepalive. An auto binding on a private Ingress names a config that the controller creates ' +
+      'without keepalive.',
     fix:
       'Create the TkeServiceConfig in the same namespace as the object that binds it, and include it in the checked set.',
   },
   check(set: ManifestSet): RuleFinding[] {
-    const byName = new Map<string, Entry[]>();
-    for (const config of serviceConfigs(set)) {
-      if (config.name === undefined) continue;
-      const list = byName.get(config.name) ?? [];
-      list.push(config);
-      byName.set(config.name, list);
-    }
     const out: RuleFinding[] = [];
     for (const owner of [...services(set), ...ingresses(set)]) {
       const binding = bindingOf(owner);
       if (!binding || findServiceConfig(set, owner, binding.name)) continue;
-      const elsewhere = byName.get(binding.name) ?? [];
-      if (elsewhere.length > 0) {
+      const elsewhere = serviceConfigsNamed(set, binding.name);
+      const depends = serviceConfigsByApplyNamespace(set, owner, binding.name);
+      if (depends.length > 0) {
+        const namespaces = depends.map((c) => c.namespace).filter((ns): ns is string => !!ns);
+        const where = owner.namespace
+          ? `${describe(depends[0])} has no namespace, so TKE applies it only when it is applied to namespace ${owner.namespace}`
+          : `${describe(owner)} has no namespace, so TKE applies the config only when ${describe(owner)} is applied to ` +
+            `namespace ${[...new Set(namespaces)].join(' or ')}`;
+        out.push({
+          entry: owner,
+          level: FindingLevel.WARNING,
+          message:
+            `${describe(owner)} is bound to TkeServiceConfig ${binding.name} (${binding.annotation}), and ${where} ` +
+            '(for example with helm install -n or kubectl apply -n)',
+          fix:
+            'Set the same metadata.namespace on both objects, or make sure both are always applied to the namespace ' +
+            `that one of them names (helm install -n ${owner.namespace ?? namespaces[0]}).`,
+        });
+      } else if (elsewhere.length > 0) {
         out.push({
           entry: owner,
           message:

@@ -21,6 +21,12 @@ describe(RULE, () => {
       expect(messages(report.findings, RULE)[0]).toMatch(/leaves keepalive off on HTTPS:443 \(no l7Listeners entry\)$/);
     });
 
+    test('an Ingress with no namespace is checked against the config that applies when both land in its namespace', () => {
+      const report = LoopbackChecker.check([privateIngress({ config: 'cfg', tls: true }), keepaliveConfig('cfg', ['HTTP:80'], 'prod')]);
+      expect(briefs(report.findings, RULE)).toEqual([{ ruleId: RULE, level: 'error', kind: 'Ingress', name: 'shop', manifestIndex: 0 }]);
+      expect(messages(report.findings, RULE)[0]).toMatch(/bound to TkeServiceConfig prod\/cfg, which leaves keepalive off on HTTPS:443/);
+    });
+
     test('keepaliveEnable: 0, and an extra listener without keepalive', () => {
       const config = serviceConfig('cfg', {
         l7Listeners: [

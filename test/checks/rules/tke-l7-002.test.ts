@@ -13,9 +13,30 @@ describe(RULE, () => {
       expect(messages(report.findings, RULE)[0]).toMatch(/which is in namespace other instead of shop/);
     });
 
-    test('a config with no namespace is in default, so it does not serve an Ingress in shop', () => {
+    test('a config with no namespace serves an Ingress in shop only when applied to shop (warning)', () => {
       const report = LoopbackChecker.check([keepaliveConfig('cfg', ['HTTP:80']), privateIngress({ namespace: 'shop', config: 'cfg' })]);
-      expect(messages(report.findings, RULE)[0]).toMatch(/in namespace default instead of shop/);
+      expect(briefs(report.findings, RULE)).toEqual([
+        { ruleId: RULE, level: 'warning', kind: 'Ingress', name: 'shop', namespace: 'shop', manifestIndex: 1 },
+      ]);
+      expect(messages(report.findings, RULE)[0]).toMatch(/TkeServiceConfig cfg has no namespace, so TKE applies it only when it is applied to namespace shop/);
+    });
+
+    test('an Ingress with no namespace bound to a config in prod (Helm output) is a warning, not an error', () => {
+      // GIVEN: helm template leaves the Ingress without a namespace; helm install -n prod puts it in prod
+      const report = LoopbackChecker.check([privateIngress({ config: 'cfg' }), keepaliveConfig('cfg', ['HTTP:80'], 'prod')]);
+      // THEN
+      expect(briefs(report.findings, RULE)).toEqual([{ ruleId: RULE, level: 'warning', kind: 'Ingress', name: 'shop', manifestIndex: 0 }]);
+      expect(messages(report.findings, RULE)[0]).toMatch(/Ingress shop has no namespace, so TKE applies the config only when Ingress shop is applied to namespace prod/);
+      expect(report.findings[0].fix).toMatch(/helm install -n prod/);
+      expect(report.passed).toEqual(true);
+    });
+
+    test('both namespaces set and different stays an error, also when a Service binds it', () => {
+      const report = LoopbackChecker.check([
+        service({ namespace: 'shop', annotations: { [SVC_CONFIG]: 'cfg' } }),
+        keepaliveConfig('cfg', ['HTTP:80'], 'prod'),
+      ]);
+      expect(briefs(report.findings, RULE)).toEqual([{ ruleId: RULE, level: 'error', kind: 'Service', name: 'web', namespace: 'shop', manifestIndex: 0 }]);
     });
 
     test('the bound config is missing from the set (warning), for a Service too', () => {
