@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Lazy, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { DnsName, RewriteMatch } from './coredns';
@@ -16,6 +16,7 @@ import {
   validateBoolean,
   MAX_NAME_LENGTH,
 } from './private/ingress-validation';
+import { annotationsOf } from './private/metadata';
 import { TkeAnnotations, TkeNames } from './tke/annotations';
 import { TkeIds } from './tke/ids';
 import {
@@ -122,8 +123,8 @@ export interface LoopbackSafeIngressProps {
    * construct must set (for example `kubernetes.io/ingress.class: nginx`, or the other binding's
    * annotation) is an error.
    *
-   * @default - the name cdk8s generates for the Ingress (stable as long as the construct path does not
-   * change) and the chart's namespace
+   * @default - a name generated from this construct's path with cdk8s `Names.toDnsLabel()` (stable as
+   * long as the path does not change) and the chart's namespace
    */
   readonly metadata?: ApiObjectMetadata;
 
@@ -336,6 +337,8 @@ export class LoopbackSafeIngress extends Construct {
   private _defaultBackend?: kplus.IngressBackend;
   /** The TLS entries as given, for the in-cluster mirror. */
   private readonly _tlsSpecs: kplus.IngressTls[] = [];
+  /** True between a validation that found no problem and the rendering that follows it. */
+  private _checkedForRender = false;
   /** The in-cluster mirror, once `routeInCluster()` was called. */
   private _inCluster?: InClusterRoute;
 
@@ -384,8 +387,10 @@ export class LoopbackSafeIngress extends Construct {
       );
     }
 
-    this.ingress = new kplus.Ingress(this, 'Default', { metadata: props.metadata });
-    const ingressName = this.ingress.name;
+    // The Ingress name is fixed here, so that the TkeServiceConfig can be created first: cdk8s emits objects
+    // in tree order, so the config comes before the Ingress in the output (the order kubectl applies them)
+    // without a dependency edge or an extra construct, both of which cost time at synth.
+    const ingressName = props.metadata?.name ?? Names.toDnsLabel(this);
     validateObjectName(ingressName, 'metadata.name');
     const configName =
       binding === TkeServiceConfigBinding.AUTO
@@ -398,6 +403,16 @@ export class LoopbackSafeIngress extends Construct {
       );
     }
 
+    this.serviceConfig = new TkeServiceConfig(this, 'ServiceConfig', {
+      metadata: { name: configName, ...(props.metadata?.namespace !== undefined ? { namespace: props.metadata.namespace } : {}) },
+      spec: {
+        loadBalancer: {
+          l7Listeners: Lazy.any({ produce: () => this.renderListeners() }) as any,
+        },
+      },
+    });
+    this.ingress = new kplus.Ingress(this, 'Default', { metadata: { ...props.metadata, name: ingressName } });
+
     this.annotate(TkeAnnotations.INGRESS_CLASS, TkeNames.QCLOUD_INGRESS_CLASS, 'LoopbackSafeIngress (a TKE CLB Ingress)');
     if (props.internalSubnetId !== undefined) this.annotate(TkeAnnotations.INGRESS_SUBNET_ID, props.internalSubnetId, 'internalSubnetId');
     if (props.existingLoadBalancerId !== undefined) {
@@ -407,17 +422,14 @@ export class LoopbackSafeIngress extends Construct {
     if (directAccess) this.annotate(TkeAnnotations.INGRESS_DIRECT_ACCESS, 'true', 'directAccess');
     this.annotate(bindingKey, binding === TkeServiceConfigBinding.AUTO ? 'true' : configName, 'binding');
 
-    this.serviceConfig = new TkeServiceConfig(this, 'ServiceConfig', {
-      metadata: { name: configName, namespace: this.ingress.metadata.namespace },
-      spec: {
-        loadBalancer: {
-          l7Listeners: Lazy.any({ produce: () => this.renderListeners() }) as any,
-        },
+    this.node.addValidation({
+      validate: () => {
+        const problems = this.synthProblems();
+        // Rendering right after a passed validation need not check again (see renderListeners()).
+        this._checkedForRender = problems.length === 0;
+        return problems;
       },
     });
-    this.ingress.node.addDependency(this.serviceConfig);
-
-    this.node.addValidation({ validate: () => this.synthProblems() });
     registerAppCheck(this, [ApiObject.of(this.ingress), this.serviceConfig], (index) => this.backendProblems(index));
 
     if (props.defaultBackend !== undefined) {
@@ -624,7 +636,7 @@ export class LoopbackSafeIngress extends Construct {
   /** The invariants that later calls can break; checked at synth. */
   private synthProblems(): string[] {
     const problems: string[] = [];
-    const annotations: { [key: string]: string } = this.ingress.metadata.toJson().annotations ?? {};
+    const annotations: { [key: string]: string } = annotationsOf(this.ingress.metadata);
     const explicit = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG];
     const auto = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
     if (explicit !== undefined && auto !== undefined) {
@@ -662,7 +674,7 @@ export class LoopbackSafeIngress extends Construct {
     const problems: string[] = [];
     const ingress = ApiObject.of(this.ingress);
     const namespace = namespaceOf(ingress);
-    const annotations: { [key: string]: string } = this.ingress.metadata.toJson().annotations ?? {};
+    const annotations: { [key: string]: string } = annotationsOf(this.ingress.metadata);
     const directAccess = annotations[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
     const backends = this._rules.map((r) => ({ backend: r.backend, source: r.source }));
     if (this._defaultBackend) backends.push({ backend: this._defaultBackend, source: "'defaultBackend'" });
@@ -700,7 +712,9 @@ export class LoopbackSafeIngress extends Construct {
 
   /** The `l7Listeners` of the TkeServiceConfig, computed at synth. */
   private renderListeners(): TkeServiceConfigSpecLoadBalancerL7Listeners[] {
-    const problems = this.synthProblems();
+    // Rendering without a validation first (for example chart.toJson() on a chart with no App) checks here.
+    const problems = this._checkedForRender ? [] : this.synthProblems();
+    this._checkedForRender = false;
     if (problems.length > 0) {
       throw new Error(`LoopbackSafeIngress ${this.node.path}:\n  - ${problems.join('\n  - ')}`);
     }

@@ -6,6 +6,7 @@ import { LoopbackStrategy } from './loopback-strategy';
 import { separateBothWays } from './private/anti-affinity';
 import { registerAppCheck } from './private/app-checks';
 import { idAnnotationProblems } from './private/id-annotations';
+import { annotationsOf } from './private/metadata';
 import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './private/service-patches';
 import { servicePortProblems } from './private/service-ports';
 import { TkeAnnotations } from './tke/annotations';
@@ -210,7 +211,7 @@ export class LoopbackSafeService extends Construct {
   /** What later changes through `service` may have broken; checked at synth. */
   private synthProblems(): string[] {
     const problems = servicePortProblems(this.service.ports, 'service.ports');
-    const annotations = this.service.metadata.toJson().annotations ?? {};
+    const annotations = annotationsOf(this.service.metadata);
     problems.push(...this.annotationProblems(annotations));
     problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
     problems.push(...this.serverSelectionProblems());
