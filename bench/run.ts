@@ -22,7 +22,7 @@ if (files.length === 0) {
 
 function runOne(file: string): Promise<{ file: string; output: string; code: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', path.join(__dirname, file)], {
+    const child = spawn(process.execPath, ['--expose-gc', '--single-threaded-gc', '-r', 'ts-node/register/transpile-only', path.join(__dirname, file)], {
       cwd: path.join(__dirname, '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
