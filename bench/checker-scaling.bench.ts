@@ -4,9 +4,9 @@
  * anti-affinity set on both sides. Linear is 4; quadratic would be 16.
  */
 import { LoopbackChecker } from '../src';
+import { compare, ratioFigure, writeResults } from './harness';
 import { largeSet } from '../test/checks/large-set';
 import { privateService } from '../test/checks/manifests';
-import { compare, ratioFigure, writeResults } from './harness';
 
 const term = (labels: Record<string, string>) => ({ labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' });
 const deployment = (name: string, labels: Record<string, string>, terms: any[]) => ({

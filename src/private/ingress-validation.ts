@@ -1,3 +1,11 @@
+import {
+  DEFAULT_HEALTH_CHECK_INTERVAL,
+  DEFAULT_HEALTH_CHECK_TIMEOUT,
+  HEALTH_CHECK_RANGES,
+  HTTP_CHECK_METHODS,
+  SESSION_EXPIRE_RANGE,
+  SOURCE_IP_TYPES,
+} from './tke-service-config-limits';
 /**
  * Validators for the values a LoopbackSafeIngress carries: hosts, paths, Kubernetes names and the
  * TkeServiceConfig per-rule options (ranges from Tencent's "complete configuration reference",
@@ -20,10 +28,6 @@ const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])
 /** The longest DNS-1123 subdomain, the limit on `metadata.name`. */
 export const MAX_NAME_LENGTH = 253;
 
-/** Tencent's default health-check `timeout` (seconds), used when the user leaves it out. */
-export const DEFAULT_HEALTH_CHECK_TIMEOUT = 2;
-/** Tencent's default health-check `intervalTime` (seconds), used when the user leaves it out. */
-export const DEFAULT_HEALTH_CHECK_INTERVAL = 5;
 
 /** Whether `host` is an RFC 1123 host name, optionally with a wildcard as its whole leftmost label. */
 export function isValidHost(host: string): boolean {
@@ -113,10 +117,9 @@ export function validateHealthCheck(hc: HealthCheckLike, prop: string): void {
     throw new Error(`'${prop}' must be an object, got ${JSON.stringify(hc)}`);
   }
   validateBoolean(hc.enable, `${prop}.enable`);
-  validateIntRange(hc.intervalTime, 5, 300, `${prop}.intervalTime`);
-  validateIntRange(hc.healthNum, 2, 10, `${prop}.healthNum`);
-  validateIntRange(hc.unHealthNum, 2, 10, `${prop}.unHealthNum`);
-  validateIntRange(hc.timeout, 2, 60, `${prop}.timeout`);
+  for (const field of ['intervalTime', 'healthNum', 'unHealthNum', 'timeout'] as const) {
+    validateIntRange(hc[field], HEALTH_CHECK_RANGES[field].min, HEALTH_CHECK_RANGES[field].max, `${prop}.${field}`);
+  }
   const timeout = hc.timeout ?? DEFAULT_HEALTH_CHECK_TIMEOUT;
   const interval = hc.intervalTime ?? DEFAULT_HEALTH_CHECK_INTERVAL;
   if (timeout >= interval) {
@@ -126,9 +129,9 @@ export function validateHealthCheck(hc: HealthCheckLike, prop: string): void {
         `and intervalTime ${JSON.stringify(interval)}${hc.intervalTime === undefined ? ' (default)' : ''}`,
     );
   }
-  validateIntRange(hc.httpCode, 1, 31, `${prop}.httpCode`);
-  validateOneOf(hc.httpCheckMethod, ['HEAD', 'GET'], `${prop}.httpCheckMethod`);
-  validateOneOf(hc.sourceIpType, [0, 1], `${prop}.sourceIpType`);
+  validateIntRange(hc.httpCode, HEALTH_CHECK_RANGES.httpCode.min, HEALTH_CHECK_RANGES.httpCode.max, `${prop}.httpCode`);
+  validateOneOf(hc.httpCheckMethod, HTTP_CHECK_METHODS, `${prop}.httpCheckMethod`);
+  validateOneOf(hc.sourceIpType, SOURCE_IP_TYPES, `${prop}.sourceIpType`);
   if (hc.httpCheckPath !== undefined) validatePath(hc.httpCheckPath, `${prop}.httpCheckPath`);
   if (hc.httpCheckDomain !== undefined) {
     if (hc.httpCheckDomain.startsWith('*')) {
@@ -144,7 +147,7 @@ export function validateSession(session: { readonly enable: boolean; readonly se
     throw new Error(`'${prop}' must be an object, got ${JSON.stringify(session)}`);
   }
   validateBoolean(session.enable, `${prop}.enable`);
-  validateIntRange(session.sessionExpireTime, 30, 3600, `${prop}.sessionExpireTime`);
+  validateIntRange(session.sessionExpireTime, SESSION_EXPIRE_RANGE.min, SESSION_EXPIRE_RANGE.max, `${prop}.sessionExpireTime`);
 }
 
 /** Whether a TLS host (possibly `*.domain`) covers a rule host: equal, or the wildcard matches one label. */

@@ -1,11 +1,16 @@
+import {
+  DEFAULT_HEALTH_CHECK_INTERVAL,
+  DEFAULT_HEALTH_CHECK_TIMEOUT,
+  HEALTH_CHECK_RANGES,
+  HTTP_CHECK_METHODS,
+  SESSION_EXPIRE_RANGE,
+  SOURCE_IP_TYPES,
+} from '../../private/tke-service-config-limits';
 import { describe, Entry, isMap, ManifestSet, show } from '../private/manifests';
 import { serviceConfigs } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
 
-/** Tencent's defaults for the health-check fields the cross-field rule compares. */
-const DEFAULT_TIMEOUT = 2;
-const DEFAULT_INTERVAL = 5;
 
 /** Collects the problems of one TkeServiceConfig, each naming the field path and value. */
 class Problems {
@@ -70,19 +75,18 @@ function checkSession(p: Problems, path: string, value: unknown): void {
   const session = p.map(path, value);
   if (!session) return;
   p.bool(`${path}.enable`, session.enable, true);
-  p.int(`${path}.sessionExpireTime`, session.sessionExpireTime, 30, 3600);
+  p.int(`${path}.sessionExpireTime`, session.sessionExpireTime, SESSION_EXPIRE_RANGE.min, SESSION_EXPIRE_RANGE.max);
 }
 
 function checkHealthCheck(p: Problems, path: string, value: unknown, http: boolean): void {
   const hc = p.map(path, value);
   if (!hc) return;
   p.bool(`${path}.enable`, hc.enable, true);
-  p.int(`${path}.intervalTime`, hc.intervalTime, 5, 300);
-  p.int(`${path}.healthNum`, hc.healthNum, 2, 10);
-  p.int(`${path}.unHealthNum`, hc.unHealthNum, 2, 10);
-  p.int(`${path}.timeout`, hc.timeout, 2, 60);
-  const timeout = hc.timeout === undefined ? DEFAULT_TIMEOUT : hc.timeout;
-  const interval = hc.intervalTime === undefined ? DEFAULT_INTERVAL : hc.intervalTime;
+  for (const field of ['intervalTime', 'healthNum', 'unHealthNum', 'timeout'] as const) {
+    p.int(`${path}.${field}`, hc[field], HEALTH_CHECK_RANGES[field].min, HEALTH_CHECK_RANGES[field].max);
+  }
+  const timeout = hc.timeout === undefined ? DEFAULT_HEALTH_CHECK_TIMEOUT : hc.timeout;
+  const interval = hc.intervalTime === undefined ? DEFAULT_HEALTH_CHECK_INTERVAL : hc.intervalTime;
   if (typeof timeout === 'number' && typeof interval === 'number' && !(timeout < interval)) {
     p.list.push(
       `${path}.timeout is ${timeout}${hc.timeout === undefined ? ' (default)' : ''} and ${path}.intervalTime is ` +
@@ -92,9 +96,9 @@ function checkHealthCheck(p: Problems, path: string, value: unknown, http: boole
   if (!http) return;
   p.str(`${path}.httpCheckPath`, hc.httpCheckPath);
   p.str(`${path}.httpCheckDomain`, hc.httpCheckDomain);
-  p.oneOf(`${path}.httpCheckMethod`, hc.httpCheckMethod, ['HEAD', 'GET']);
-  p.int(`${path}.httpCode`, hc.httpCode, 1, 31);
-  p.oneOf(`${path}.sourceIpType`, hc.sourceIpType, [0, 1]);
+  p.oneOf(`${path}.httpCheckMethod`, hc.httpCheckMethod, HTTP_CHECK_METHODS);
+  p.int(`${path}.httpCode`, hc.httpCode, HEALTH_CHECK_RANGES.httpCode.min, HEALTH_CHECK_RANGES.httpCode.max);
+  p.oneOf(`${path}.sourceIpType`, hc.sourceIpType, SOURCE_IP_TYPES);
 }
 
 function checkDuplicates(p: Problems, path: string, listeners: unknown[]): void {
