@@ -6,6 +6,7 @@ import {
   SESSION_EXPIRE_RANGE,
   SOURCE_IP_TYPES,
 } from './tke-service-config-limits';
+import { TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheck } from '../tke/imports/cloud.tencent.com';
 /**
  * Validators for the values a LoopbackSafeIngress carries: hosts, paths, Kubernetes names and the
  * TkeServiceConfig per-rule options (ranges from Tencent's "complete configuration reference",
@@ -92,27 +93,13 @@ export function validateBoolean(value: unknown, prop: string): boolean {
   return value;
 }
 
-/** The settings of a layer-7 health check, as the TkeServiceConfig schema has them. */
-export interface HealthCheckLike {
-  readonly enable: boolean;
-  readonly intervalTime?: number;
-  readonly healthNum?: number;
-  readonly unHealthNum?: number;
-  readonly timeout?: number;
-  readonly httpCheckPath?: string;
-  readonly httpCheckDomain?: string;
-  readonly httpCheckMethod?: string;
-  readonly httpCode?: number;
-  readonly sourceIpType?: number;
-}
-
 /**
  * Validates a layer-7 health check against Tencent's ranges: intervalTime 5-300, healthNum and
  * unHealthNum 2-10, timeout 2-60 and less than intervalTime (Tencent's defaults 2 and 5 stand in for a
  * missing value), httpCode 1-31, httpCheckMethod HEAD|GET, sourceIpType 0|1, httpCheckPath starting
  * with '/', httpCheckDomain a host name without wildcard.
  */
-export function validateHealthCheck(hc: HealthCheckLike, prop: string): void {
+export function validateHealthCheck(hc: TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheck, prop: string): void {
   if (!hc || typeof hc !== 'object') {
     throw new Error(`'${prop}' must be an object, got ${JSON.stringify(hc)}`);
   }
