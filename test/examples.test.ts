@@ -105,7 +105,7 @@ describe('examples', () => {
     });
 
     test('the README excerpt of service-local-anti-affinity is real output', () => {
-      const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+      const readme = fs.readFileSync(path.join(ROOT, 'docs', 'loopback-safe-service.md'), 'utf8');
       const section = readme.slice(readme.indexOf('## LoopbackSafeService'));
       const block = /```yaml\n([\s\S]*?)```/.exec(section)![1];
       const [service] = YAML.parseAllDocuments(block).map((d) => d.toJS());
