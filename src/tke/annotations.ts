@@ -131,6 +131,15 @@ export class TkeAnnotations {
    */
   public static readonly INGRESS_PASS_TO_TARGET = 'ingress.cloud.tencent.com/pass-to-target';
 
+  /**
+   * `ingress.cloud.tencent.com/listen-ports`: a JSON array of one-key objects naming the CLB's layer-7
+   * listeners, for example `'[{"HTTP": 8080}, {"HTTPS": 8443}]'`. When it is set, these listeners replace
+   * TKE's default HTTP 80 (and HTTPS 443 with TLS), so keepalive must be set on exactly these.
+   *
+   * @see https://www.tencentcloud.com/document/product/457/40675
+   */
+  public static readonly INGRESS_LISTEN_PORTS = 'ingress.cloud.tencent.com/listen-ports';
+
   private constructor() {}
 }
 

@@ -7,6 +7,7 @@ describe('TkeAnnotations', () => {
     const values = Object.values(TkeAnnotations).sort();
     expect(values).toEqual([
       'ingress.cloud.tencent.com/direct-access',
+      'ingress.cloud.tencent.com/listen-ports',
       'ingress.cloud.tencent.com/pass-to-target',
       'ingress.cloud.tencent.com/tke-service-config',
       'ingress.cloud.tencent.com/tke-service-config-auto',
