@@ -1,29 +1,17 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { examplesOutput } from './harness/examples';
 import { readYamlFile, validateManifests } from './harness/validate';
 
 const ROOT = path.join(__dirname, '..');
 
-/** Synthesizes every example once, with the same runner as `npm run examples`. */
-function synthExamples(): { outdir: string; stdout: string; names: string[] } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-'));
-  const stdout = execFileSync(
-    path.join(ROOT, 'node_modules', '.bin', 'ts-node'),
-    ['--transpile-only', path.join(ROOT, 'scripts', 'synth-examples.ts'), '--outdir', outdir],
-    { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' },
-  );
-  const names = fs.readdirSync(path.join(ROOT, 'examples')).filter((n) => fs.existsSync(path.join(ROOT, 'examples', n, 'main.ts')));
-  return { outdir, stdout, names };
-}
-
 describe('examples', () => {
-  const { outdir, stdout, names } = synthExamples();
+  const { outdir, stdout, stderr, names } = examplesOutput();
 
-  test('there is at least one example', () => {
+  test('every example synthesizes', () => {
     expect(names.length).toBeGreaterThan(0);
+    expect(stderr).toEqual('');
   });
 
   test.each(names)('%s synthesizes YAML that the harness validates, and the runner lists its files', (name) => {
@@ -104,9 +92,9 @@ describe('examples', () => {
       }
     });
 
-    test('the README excerpt of service-local-anti-affinity is real output', () => {
-      const readme = fs.readFileSync(path.join(ROOT, 'docs', 'loopback-safe-service.md'), 'utf8');
-      const section = readme.slice(readme.indexOf('## LoopbackSafeService'));
+    test('the docs excerpt of service-local-anti-affinity (docs/loopback-safe-service.md) is real output', () => {
+      const page = fs.readFileSync(path.join(ROOT, 'docs', 'loopback-safe-service.md'), 'utf8');
+      const section = page.slice(page.indexOf('# LoopbackSafeService'));
       const block = /```yaml\n([\s\S]*?)```/.exec(section)![1];
       const [service] = YAML.parseAllDocuments(block).map((d) => d.toJS());
       expect(service).toEqual(byName(read('service-local-anti-affinity'), 'Service', 'api'));
@@ -133,10 +121,7 @@ describe('examples', () => {
 });
 
 describe('example coredns-single-domain', () => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-coredns-'));
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'ts-node'),
-    ['--transpile-only', path.join(ROOT, 'scripts', 'synth-examples.ts'), '--outdir', outdir, 'coredns-single-domain'],
-    { cwd: ROOT, stdio: 'pipe' });
+  const { outdir } = examplesOutput();
 
   test('rewrites roc.oa.com to the Service and keeps every line of the live Corefile', () => {
     const manifests = readYamlFile(path.join(outdir, 'coredns-single-domain', 'coredns.k8s.yaml'));
@@ -151,10 +136,7 @@ describe('example coredns-single-domain', () => {
 });
 
 describe('example coredns-shared-domain-ingress-nginx', () => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-shared-'));
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'ts-node'),
-    ['--transpile-only', path.join(ROOT, 'scripts', 'synth-examples.ts'), '--outdir', outdir, 'coredns-shared-domain-ingress-nginx'],
-    { cwd: ROOT, stdio: 'pipe' });
+  const { outdir } = examplesOutput();
   const dir = path.join(outdir, 'coredns-shared-domain-ingress-nginx');
 
   test('mirrors the CLB Ingress to class nginx and rewrites its host to the ingress-nginx controller', () => {

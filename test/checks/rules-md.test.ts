@@ -7,14 +7,6 @@ describe('RULES.md', () => {
     expect(fs.readFileSync(RULES_MD, 'utf8')).toEqual(renderRulesMarkdown(LoopbackChecker.rules()));
   });
 
-  test('lists every rule with its level, cause, explanation and fix', () => {
-    const text = renderRulesMarkdown(LoopbackChecker.rules());
-    for (const rule of LoopbackChecker.rules()) {
-      expect(text).toContain(`| [${rule.id}](#${rule.id.toLowerCase()}) | ${rule.level} |`);
-      expect(text).toContain(`## ${rule.id}\n\n**Level:** ${rule.level}\n\n**Cause:** ${rule.cause}\n\n${rule.explanation}\n\n**Fix:** ${rule.fix}\n`);
-    }
-  });
-
   test('a changed rule makes the rendering differ', () => {
     const rules = LoopbackChecker.rules();
     const changed = [{ ...rules[0], fix: `${rules[0].fix} (changed)` }, ...rules.slice(1)];
