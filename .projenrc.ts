@@ -112,6 +112,13 @@ project.addTask('examples', {
   steps: [{ exec: 'ts-node --transpile-only scripts/synth-examples.ts' }],
 });
 
+// The examples' synthesized output, committed: test/examples-golden.test.ts fails when a change alters any
+// manifest. Regenerate on purpose with `npx projen examples-golden` and review the diff.
+project.addTask('examples-golden', {
+  description: 'Rewrite test/fixtures/examples-golden/ from the examples (review the diff before committing)',
+  steps: [{ exec: 'ts-node --transpile-only scripts/synth-examples.ts --outdir test/fixtures/examples-golden' }],
+});
+
 // ---------------------------------------------------------------------------
 // Benchmarks: ratios against baselines measured in the same run (not part of the build or CI).
 project.addTask('bench', {
