@@ -102,7 +102,7 @@ describe('CoreDnsRewrite', () => {
     ['a.com', 'x.prod.svc.cluster.local\n}', {}, /'to' must be a DNS name .*got "x.prod.svc.cluster.local\\n}"/],
     ['a.svc.cluster.local', 'x.prod.svc.cluster.local', {}, /'from' "a.svc.cluster.local" \(exact\) matches names inside the cluster domain/],
     ['a.com', 'a.example.org', {}, /'to' "a.example.org" is not inside the cluster domain "cluster.local"; pass allowExternalTarget: true/],
-    ['(.*', '{1}.prod.svc.cluster.local', { match: RewriteMatch.REGEX }, /'from' is not a valid regular expression, got "\(\.\*"/],
+    ['(.*', '{1}.prod.svc.cluster.local', { match: RewriteMatch.REGEX }, /'from' regex "\(\.\*" is refused: RE2 does not compile it/],
   ])('rewriteName(%j, %j) fails with a clear error', (from, to, options, message) => {
     const dns = new CoreDnsRewrite(Testing.chart(), 'dns');
     expect(() => dns.rewriteName(from, to, options)).toThrow(message);
