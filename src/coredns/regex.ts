@@ -310,6 +310,16 @@ class Re2Parser {
         continue;
       }
       if (c === '(' && this.p[this.i + 1] === '?' && this.flagGroup(flags)) continue;
+      if (c === '\\' && this.p[this.i + 1] === 'Q') {
+        // \Q...\E is a run of literals: a quantifier after it applies to the last one only.
+        const end = this.p.indexOf('\\E', this.i + 2);
+        const text = [...(end < 0 ? this.p.slice(this.i + 2) : this.p.slice(this.i + 2, end))];
+        this.i = end < 0 ? this.p.length : end + 2;
+        const last = text.pop();
+        for (const ch of text) items.push(this.literal(ch.codePointAt(0)!, flags));
+        if (last !== undefined) items.push(this.quantifiers(this.literal(last.codePointAt(0)!, flags)));
+        continue;
+      }
       let atom = this.atom(flags, depth);
       if (atom === undefined) continue;
       atom = this.quantifiers(atom);
@@ -366,13 +376,6 @@ class Re2Parser {
   private escape(flags: Flags): Node | undefined {
     const p = this.p;
     const n = p[this.i + 1];
-    if (n === 'Q') {
-      const end = p.indexOf('\\E', this.i + 2);
-      const text = end < 0 ? p.slice(this.i + 2) : p.slice(this.i + 2, end);
-      this.i = end < 0 ? p.length : end + 2;
-      if (text.length === 0) return undefined;
-      return { t: 'cat', items: [...text].map((ch) => this.literal(ch.codePointAt(0)!, flags)) };
-    }
     if (n === 'E') {
       this.i += 2;
       return undefined;

@@ -203,7 +203,7 @@ describe('Corefile.withRewrites', () => {
   });
 });
 
-describe('real-world Corefiles (k3s, AKS, vcluster, comma-separated keys)', () => {
+describe('real-world Corefiles (k3s, AKS, vcluster, EKS, OpenShift, CCE, minikube, RKE2, comma-separated keys)', () => {
   test.each(Object.entries(REAL_WORLD))('%s: round-trips, and an edit in the main block only adds the rewrite line', (_name, text) => {
     // GIVEN
     const corefile = Corefile.parse(text);
