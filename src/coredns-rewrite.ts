@@ -83,7 +83,10 @@ export interface RewriteNameOptions {
  * @see https://coredns.io/plugins/rewrite/
  */
 export class CoreDnsRewrite extends Construct {
-  /** The ConfigMap holding the Corefile (key `Corefile`). */
+  /**
+   * The ConfigMap holding the Corefile (key `Corefile`). It is this construct's default child, so
+   * `ApiObject.of(dns)` returns its API object (for `addJsonPatch`, metadata, ...).
+   */
   public readonly configMap: kplus.ConfigMap;
 
   /** The cluster domain, lower-cased, without a trailing dot. */
@@ -123,6 +126,8 @@ export class CoreDnsRewrite extends Construct {
     this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
       metadata: { name: this.configMapName, namespace: this.namespace },
     });
+    // `ApiObject.of(dns)` finds the ConfigMap through cdk8s's default-child convention.
+    this.node.defaultChild = this.configMap;
     this.configMap.addData('Corefile', Lazy.any({ produce: () => this.renderCorefile() }) as unknown as string);
 
     this.node.addValidation({ validate: () => this.validateSingleton() });

@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Corefile, CoreDnsRewrite, RewriteMatch } from '../src';
 import { MULTI_BLOCK } from './coredns/fixtures';
@@ -49,7 +49,7 @@ describe('CoreDnsRewrite', () => {
 
   test('keeps every byte of a given Corefile', () => {
     const chart = Testing.chart();
-    const dns = new CoreDnsRewrite(chart, 'dns', { corefile: Corefile.fromString(MULTI_BLOCK) });
+    const dns = new CoreDnsRewrite(chart, 'dns', { corefile: Corefile.parse(MULTI_BLOCK) });
     dns.rewriteName('x.oa.com', 'x.prod.svc.cluster.local');
     const lines = corefileOf(chart).split('\n');
     expect(lines.splice(15, 1)).toEqual(['    rewrite name exact x.oa.com x.prod.svc.cluster.local']);
@@ -127,7 +127,7 @@ describe('CoreDnsRewrite', () => {
 
   test('a duplicate FROM, a loop, and a conflict with the Corefile fail', () => {
     // GIVEN
-    const dns = new CoreDnsRewrite(Testing.chart(), 'dns', { corefile: Corefile.fromString(MULTI_BLOCK) });
+    const dns = new CoreDnsRewrite(Testing.chart(), 'dns', { corefile: Corefile.parse(MULTI_BLOCK) });
     dns.rewriteName('a.com', 'a.prod.svc.cluster.local');
     dns.rewriteName('b.com', 'c.com', { allowExternalTarget: true });
     // THEN
@@ -182,5 +182,22 @@ describe('CoreDnsRewrite', () => {
     new CoreDnsRewrite(chart, 'dns');
     new CoreDnsRewrite(chart, 'other', { namespace: 'dns-system' });
     expect(() => app.synthYaml()).not.toThrow();
+  });
+});
+
+describe('CoreDnsRewrite default child', () => {
+  test('ApiObject.of(dns) is the ConfigMap, and the synthesized output is unchanged', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const dns = new CoreDnsRewrite(chart, 'dns');
+    dns.rewriteName('roc.oa.com', 'server.prod.svc.cluster.local');
+    // WHEN
+    const api = ApiObject.of(dns);
+    api.metadata.addLabel('team', 'dns');
+    // THEN
+    expect([api.kind, api.name, api.metadata.namespace]).toEqual(['ConfigMap', 'coredns', 'kube-system']);
+    const cm = findManifest(synthValidated(chart), 'ConfigMap', 'coredns', 'kube-system');
+    expect(cm.metadata.labels).toEqual({ team: 'dns' });
+    expect(cm.data.Corefile).toEqual(Corefile.tkeDefault().withRewrites([dns.rules[0]]).render());
   });
 });

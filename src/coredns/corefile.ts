@@ -73,7 +73,8 @@ const KUBEADM_DEFAULT = `.:53 {
  */
 export class Corefile {
   /**
-   * Parses a Corefile. Throws, naming the line, on an unbalanced brace, an unterminated quote, or when
+   * Parses a Corefile, for example the live one saved with
+   * `kubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}'`. Throws, naming the line, on an unbalanced brace, an unterminated quote, or when
    * no server block serves `.` on port 53 (`.:53` or `.`) or holds `kubernetes` while serving `.`.
    * Top-level `import` lines are kept (in `render()`) but not followed.
    *
@@ -82,16 +83,6 @@ export class Corefile {
   public static parse(text: string): Corefile {
     if (typeof text !== 'string') throw new Error(`Corefile text must be a string, got ${typeof text}`);
     return new Corefile(text);
-  }
-
-  /**
-   * The same as `parse()`: a Corefile from its text, for example the live one saved with
-   * `kubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}'`.
-   *
-   * @param text the whole Corefile
-   */
-  public static fromString(text: string): Corefile {
-    return Corefile.parse(text);
   }
 
   /**

@@ -64,6 +64,8 @@ export class DnsName {
     return DnsName.canonical(name).endsWith(`.${DnsName.canonical(domain)}`);
   }
 
+  private constructor() {}
+
   private static canonical(value: string): string {
     const lower = String(value).toLowerCase();
     return lower.endsWith('.') ? lower.slice(0, -1) : lower;

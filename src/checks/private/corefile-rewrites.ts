@@ -97,8 +97,12 @@ export function isNameFragment(fragment: string): boolean {
   return /^[A-Za-z0-9_.-]+$/.test(fragment) && !fragment.includes('..');
 }
 
-/** Whether `name` (a name or a regex template) ends inside one of the cluster domains. */
+/**
+ * Whether `name` (a name or a regex template) ends inside one of the cluster domains. A domain that is
+ * an environment variable (`{$CLUSTER_DOMAIN}`) is substituted only when CoreDNS starts, so a name
+ * cannot be shown to lie outside it: true.
+ */
 export function isInClusterDomain(name: string, domains: readonly string[]): boolean {
   const bare = name.toLowerCase().replace(/\.$/, '');
-  return domains.some((d) => bare.endsWith(`.${d}`));
+  return domains.some((d) => /\{[$%]/.test(d) || bare.endsWith(`.${d}`));
 }
