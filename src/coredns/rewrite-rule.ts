@@ -194,6 +194,7 @@ export class RewriteRule {
   private rawTo?: string;
   private sourceText?: string;
   private extraOptions: string[] = [];
+  private probeCache?: string[];
 
   private constructor(match: RewriteMatch, from: string, to: string, mode: string, rewritesAnswer: boolean) {
     this.match = match;
@@ -377,12 +378,18 @@ export class RewriteRule {
 
   /**
    * Query names this rule applies to, to find earlier rules that catch them first: FROM itself for an
-   * exact rule; a name below a suffix, after a prefix or around a substring; for a regex, names built
-   * from its literal fragments that it matches (approximate: a regex may match names none of them show).
+   * exact rule; a name below a suffix, after a prefix or around a substring; for a regex, a shortest
+   * name it matches and names built from its literal fragments that it matches (approximate: a regex
+   * may match names none of them show). Computed once (a rule never changes).
    *
    * @internal
    */
   public _probes(): string[] {
+    this.probeCache ??= this.computeProbes();
+    return this.probeCache;
+  }
+
+  private computeProbes(): string[] {
     const from = this._matchFrom;
     const probe = 'shadow-probe';
     let names: string[];
@@ -394,19 +401,5 @@ export class RewriteRule {
       default: names = regexProbes(this.from, 'example.'); break;
     }
     return names.filter((n) => this._matches(n));
-  }
-
-  /**
-   * What this rule turns `name` into, or `undefined` when it does not match. Only exact and suffix
-   * rules are simulated (used for loop detection).
-   *
-   * @internal
-   */
-  public _apply(name: string): string | undefined {
-    if (this.match === RewriteMatch.EXACT) return name === this.from ? this.to : undefined;
-    if (this.match === RewriteMatch.SUFFIX && name.endsWith(`.${this.from}`)) {
-      return `${name.slice(0, -this.from.length)}${this.to}`;
-    }
-    return undefined;
-  }
+ }
 }
