@@ -401,5 +401,5 @@ export class RewriteRule {
       default: names = regexProbes(this.from, 'example.'); break;
     }
     return names.filter((n) => this._matches(n));
- }
+  }
 }
