@@ -227,7 +227,7 @@ export function decodeCorefile(bytes: Uint8Array, source: string): string {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString('utf16le');
   if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) {
-    const swapped = Buffer.from(b.subarray(2, 2 + ((b.length - 2) & ~1)));
+    const swapped = Buffer.from(b.subarray(2, b.length - ((b.length - 2) % 2)));
     swapped.swap16();
     return swapped.toString('utf16le');
   }

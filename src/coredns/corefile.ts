@@ -112,19 +112,6 @@ export class Corefile {
     return Corefile.parse(KUBEADM_DEFAULT);
   }
 
-  /**
-   * The checks of `withRewrites()` for rules added one at a time (`CoreDnsRewrite` uses it so that each
-   * `rewriteName()` costs about the same however many rules came before).
-   *
-   * @internal
-   */
-  public _plan(): RewritePlan {
-    const existing = this.rewriteRules();
-    const kubernetes = this.mainServerBlock.directive('kubernetes');
-    const above = kubernetes ? existing.filter((r) => (r.sourceLine ?? 0) < kubernetes.line).length : existing.length;
-    return new RewritePlan(existing, above);
-  }
-
   /** Every server block, in file order. */
   public readonly serverBlocks: CorefileServerBlock[];
 
@@ -154,6 +141,19 @@ export class Corefile {
       throw parseError(pick[1].line, `several server blocks serve "." on port 53 (lines ${pick.map((b) => b.line).join(', ')})`);
     }
     this.mainServerBlock = pick[0];
+  }
+
+  /**
+   * The checks of `withRewrites()` for rules added one at a time (`CoreDnsRewrite` uses it so that each
+   * `rewriteName()` costs about the same however many rules came before).
+   *
+   * @internal
+   */
+  public _plan(): RewritePlan {
+    const existing = this.rewriteRules();
+    const kubernetes = this.mainServerBlock.directive('kubernetes');
+    const above = kubernetes ? existing.filter((r) => (r.sourceLine ?? 0) < kubernetes.line).length : existing.length;
+    return new RewritePlan(existing, above);
   }
 
   /**

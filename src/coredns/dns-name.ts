@@ -64,8 +64,6 @@ export class DnsName {
     return DnsName.canonical(name).endsWith(`.${DnsName.canonical(domain)}`);
   }
 
-  private constructor() {}
-
   private static canonical(value: string): string {
     const lower = String(value).toLowerCase();
     return lower.endsWith('.') ? lower.slice(0, -1) : lower;
@@ -87,4 +85,6 @@ export class DnsName {
     }
     return undefined;
   }
+
+  private constructor() {}
 }

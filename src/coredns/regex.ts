@@ -57,7 +57,21 @@ export function compileRe2(pattern: string): Re2Compiled {
  * refused by re2js's own parser.
  */
 export function re2Problem(pattern: string): string | undefined {
+  let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
+    if (inClass) {
+      const posix = pattern.startsWith('[:', i) ? pattern.indexOf(':]', i + 2) : -1;
+      if (posix >= 0) i = posix + 1;
+      else if (pattern[i] === '\\') i++;
+      else if (pattern[i] === ']') inClass = false;
+      continue;
+    }
+    if (pattern[i] === '[') {
+      inClass = true;
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++; // a ']' first in a class is a literal
+      continue;
+    }
     if (pattern[i] === '\\') {
       if (pattern[i + 1] === 'Q') {
         const end = pattern.indexOf('\\E', i + 2);
@@ -245,16 +259,51 @@ const none: CpPred = () => false;
  */
 const UNICODE: Record<string, CpPred> = {
   Any: () => true,
-  L: isLetter, Lu: isUpper, Ll: isLower, Lt: none, Lm: none, Lo: none,
-  N: isDigit, Nd: isDigit, Nl: none, No: none,
-  P: (cp) => cp === 0x2d || cp === 0x5f || cp === 0x2e, Pd: (cp) => cp === 0x2d, Pc: (cp) => cp === 0x5f, Po: (cp) => cp === 0x2e,
-  Ps: none, Pe: none, Pi: none, Pf: none,
-  S: none, Sm: none, Sc: none, Sk: none, So: none,
-  Z: none, Zs: none, Zl: none, Zp: none,
-  M: none, Mn: none, Mc: none, Me: none,
-  C: (cp) => cp < 0x20 || cp === 0x7f, Cc: (cp) => cp < 0x20 || cp === 0x7f, Cf: none, Co: none, Cs: none,
-  Latin: isLetter, Common: (cp) => isDigit(cp) || (cp < 0x80 && !isAsciiUpper(cp) && !isAsciiLower(cp)),
-  Greek: none, Cyrillic: none, Han: none, Arabic: none, Hebrew: none, Hiragana: none, Katakana: none,
+  L: isLetter,
+  Lu: isUpper,
+  Ll: isLower,
+  Lt: none,
+  Lm: none,
+  Lo: none,
+  N: isDigit,
+  Nd: isDigit,
+  Nl: none,
+  No: none,
+  P: (cp) => cp === 0x2d || cp === 0x5f || cp === 0x2e,
+  Pd: (cp) => cp === 0x2d,
+  Pc: (cp) => cp === 0x5f,
+  Po: (cp) => cp === 0x2e,
+  Ps: none,
+  Pe: none,
+  Pi: none,
+  Pf: none,
+  S: none,
+  Sm: none,
+  Sc: none,
+  Sk: none,
+  So: none,
+  Z: none,
+  Zs: none,
+  Zl: none,
+  Zp: none,
+  M: none,
+  Mn: none,
+  Mc: none,
+  Me: none,
+  C: (cp) => cp < 0x20 || cp === 0x7f,
+  Cc: (cp) => cp < 0x20 || cp === 0x7f,
+  Cf: none,
+  Co: none,
+  Cs: none,
+  Latin: isLetter,
+  Common: (cp) => isDigit(cp) || (cp < 0x80 && !isAsciiUpper(cp) && !isAsciiLower(cp)),
+  Greek: none,
+  Cyrillic: none,
+  Han: none,
+  Arabic: none,
+  Hebrew: none,
+  Hiragana: none,
+  Katakana: none,
 };
 
 /** Evaluates a code-point predicate on the alphabet, folding case when `fold` (RE2's `(?i)`). */
@@ -512,16 +561,13 @@ class Re2Parser {
       const c = p[this.i];
       let min: number;
       let max: number;
-      if (c === '*') [min, max] = [0, -1];
-      else if (c === '+') [min, max] = [1, -1];
-      else if (c === '?') [min, max] = [0, 1];
-      else if (c === '{') {
+      if (c === '*') {[min, max] = [0, -1];} else if (c === '+') {[min, max] = [1, -1];} else if (c === '?') {[min, max] = [0, 1];} else if (c === '{') {
         const m = /^\{(\d+)(,(\d*))?\}/.exec(p.slice(this.i));
         if (!m) return atom; // RE2 reads a '{' that is no repetition as a literal: the next atom.
         min = Number(m[1]);
         max = m[2] === undefined ? min : m[3] === '' ? -1 : Number(m[3]);
         this.i += m[0].length - 1;
-      } else return atom;
+      } else {return atom;}
       this.i++;
       if (p[this.i] === '?') this.i++;
       atom = { t: 'rep', node: atom, min, max };

@@ -86,6 +86,7 @@ export class RewritePlan {
   private readonly main = new RuleIndex();
   private readonly tail = new RuleIndex();
   private readonly ends = new Set<string>();
+  private readonly below: RewriteRule[];
 
   /**
    * @param existing the Corefile's rules, in file order
@@ -100,7 +101,6 @@ export class RewritePlan {
     for (const r of existing) this.checkLoopFrom(r);
   }
 
-  private readonly below: RewriteRule[];
 
   /**
    * Adds a rule, or returns false when the same rule is already there. Throws, quoting both rules, on a

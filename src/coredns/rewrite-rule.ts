@@ -1,6 +1,6 @@
 import { DnsName } from './dns-name';
-import type { RewriteSyntax } from './rewrite-syntax';
 import { compileRe2, regexGroupCount, regexGroups, regexInClusterWitness, regexMatches, regexProbes, Re2Unsupported } from './regex';
+import type { RewriteSyntax } from './rewrite-syntax';
 
 /**
  * Characters that would let a regex token break out of the Corefile grammar: anything but printable

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { Corefile, CoreDnsRewrite, RewriteRule } from '../../src';
 import { CCE, ENV_DOMAIN, NO_BRACES, OPENSHIFT } from './fixtures';
+import { Corefile, CoreDnsRewrite, RewriteRule } from '../../src';
 
 const exact = (from: string, to: string) => RewriteRule.of(from, to);
 

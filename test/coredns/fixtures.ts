@@ -321,6 +321,16 @@ cache 30
 
 /** Real-world Corefiles the model must read and edit. */
 export const REAL_WORLD: Record<string, string> = {
-  K3S, AKS, VCLUSTER, EKS, OPENSHIFT, CCE, MINIKUBE, RKE2, ENV_DOMAIN, NO_BRACES, COMMA_KEYS,
+  K3S,
+  AKS,
+  VCLUSTER,
+  EKS,
+  OPENSHIFT,
+  CCE,
+  MINIKUBE,
+  RKE2,
+  ENV_DOMAIN,
+  NO_BRACES,
+  COMMA_KEYS,
   SPACE_KEYS: '.:53 dns://.:5353 {\n    kubernetes cluster.local\n}\n',
 };

@@ -77,7 +77,9 @@ export function readCorefileRewrites(text: string): CorefileRewrites {
   const rewrites: NameRewrite[] = [];
   for (const d of directives.filter((x) => x.name === 'rewrite')) {
     const r = readRewrite(d);
-    if (r) rewrites.push({ line: r.line, text: r.text, type: r.type, explicitType: r.explicitType, from: r.from, to: r.to, answers: r.answers, problems: r.problems });
+    if (!r) continue;
+    const { line, text: written, type, explicitType, from, to, answers, problems } = r;
+    rewrites.push({ line, text: written, type, explicitType, from, to, answers, problems });
   }
   rewrites.sort((a, b) => a.line - b.line);
   return { rewrites, domains: zones.size > 0 ? [...zones] : ['cluster.local'] };
