@@ -37,7 +37,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   ],
   // The checker's CLI and cdk8s-cli plugin read YAML with source positions at run time. `yaml` is not a
   // jsii package, so jsii requires it to be bundled into our tarball (it has no dependencies of its own).
-  bundledDeps: ['yaml@^2'],
+  bundledDeps: ['yaml@^2', 're2js@^2'],
   // `npx cdk8s-tke-loopback check ...`: a committed, executable shim that loads lib/checks/cli.js.
   bin: { 'cdk8s-tke-loopback': 'bin/cdk8s-tke-loopback' },
 

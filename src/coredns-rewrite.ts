@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Corefile, DnsName, RewriteMatch, RewriteRule } from './coredns';
+import { RewritePlan } from './coredns/rewrite-plan';
 
 /** DNS-1123 subdomain, for the ConfigMap name. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -82,7 +83,10 @@ export interface RewriteNameOptions {
  * @see https://coredns.io/plugins/rewrite/
  */
 export class CoreDnsRewrite extends Construct {
-  /** The ConfigMap holding the Corefile (key `Corefile`). */
+  /**
+   * The ConfigMap holding the Corefile (key `Corefile`). It is this construct's default child, so
+   * `ApiObject.of(dns)` returns its API object (for `addJsonPatch`, metadata, ...).
+   */
   public readonly configMap: kplus.ConfigMap;
 
   /** The cluster domain, lower-cased, without a trailing dot. */
@@ -98,9 +102,15 @@ export class CoreDnsRewrite extends Construct {
   public readonly namespace: string;
 
   private readonly _rules: RewriteRule[] = [];
+  private readonly _byFrom = new Map<string, RewriteRule>();
+  private _plan?: RewritePlan;
 
   constructor(scope: Construct, id: string, props: CoreDnsRewriteProps = {}) {
     super(scope, id);
+    if (props.corefile !== undefined && !(props.corefile instanceof Corefile)) {
+      const got = typeof props.corefile === 'string' ? `the string ${JSON.stringify((props.corefile as string).slice(0, 40))}${(props.corefile as string).length > 40 ? '...' : ''}` : `a ${typeof props.corefile}`;
+      throw new Error(`'corefile' must be a Corefile, got ${got}: pass Corefile.parse(text) (or Corefile.fromFile(path))`);
+    }
     this.corefile = props.corefile ?? Corefile.tkeDefault();
     this.clusterDomain = DnsName.normalize(props.clusterDomain ?? 'cluster.local', 'clusterDomain');
     this.configMapName = props.configMapName ?? 'coredns';
@@ -116,6 +126,8 @@ export class CoreDnsRewrite extends Construct {
     this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
       metadata: { name: this.configMapName, namespace: this.namespace },
     });
+    // `ApiObject.of(dns)` finds the ConfigMap through cdk8s's default-child convention.
+    this.node.defaultChild = this.configMap;
     this.configMap.addData('Corefile', Lazy.any({ produce: () => this.renderCorefile() }) as unknown as string);
 
     this.node.addValidation({ validate: () => this.validateSingleton() });
@@ -141,7 +153,8 @@ export class CoreDnsRewrite extends Construct {
   public rewriteName(from: string, to: string, options: RewriteNameOptions = {}): RewriteRule {
     const rule = RewriteRule.of(from, to, { match: options.match });
     rule.checkClusterDomain(this.clusterDomain, options.allowExternalTarget ?? false);
-    const twin = this._rules.find((r) => r.sameFrom(rule));
+    const key = `${rule.match.keyword} ${rule.from}`;
+    const twin = this._byFrom.get(key);
     if (twin && twin.isSameAs(rule)) {
       // The same rule again (for example two Ingresses that share a host, both routed in-cluster): no change.
       return twin;
@@ -149,8 +162,12 @@ export class CoreDnsRewrite extends Construct {
     if (twin) {
       throw new Error(`'from' ${JSON.stringify(rule.from)} (${rule.match.keyword}) is already rewritten by ${this.node.path}: "${twin.toDirective()}"; duplicate rule "${rule.toDirective()}"`);
     }
-    this.corefile.withRewrites([...this._rules, rule]);
+    // Incremental: checks the new rule against the Corefile's and the earlier ones (conflicts,
+    // shadowing, loops) without re-checking every pair, so N rules cost about N times one.
+    this._plan ??= this.corefile._plan();
+    this._plan.add(rule);
     this._rules.push(rule);
+    this._byFrom.set(key, rule);
     return rule;
   }
 
@@ -201,6 +218,9 @@ export class CoreDnsRewrite extends Construct {
     const kubernetes = this.corefile.mainServerBlock.directive('kubernetes');
     if (!kubernetes || kubernetes.args.length === 0) return;
     const zones = kubernetes.args.map((z) => z.toLowerCase().replace(/\.$/, ''));
+    // An environment variable ({$CLUSTER_DOMAIN}) is substituted when CoreDNS starts: what it holds is
+    // not known here, so the cluster domain cannot be checked against it.
+    if (zones.some((z) => /\{[$%]/.test(z))) return;
     if (!zones.some((z) => z === '.' || z === '' || DnsName.isWithin(this.clusterDomain, z))) {
       throw new Error(`'clusterDomain' ${JSON.stringify(this.clusterDomain)} is not served by the Corefile's kubernetes directive (line ${kubernetes.line}: ${kubernetes.args.join(' ')})`);
     }

@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Corefile, CoreDnsRewrite, RewriteMatch } from '../src';
 import { MULTI_BLOCK } from './coredns/fixtures';
@@ -49,7 +49,7 @@ describe('CoreDnsRewrite', () => {
 
   test('keeps every byte of a given Corefile', () => {
     const chart = Testing.chart();
-    const dns = new CoreDnsRewrite(chart, 'dns', { corefile: Corefile.fromString(MULTI_BLOCK) });
+    const dns = new CoreDnsRewrite(chart, 'dns', { corefile: Corefile.parse(MULTI_BLOCK) });
     dns.rewriteName('x.oa.com', 'x.prod.svc.cluster.local');
     const lines = corefileOf(chart).split('\n');
     expect(lines.splice(15, 1)).toEqual(['    rewrite name exact x.oa.com x.prod.svc.cluster.local']);
@@ -102,7 +102,7 @@ describe('CoreDnsRewrite', () => {
     ['a.com', 'x.prod.svc.cluster.local\n}', {}, /'to' must be a DNS name .*got "x.prod.svc.cluster.local\\n}"/],
     ['a.svc.cluster.local', 'x.prod.svc.cluster.local', {}, /'from' "a.svc.cluster.local" \(exact\) matches names inside the cluster domain/],
     ['a.com', 'a.example.org', {}, /'to' "a.example.org" is not inside the cluster domain "cluster.local"; pass allowExternalTarget: true/],
-    ['(.*', '{1}.prod.svc.cluster.local', { match: RewriteMatch.REGEX }, /'from' is not a valid regular expression, got "\(\.\*"/],
+    ['(.*', '{1}.prod.svc.cluster.local', { match: RewriteMatch.REGEX }, /'from' regex "\(\.\*" is refused: RE2 does not compile it/],
   ])('rewriteName(%j, %j) fails with a clear error', (from, to, options, message) => {
     const dns = new CoreDnsRewrite(Testing.chart(), 'dns');
     expect(() => dns.rewriteName(from, to, options)).toThrow(message);
@@ -127,7 +127,7 @@ describe('CoreDnsRewrite', () => {
 
   test('a duplicate FROM, a loop, and a conflict with the Corefile fail', () => {
     // GIVEN
-    const dns = new CoreDnsRewrite(Testing.chart(), 'dns', { corefile: Corefile.fromString(MULTI_BLOCK) });
+    const dns = new CoreDnsRewrite(Testing.chart(), 'dns', { corefile: Corefile.parse(MULTI_BLOCK) });
     dns.rewriteName('a.com', 'a.prod.svc.cluster.local');
     dns.rewriteName('b.com', 'c.com', { allowExternalTarget: true });
     // THEN
@@ -182,5 +182,22 @@ describe('CoreDnsRewrite', () => {
     new CoreDnsRewrite(chart, 'dns');
     new CoreDnsRewrite(chart, 'other', { namespace: 'dns-system' });
     expect(() => app.synthYaml()).not.toThrow();
+  });
+});
+
+describe('CoreDnsRewrite default child', () => {
+  test('ApiObject.of(dns) is the ConfigMap, and the synthesized output is unchanged', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const dns = new CoreDnsRewrite(chart, 'dns');
+    dns.rewriteName('roc.oa.com', 'server.prod.svc.cluster.local');
+    // WHEN
+    const api = ApiObject.of(dns);
+    api.metadata.addLabel('team', 'dns');
+    // THEN
+    expect([api.kind, api.name, api.metadata.namespace]).toEqual(['ConfigMap', 'coredns', 'kube-system']);
+    const cm = findManifest(synthValidated(chart), 'ConfigMap', 'coredns', 'kube-system');
+    expect(cm.metadata.labels).toEqual({ team: 'dns' });
+    expect(cm.data.Corefile).toEqual(Corefile.tkeDefault().withRewrites([dns.rules[0]]).render());
   });
 });

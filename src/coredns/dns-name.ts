@@ -85,4 +85,6 @@ export class DnsName {
     }
     return undefined;
   }
+
+  private constructor() {}
 }

@@ -1,3 +1,4 @@
 export * from './dns-name';
 export * from './rewrite-rule';
 export * from './corefile';
+export * from './server-block';

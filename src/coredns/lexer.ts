@@ -27,13 +27,15 @@ export function parseError(line: number, message: string): Error {
  * does: whitespace separates tokens; a `#` at the start of a token comments out the rest of the line,
  * a `#` inside a token ends it and drops the rest of that word (`}# x` is `}` then `x`, as in CoreDNS);
  * a `"` at the start of a token quotes up to the next unescaped `"`, where `\\` escapes any character
- * and only `\"` loses its backslash.
+ * and only `\"` loses its backslash. A byte order mark (U+FEFF) first in the text is skipped, as
+ * caddy's `lexer.load` does. A quoted `"{"` is still a brace to CoreDNS's parser (it compares the
+ * unquoted text): `isOpen()` and `isClose()` say so.
  */
 export function lex(text: string): Token[] {
   const tokens: Token[] = [];
   // Go's unicode.IsSpace, which CoreDNS's lexer uses, also counts U+0085 (NEL) as a space.
   const isSpace = (c: string) => /[\s\u0085]/.test(c);
-  let i = 0;
+  let i = text.startsWith('\ufeff') ? 1 : 0;
   let line = 1;
   let lastEndLine = 0;
   while (i < text.length) {
@@ -91,3 +93,8 @@ export function lex(text: string): Token[] {
   return tokens;
 }
 
+
+/** Whether the token opens a block: caddy's parser compares the unquoted text, so a quoted `"{"` does too. */
+export const isOpen = (t: Token) => t.value === '{';
+/** Whether the token closes a block (a quoted `"}"` included, as in caddy). */
+export const isClose = (t: Token) => t.value === '}';

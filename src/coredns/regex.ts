@@ -1,64 +1,121 @@
 /**
- * Helpers for the regular expressions of `rewrite name regex` rules (not exported from the package).
+ * The regular expressions of `rewrite name regex` rules, judged the way CoreDNS runs them (not exported
+ * from the package).
  *
- * CoreDNS compiles them with Go's `regexp` (RE2 syntax); this library can only run them with
- * JavaScript's `RegExp`. `re2Problem()` rejects what JavaScript accepts but RE2 does not, and
- * `literalRuns()` / `regexProbes()` give the names used to judge what a pattern matches.
+ * CoreDNS compiles these patterns with Go's `regexp` package (RE2 syntax, leftmost-first matching in
+ * linear time). JavaScript's `RegExp` reads the same text differently (`\z`, `\A`, `\pL`, `[[:alnum:]]`
+ * and `\Q...\E` are plain letters to it, anchors and classes to RE2) and backtracks, so a hostile pattern
+ * such as `^(a|a)*$` runs for minutes. This file therefore never hands a rule's pattern to `RegExp`:
+ *
+ * - Compiling and matching use `re2js`. Why this dependency: it is a pure-JavaScript port of RE2J, the
+ *   Java port of Go's `regexp`, so it accepts and rejects the same syntax as CoreDNS (with the one
+ *   exception `re2Problem()` covers) and matches in time linear in the input; it has no dependencies and
+ *   no native build (unlike the `re2` bindings, which need node-gyp and cannot be bundled into a jsii
+ *   package); it is MIT-licensed. It is bundled (`bundledDeps` in `.projenrc.ts`) and never appears in a
+ *   public signature.
+ * - The in-cluster guard (`regexInClusterWitness()`) parses the pattern itself, as RE2 does, into a
+ *   Thompson NFA, and searches the product of that NFA with an automaton of every name inside the
+ *   cluster domain. It is a decision, not a probe: see its doc comment for what it proves.
  */
+import { RE2JS } from 're2js';
 
-/** Letters RE2 knows after a backslash: `\a \f \t \n \r \v \x \p \P \d \D \s \S \w \W \b \B \A \z \Q \E`. */
-const RE2_ESCAPE_LETTERS = 'aftnrvxpPdDsSwWbBAzQE';
+/** A compiled pattern, or why it does not compile. */
+export interface Re2Compiled {
+  /** The pattern, compiled with RE2 semantics. */
+  readonly re?: RE2JS;
+  /** Why RE2 (or the Go version CoreDNS is built with) refuses it. */
+  readonly error?: string;
+}
+
+const compiled = new Map<string, Re2Compiled>();
 
 /**
- * The first construct of `pattern` that Go's RE2 rejects (although JavaScript may accept it), or
- * `undefined`. Covers a trailing backslash, backreferences (`\1`..`\9`, `\k<name>`), lookahead and
- * lookbehind, atomic groups, possessive quantifiers, `(?<name>...)` named groups (Go before 1.22, which
- * every CoreDNS that TKE ships is built with, knows only `(?P<name>...)`, which JavaScript rejects),
- * and escapes RE2 does not know (`\c`, `\u`, `\e`, `\G`, `\Z`, ...).
+ * Compiles `pattern` as CoreDNS does (Go `regexp.Compile`), with a cache. Never throws.
+ */
+export function compileRe2(pattern: string): Re2Compiled {
+  let out = compiled.get(pattern);
+  if (out !== undefined) return out;
+  const problem = re2Problem(pattern);
+  if (problem !== undefined) {
+    out = { error: `it uses ${problem}` };
+  } else {
+    try {
+      out = { re: RE2JS.compile(pattern) };
+    } catch (e) {
+      out = { error: `RE2 does not compile it (${(e as Error).message})` };
+    }
+  }
+  if (compiled.size > 10_000) compiled.clear();
+  compiled.set(pattern, out);
+  return out;
+}
+
+/**
+ * What re2js accepts but the Go RE2 in CoreDNS does not, or `undefined`: `(?<name>...)` named groups
+ * (Go before 1.22, which the CoreDNS versions TKE ships are built with, knows only `(?P<name>...)`).
+ * Everything else RE2 refuses (backreferences, lookaround, possessive quantifiers, unknown escapes) is
+ * refused by re2js's own parser.
  */
 export function re2Problem(pattern: string): string | undefined {
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      if (i + 1 >= pattern.length) return 'a trailing \'\\\' that escapes nothing';
-      const n = pattern[i + 1];
-      if (/[1-9]/.test(n)) return `the backreference '\\${n}' (RE2 has no backreferences)`;
-      if (n === 'k') return 'the named backreference \'\\k\' (RE2 has no backreferences)';
-      if (/[A-Za-z]/.test(n) && !RE2_ESCAPE_LETTERS.includes(n)) return `the escape '\\${n}', which RE2 does not know`;
-      i++;
-      continue;
-    }
     if (inClass) {
-      if (c === ']') inClass = false;
+      const posix = pattern.startsWith('[:', i) ? pattern.indexOf(':]', i + 2) : -1;
+      if (posix >= 0) i = posix + 1;
+      else if (pattern[i] === '\\') i++;
+      else if (pattern[i] === ']') inClass = false;
       continue;
     }
-    if (c === '[') {
+    if (pattern[i] === '[') {
       inClass = true;
       if (pattern[i + 1] === '^') i++;
       if (pattern[i + 1] === ']') i++; // a ']' first in a class is a literal
       continue;
     }
-    if (c === '(' && pattern[i + 1] === '?') {
-      const rest = pattern.slice(i + 2);
-      if (rest.startsWith('=') || rest.startsWith('!')) return `the lookahead '(?${rest[0]}' (RE2 has no lookaround)`;
-      if (rest.startsWith('<=') || rest.startsWith('<!')) return `the lookbehind '(?${rest.slice(0, 2)}' (RE2 has no lookaround)`;
-      if (rest.startsWith('>')) return 'the atomic group \'(?>\' (RE2 has none)';
-      if (rest.startsWith('<')) return 'the named group \'(?<\' (the Go RE2 in CoreDNS knows only (?P<name>...); use a plain group)';
+    if (pattern[i] === '\\') {
+      if (pattern[i + 1] === 'Q') {
+        const end = pattern.indexOf('\\E', i + 2);
+        if (end < 0) return undefined;
+        i = end + 1;
+      } else {
+        i++;
+      }
       continue;
     }
-    if ((c === '*' || c === '+' || c === '?') && pattern[i + 1] === '+') {
-      return `the possessive quantifier '${c}+' (RE2 has none)`;
+    if (pattern.startsWith('(?<', i) && pattern[i + 3] !== '=' && pattern[i + 3] !== '!') {
+      return 'the named group \'(?<\' (the Go RE2 in CoreDNS knows only (?P<name>...); use a plain group)';
     }
   }
   return undefined;
+}
+
+/** Whether `pattern` matches somewhere in `name`, with RE2 semantics (false when it does not compile). */
+export function regexMatches(pattern: string, name: string): boolean {
+  const re = compileRe2(pattern).re;
+  return re !== undefined && re.matcher(name).find();
+}
+
+/** The number of capture groups of a pattern that compiles. */
+export function regexGroupCount(pattern: string): number {
+  return compileRe2(pattern).re?.groupCount() ?? 0;
+}
+
+/** The groups (0 = the whole match) of the leftmost-first match in `name`, as Go's `FindStringSubmatch`. */
+export function regexGroups(pattern: string, name: string): Array<string | undefined> | undefined {
+  const re = compileRe2(pattern).re;
+  if (re === undefined) return undefined;
+  const m = re.matcher(name);
+  if (!m.find()) return undefined;
+  const out: Array<string | undefined> = [];
+  for (let g = 0; g <= re.groupCount(); g++) out.push(m.group(g) ?? undefined);
+  return out;
 }
 
 /**
  * The literal runs of a pattern, lower-cased, with escapes of punctuation resolved: `(.*)\.qq\.com$`
  * gives `['.qq.com']`. An unescaped `.` counts as a literal dot (it matches one). Classes, groups,
  * anchors, quantifiers and letter escapes (`\d`, ...) end a run; a character made optional by `?` or
- * `*` is dropped.
+ * `*` is dropped. Only used to build extra probe names.
  */
 export function literalRuns(pattern: string): string[] {
   const runs: string[] = [];
@@ -95,9 +152,9 @@ export function literalRuns(pattern: string): string[] {
 /**
  * Names a pattern probably matches, built from its literal runs with `x` in the gaps, each alone and
  * all together, with and without `suffix` after them. Approximate by design: used to find rules a
- * regex rule shadows, and regexes that reach into the cluster domain.
+ * regex rule shadows.
  *
- * @param suffix for example `cluster.local.`
+ * @param suffix for example `example.`
  */
 export function regexProbes(pattern: string, suffix: string): string[] {
   const runs = literalRuns(pattern);
@@ -121,14 +178,660 @@ export function regexProbes(pattern: string, suffix: string): string[] {
     out.add(joined.replace(/\.{2,}/g, '.'));
     out.add(`x.${joined}`.replace(/\.{2,}/g, '.'));
   }
+  const sample = regexSampleName(pattern);
+  if (sample !== undefined) out.add(sample);
   return [...out];
 }
 
-/** Whether `pattern` (compiled by JavaScript, as an approximation of RE2) matches `name`. */
-export function regexMatches(pattern: string, name: string): boolean {
+// ---------------------------------------------------------------------------------------------------
+// The automaton-based guard.
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The characters a query name can hold, as CoreDNS hands it to the regex: CoreDNS lower-cases the
+ * name (`request.Request.Name()`), and host names, Service, namespace and pod names, pod IPs written
+ * with dashes and SRV labels (`_http._tcp`) use only these.
+ */
+export const NAME_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789-_.';
+const LABEL_CHARS = NAME_ALPHABET.slice(0, -1);
+const SYMBOLS = [...NAME_ALPHABET];
+const N_SYMBOLS = SYMBOLS.length;
+
+/** Why a pattern cannot be judged (the guard then refuses it). */
+export class Re2Unsupported extends Error {}
+
+/** Code points a class must be judged on: the alphabet and everything that case-folds onto it. */
+type CharSet = boolean[]; // indexed like SYMBOLS: does the item match that symbol?
+
+const KELVIN = 0x212a;
+const LONG_S = 0x17f;
+
+/** The code points that simple case folding maps onto the lower-case alphabet symbol `s`. */
+function foldPartners(s: string): number[] {
+  const cp = s.codePointAt(0)!;
+  if (s >= 'a' && s <= 'z') {
+    const up = [cp - 32];
+    if (s === 'k') up.push(KELVIN);
+    if (s === 's') up.push(LONG_S);
+    return up;
+  }
+  return [];
+}
+
+/** A predicate on code points, correct on the alphabet, upper-case ASCII, U+212A and U+017F. */
+type CpPred = (cp: number) => boolean;
+
+const between = (lo: number, hi: number): CpPred => (cp) => cp >= lo && cp <= hi;
+const isDigit = between(0x30, 0x39);
+const isUpper = (cp: number) => (cp >= 0x41 && cp <= 0x5a) || cp === KELVIN;
+const isLower = (cp: number) => (cp >= 0x61 && cp <= 0x7a) || cp === LONG_S;
+const isAsciiUpper = between(0x41, 0x5a);
+const isAsciiLower = between(0x61, 0x7a);
+const isWord = (cp: number) => isDigit(cp) || isAsciiUpper(cp) || isAsciiLower(cp) || cp === 0x5f;
+const isSpace = (cp: number) => cp === 0x20 || (cp >= 0x09 && cp <= 0x0d && cp !== 0x0b);
+
+/** Perl classes (`\d \s \w`), ASCII only as in RE2. */
+const PERL: Record<string, CpPred> = { d: isDigit, s: isSpace, w: isWord };
+
+/** POSIX classes (`[[:alnum:]]`), ASCII only as in RE2. */
+const POSIX: Record<string, CpPred> = {
+  alnum: (cp) => isDigit(cp) || isAsciiUpper(cp) || isAsciiLower(cp),
+  alpha: (cp) => isAsciiUpper(cp) || isAsciiLower(cp),
+  ascii: between(0, 0x7f),
+  blank: (cp) => cp === 0x20 || cp === 0x09,
+  cntrl: (cp) => cp < 0x20 || cp === 0x7f,
+  digit: isDigit,
+  graph: between(0x21, 0x7e),
+  lower: isAsciiLower,
+  print: between(0x20, 0x7e),
+  punct: (cp) => between(0x21, 0x7e)(cp) && !isDigit(cp) && !isAsciiUpper(cp) && !isAsciiLower(cp),
+  space: (cp) => isSpace(cp) || cp === 0x0b,
+  upper: isAsciiUpper,
+  word: isWord,
+  xdigit: (cp) => isDigit(cp) || between(0x41, 0x46)(cp) || between(0x61, 0x66)(cp),
+};
+
+const isLetter = (cp: number) => isUpper(cp) || isLower(cp);
+const none: CpPred = () => false;
+/**
+ * Unicode classes (`\pL`, `\p{Greek}`), exact on the code points the guard asks about (the alphabet,
+ * A-Z, U+212A KELVIN SIGN and U+017F LATIN SMALL LETTER LONG S). A class not listed here is refused.
+ */
+const UNICODE: Record<string, CpPred> = {
+  Any: () => true,
+  L: isLetter,
+  Lu: isUpper,
+  Ll: isLower,
+  Lt: none,
+  Lm: none,
+  Lo: none,
+  N: isDigit,
+  Nd: isDigit,
+  Nl: none,
+  No: none,
+  P: (cp) => cp === 0x2d || cp === 0x5f || cp === 0x2e,
+  Pd: (cp) => cp === 0x2d,
+  Pc: (cp) => cp === 0x5f,
+  Po: (cp) => cp === 0x2e,
+  Ps: none,
+  Pe: none,
+  Pi: none,
+  Pf: none,
+  S: none,
+  Sm: none,
+  Sc: none,
+  Sk: none,
+  So: none,
+  Z: none,
+  Zs: none,
+  Zl: none,
+  Zp: none,
+  M: none,
+  Mn: none,
+  Mc: none,
+  Me: none,
+  C: (cp) => cp < 0x20 || cp === 0x7f,
+  Cc: (cp) => cp < 0x20 || cp === 0x7f,
+  Cf: none,
+  Co: none,
+  Cs: none,
+  Latin: isLetter,
+  Common: (cp) => isDigit(cp) || (cp < 0x80 && !isAsciiUpper(cp) && !isAsciiLower(cp)),
+  Greek: none,
+  Cyrillic: none,
+  Han: none,
+  Arabic: none,
+  Hebrew: none,
+  Hiragana: none,
+  Katakana: none,
+};
+
+/** Evaluates a code-point predicate on the alphabet, folding case when `fold` (RE2's `(?i)`). */
+function toSet(pred: CpPred, fold: boolean, negate: boolean): CharSet {
+  return SYMBOLS.map((s) => {
+    const hit = pred(s.codePointAt(0)!) || (fold && foldPartners(s).some(pred));
+    return negate ? !hit : hit;
+  });
+}
+
+type Assertion = 'bot' | 'eot' | 'wb' | 'nwb';
+
+type Node =
+  | { readonly t: 'set'; readonly set: CharSet }
+  | { readonly t: 'cat'; readonly items: Node[] }
+  | { readonly t: 'alt'; readonly items: Node[] }
+  | { readonly t: 'rep'; readonly node: Node; readonly min: number; readonly max: number }
+  | { readonly t: 'assert'; readonly a: Assertion };
+
+interface Flags { readonly i: boolean; readonly s: boolean; readonly m: boolean }
+
+/** The most NFA states the guard builds before it gives up (and refuses the pattern). */
+const MAX_STATES = 20_000;
+/** Deepest group nesting the guard parses (Go's own limit is 1000). */
+const MAX_DEPTH = 1000;
+
+/**
+ * A parser of RE2 syntax (Go `regexp/syntax`, Perl flags), into sets over the name alphabet. It only
+ * sees patterns that re2js already compiled, so it need not name syntax errors; whatever it does not
+ * model throws `Re2Unsupported`.
+ */
+class Re2Parser {
+  private i = 0;
+  constructor(private readonly p: string) {}
+
+  public parse(): Node {
+    const node = this.alternation({ i: false, s: false, m: false }, 0);
+    if (this.i < this.p.length) throw new Re2Unsupported(`the ')' at offset ${this.i} closes nothing`);
+    return node;
+  }
+
+  private alternation(flags0: Flags, depth: number): Node {
+    if (depth > MAX_DEPTH) throw new Re2Unsupported(`it nests groups more than ${MAX_DEPTH} deep`);
+    const flags = { ...flags0 };
+    const alts: Node[] = [];
+    let items: Node[] = [];
+    while (this.i < this.p.length && this.p[this.i] !== ')') {
+      const c = this.p[this.i];
+      if (c === '|') {
+        alts.push({ t: 'cat', items });
+        items = [];
+        this.i++;
+        continue;
+      }
+      if (c === '(' && this.p[this.i + 1] === '?' && this.flagGroup(flags)) continue;
+      if (c === '\\' && this.p[this.i + 1] === 'Q') {
+        // \Q...\E is a run of literals: a quantifier after it applies to the last one only.
+        const end = this.p.indexOf('\\E', this.i + 2);
+        const text = [...(end < 0 ? this.p.slice(this.i + 2) : this.p.slice(this.i + 2, end))];
+        this.i = end < 0 ? this.p.length : end + 2;
+        const last = text.pop();
+        for (const ch of text) items.push(this.literal(ch.codePointAt(0)!, flags));
+        if (last !== undefined) items.push(this.quantifiers(this.literal(last.codePointAt(0)!, flags)));
+        continue;
+      }
+      let atom = this.atom(flags, depth);
+      if (atom === undefined) continue;
+      atom = this.quantifiers(atom);
+      items.push(atom);
+    }
+    alts.push({ t: 'cat', items });
+    return alts.length === 1 ? alts[0] : { t: 'alt', items: alts };
+  }
+
+  /** `(?flags)` (applies to the rest of the group): updates `flags` and returns true. */
+  private flagGroup(flags: { i: boolean; s: boolean; m: boolean }): boolean {
+    const m = /^\(\?([imsU]*)(?:-([imsU]*))?\)/.exec(this.p.slice(this.i));
+    if (!m) return false;
+    for (const f of m[1]) if (f !== 'U') flags[f as 'i' | 's' | 'm'] = true;
+    for (const f of m[2] ?? '') if (f !== 'U') flags[f as 'i' | 's' | 'm'] = false;
+    this.i += m[0].length;
+    return true;
+  }
+
+  private atom(flags: Flags, depth: number): Node | undefined {
+    const p = this.p;
+    const c = p[this.i];
+    switch (c) {
+      case '(': {
+        let inner = { ...flags };
+        const m = /^\((?:\?(?:P?<[A-Za-z0-9_]+>|([imsU]*)(?:-([imsU]*))?:))?/.exec(p.slice(this.i))!;
+        if (m[0] === '(' && p[this.i + 1] === '?') throw new Re2Unsupported(`the group at offset ${this.i} is of a kind the guard does not model`);
+        for (const f of m[1] ?? '') if (f !== 'U') inner = { ...inner, [f]: true };
+        for (const f of m[2] ?? '') if (f !== 'U') inner = { ...inner, [f]: false };
+        this.i += m[0].length;
+        const node = this.alternation(inner, depth + 1);
+        if (p[this.i] !== ')') throw new Re2Unsupported(`the group at offset ${this.i} is never closed`);
+        this.i++;
+        return node;
+      }
+      case '[': return this.bracket(flags);
+      case '.': this.i++; return { t: 'set', set: SYMBOLS.map(() => true) };
+      case '^': this.i++; return { t: 'assert', a: 'bot' };
+      case '$': this.i++; return { t: 'assert', a: 'eot' };
+      case '\\': return this.escape(flags);
+      case '*': case '+': case '?':
+        throw new Re2Unsupported(`the '${c}' at offset ${this.i} repeats nothing`);
+      default:
+        this.i += c.length;
+        return this.literal(c.codePointAt(0)!, flags);
+    }
+  }
+
+  private literal(cp: number, flags: Flags): Node {
+    return { t: 'set', set: toSet((x) => x === cp, flags.i, false) };
+  }
+
+  /** An escape outside a class (`\d`, `\pL`, `\A`, `\Q...\E`, `\x41`, `\.`). */
+  private escape(flags: Flags): Node | undefined {
+    const p = this.p;
+    const n = p[this.i + 1];
+    if (n === 'E') {
+      this.i += 2;
+      return undefined;
+    }
+    const assertion = ({ A: 'bot', z: 'eot', b: 'wb', B: 'nwb' } as Record<string, Assertion>)[n];
+    if (assertion) {
+      this.i += 2;
+      return { t: 'assert', a: assertion };
+    }
+    const cls = this.classEscape(flags);
+    if (cls) return { t: 'set', set: toSet(cls.pred, flags.i, cls.negate) };
+    return this.literal(this.charEscape(), flags);
+  }
+
+  /** `\d \D \s \S \w \W \pX \p{X} \p{^X} \PX` at `this.i`, or undefined (nothing consumed). */
+  private classEscape(flags: Flags): { pred: CpPred; negate: boolean } | undefined {
+    const p = this.p;
+    const n = p[this.i + 1];
+    if (n !== undefined && PERL[n.toLowerCase()] && /[dswDSW]/.test(n)) {
+      this.i += 2;
+      return { pred: PERL[n.toLowerCase()], negate: n !== n.toLowerCase() };
+    }
+    if (n === 'p' || n === 'P') {
+      let name: string;
+      if (p[this.i + 2] === '{') {
+        const end = p.indexOf('}', this.i + 3);
+        name = p.slice(this.i + 3, end);
+        this.i = end + 1;
+      } else {
+        name = p[this.i + 2];
+        this.i += 3;
+      }
+      let negate = n === 'P';
+      if (name.startsWith('^')) {
+        negate = !negate;
+        name = name.slice(1);
+      }
+      const pred = UNICODE[name];
+      if (!pred) throw new Re2Unsupported(`the Unicode class \\p{${name}} is not one the guard models`);
+      void flags;
+      return { pred, negate };
+    }
+    return undefined;
+  }
+
+  /** A single-character escape at `this.i`: `\x41`, `\x{41}`, octal, `\n`, `\.`; returns its code point. */
+  private charEscape(): number {
+    const p = this.p;
+    const n = p[this.i + 1];
+    const simple: Record<string, number> = { a: 7, f: 12, t: 9, n: 10, r: 13, v: 11 };
+    if (n in simple) {
+      this.i += 2;
+      return simple[n];
+    }
+    if (n === 'x') {
+      if (p[this.i + 2] === '{') {
+        const end = p.indexOf('}', this.i + 3);
+        const cp = parseInt(p.slice(this.i + 3, end), 16);
+        this.i = end + 1;
+        return cp;
+      }
+      const cp = parseInt(p.slice(this.i + 2, this.i + 4), 16);
+      this.i += 4;
+      return cp;
+    }
+    if (/[0-7]/.test(n)) {
+      const m = /^[0-7]{1,3}/.exec(p.slice(this.i + 1))!;
+      this.i += 1 + m[0].length;
+      return parseInt(m[0], 8);
+    }
+    if (n !== undefined && !/[A-Za-z0-9]/.test(n)) {
+      this.i += 2;
+      return n.codePointAt(0)!;
+    }
+    throw new Re2Unsupported(`the escape '\\${n ?? ''}' is not one the guard models`);
+  }
+
+  /** A bracket class `[...]`. */
+  private bracket(flags: Flags): Node {
+    const p = this.p;
+    this.i++;
+    let negate = false;
+    if (p[this.i] === '^') {
+      negate = true;
+      this.i++;
+    }
+    const preds: CpPred[] = [];
+    let first = true;
+    while (this.i < p.length && (p[this.i] !== ']' || first)) {
+      first = false;
+      const posix = /^\[:(\^?)([a-z]+):\]/.exec(p.slice(this.i));
+      if (posix) {
+        const pred = POSIX[posix[2]];
+        if (!pred) throw new Re2Unsupported(`the POSIX class [:${posix[2]}:] is not one the guard models`);
+        preds.push(posix[1] ? (cp) => !pred(cp) : pred);
+        this.i += posix[0].length;
+        continue;
+      }
+      if (p[this.i] === '\\') {
+        const cls = this.classEscape(flags);
+        if (cls) {
+          // Inside a class RE2 folds each item when (?i) is on; negated items are negated after folding.
+          const folded = cls.pred;
+          preds.push(cls.negate ? (cp) => !folded(cp) : folded);
+          continue;
+        }
+      }
+      const lo = this.classChar();
+      let hi = lo;
+      if (p[this.i] === '-' && p[this.i + 1] !== ']' && this.i + 1 < p.length) {
+        this.i++;
+        hi = this.classChar();
+      }
+      preds.push(between(lo, hi));
+    }
+    if (p[this.i] !== ']') throw new Re2Unsupported('a bracket class is never closed');
+    this.i++;
+    // RE2 folds every item of the class (when (?i) is on), then negates the whole class.
+    return { t: 'set', set: toSet((cp) => preds.some((f) => f(cp)), flags.i, negate) };
+  }
+
+  private classChar(): number {
+    const p = this.p;
+    if (p[this.i] === '\\') return this.charEscape();
+    const cp = p.codePointAt(this.i)!;
+    this.i += String.fromCodePoint(cp).length;
+    return cp;
+  }
+
+  /** `* + ? {n} {n,} {n,m}`, each optionally followed by `?` (laziness does not change what matches). */
+  private quantifiers(atom: Node): Node {
+    const p = this.p;
+    for (;;) {
+      const c = p[this.i];
+      let min: number;
+      let max: number;
+      if (c === '*') {[min, max] = [0, -1];} else if (c === '+') {[min, max] = [1, -1];} else if (c === '?') {[min, max] = [0, 1];} else if (c === '{') {
+        const m = /^\{(\d+)(,(\d*))?\}/.exec(p.slice(this.i));
+        if (!m) return atom; // RE2 reads a '{' that is no repetition as a literal: the next atom.
+        min = Number(m[1]);
+        max = m[2] === undefined ? min : m[3] === '' ? -1 : Number(m[3]);
+        this.i += m[0].length - 1;
+      } else {return atom;}
+      this.i++;
+      if (p[this.i] === '?') this.i++;
+      atom = { t: 'rep', node: atom, min, max };
+    }
+  }
+}
+
+/** A Thompson NFA state. */
+interface State {
+  kind: 'set' | 'split' | 'assert' | 'match';
+  set?: CharSet;
+  a?: Assertion;
+  out: number[];
+}
+
+/** Builds the Thompson NFA of a parsed pattern; returns the start state (the last state is the match). */
+function buildNfa(root: Node): { states: State[]; start: number } {
+  const states: State[] = [];
+  const add = (s: State) => {
+    if (states.length >= MAX_STATES) throw new Re2Unsupported(`its automaton has more than ${MAX_STATES} states (large repetition counts)`);
+    states.push(s);
+    return states.length - 1;
+  };
+  // Each fragment: entry state and the list of states whose out must be patched to the next fragment.
+  interface Frag { start: number; holes: number[] }
+  const eps = (): Frag => {
+    const s = add({ kind: 'split', out: [] });
+    return { start: s, holes: [s] };
+  };
+  const patch = (holes: number[], to: number) => {
+    for (const h of holes) states[h].out.push(to);
+  };
+  const build = (n: Node): Frag => {
+    switch (n.t) {
+      case 'set': {
+        const s = add({ kind: 'set', set: n.set, out: [] });
+        return { start: s, holes: [s] };
+      }
+      case 'assert': {
+        const s = add({ kind: 'assert', a: n.a, out: [] });
+        return { start: s, holes: [s] };
+      }
+      case 'cat': {
+        if (n.items.length === 0) return eps();
+        let first: Frag | undefined;
+        let holes: number[] = [];
+        for (const item of n.items) {
+          const f = build(item);
+          if (first === undefined) first = f;
+          else patch(holes, f.start);
+          holes = f.holes;
+        }
+        return { start: first!.start, holes };
+      }
+      case 'alt': {
+        const s = add({ kind: 'split', out: [] });
+        const holes: number[] = [];
+        for (const item of n.items) {
+          const f = build(item);
+          states[s].out.push(f.start);
+          holes.push(...f.holes);
+        }
+        return { start: s, holes };
+      }
+      case 'rep': {
+        // x{min,max}: min copies, then (max - min) optional copies, or a star.
+        const parts: Node[] = [];
+        for (let k = 0; k < n.min; k++) parts.push(n.node);
+        let frag: Frag = parts.length > 0 ? build({ t: 'cat', items: parts }) : eps();
+        if (n.max < 0) {
+          const loop = add({ kind: 'split', out: [] });
+          const body = build(n.node);
+          states[loop].out.push(body.start);
+          patch(body.holes, loop);
+          patch(frag.holes, loop);
+          frag = { start: frag.start, holes: [loop] };
+        } else {
+          for (let k = n.min; k < n.max; k++) {
+            const opt = add({ kind: 'split', out: [] });
+            const body = build(n.node);
+            states[opt].out.push(body.start);
+            patch(frag.holes, opt);
+            frag = { start: frag.start, holes: [opt, ...body.holes] };
+          }
+        }
+        return frag;
+      }
+    }
+  };
+  const frag = build(root);
+  const match = add({ kind: 'match', out: [] });
+  patch(frag.holes, match);
+  return { states, start: frag.start };
+}
+
+/**
+ * An automaton over `NAME_ALPHABET` (possibly non-deterministic): the language the regex is
+ * intersected with.
+ */
+interface NameAutomaton {
+  readonly start: number;
+  step(state: number, symbol: string): number[];
+  accepting(state: number): boolean;
+}
+
+/**
+ * Every name inside `domain`: `(label.)*<domain>` with or without the final dot, where a label is one
+ * or more of `a-z 0-9 - _` (no length limits, so the language is a superset of the names a cluster
+ * can hold). States: 0 at a label start, 1 inside a label, 2+k after k characters of the domain
+ * (begun at a label start), and a last state after the final dot.
+ */
+export function clusterDomainAutomaton(domain: string): NameAutomaton {
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  const done = 2 + d.length;
+  const dot = done + 1;
+  return {
+    start: 0,
+    step(state, c) {
+      const out: number[] = [];
+      const label = LABEL_CHARS.includes(c);
+      if (state === 0 && label) out.push(1);
+      if (state === 1 && label) out.push(1);
+      if (state === 1 && c === '.') out.push(0);
+      if (state === 0 && c === d[0]) out.push(3);
+      if (state >= 3 && state < done && c === d[state - 2]) out.push(state + 1);
+      if (state === done && c === '.') out.push(dot);
+      return out;
+    },
+    accepting: (state) => state === done || state === dot,
+  };
+}
+
+/** Every fully qualified name: one or more labels, each followed by a dot. */
+const FQDN_AUTOMATON: NameAutomaton = {
+  start: 0,
+  step(state, c) {
+    if (LABEL_CHARS.includes(c)) return [1];
+    return state === 1 && c === '.' ? [2] : [];
+  },
+  accepting: (state) => state === 2,
+};
+
+const isWordSymbol = (c: string | undefined) => c !== undefined && c !== '-' && c !== '.';
+
+/**
+ * The shortest name of `names` in which `pattern` finds a match (RE2 search semantics: the match may
+ * start and end anywhere, `^`/`\A` hold only at the start, `$`/`\z` only at the end, `\b`/`\B` on the
+ * word boundary), or `undefined` when there is none. Breadth-first search over the product of the
+ * pattern's Thompson NFA (plus "before the match" and "after the match") with `names`, tracking
+ * whether the previous character was a word character, the start, or neither.
+ *
+ * Throws `Re2Unsupported` for syntax it does not model.
+ */
+function findWitness(pattern: string, names: NameAutomaton): string | undefined {
+  const { states, start } = buildNfa(new Re2Parser(pattern).parse());
+  const PRE = -1;
+  const DONE = -2;
+  // prev: 0 = start of text, 1 = word character, 2 = other character.
+  const closures = new Map<string, number[]>();
+  const closure = (q: number, prev: number, next: string | undefined): number[] => {
+    const nextWord = isWordSymbol(next);
+    const key = `${q}/${prev}/${next === undefined ? 'e' : nextWord ? 'w' : 'o'}`;
+    let out = closures.get(key);
+    if (out) return out;
+    out = [];
+    const seen = new Set<number>([q]);
+    const stack = [q];
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      const st = states[s];
+      let follow = st.kind === 'split';
+      if (st.kind === 'assert') {
+        const prevWord = prev === 1;
+        follow = st.a === 'bot' ? prev === 0
+          : st.a === 'eot' ? next === undefined
+            : st.a === 'wb' ? prevWord !== nextWord : prevWord === nextWord;
+      }
+      if (st.kind === 'set' || st.kind === 'match') out.push(s);
+      if (!follow) continue;
+      for (const o of st.out) {
+        if (!seen.has(o)) {
+          seen.add(o);
+          stack.push(o);
+        }
+      }
+    }
+    closures.set(key, out);
+    return out;
+  };
+  interface Visit { q: number; l: number; prev: number; parent?: Visit; c?: string }
+  const seen = new Set<string>();
+  const queue: Visit[] = [];
+  let head = 0;
+  const push = (v: Visit) => {
+    const key = `${v.q}/${v.l}/${v.prev}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    queue.push(v);
+  };
+  const text = (v: Visit | undefined): string => {
+    const out: string[] = [];
+    for (let x = v; x && x.c !== undefined; x = x.parent) out.push(x.c);
+    return out.reverse().join('');
+  };
+  push({ q: PRE, l: names.start, prev: 0 });
+  while (head < queue.length) {
+    const v = queue[head++];
+    if (v.q === PRE) push({ q: start, l: v.l, prev: v.prev, parent: v.parent, c: v.c });
+    // The end of the text.
+    if (names.accepting(v.l)) {
+      if (v.q === DONE) return text(v);
+      if (v.q >= 0 && closure(v.q, v.prev, undefined).some((s) => states[s].kind === 'match')) return text(v);
+    }
+    for (let k = 0; k < N_SYMBOLS; k++) {
+      const c = SYMBOLS[k];
+      const next = names.step(v.l, c);
+      if (next.length === 0) continue;
+      const prev = isWordSymbol(c) ? 1 : 2;
+      const targets: number[] = [];
+      if (v.q === PRE || v.q === DONE) {
+        targets.push(v.q);
+      } else {
+        for (const s of closure(v.q, v.prev, c)) {
+          const st = states[s];
+          if (st.kind === 'match') targets.push(DONE);
+          else if (st.set![k]) targets.push(...st.out);
+        }
+      }
+      for (const q of targets) for (const l of next) push({ q, l, prev, parent: v, c });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A name inside `clusterDomain` that `pattern` matches under RE2 semantics, or `undefined` when there
+ * is none.
+ *
+ * What it proves: when it returns `undefined`, no name of the form `(label.)*<clusterDomain>` or
+ * `(label.)*<clusterDomain>.`, with labels of one or more of `a-z 0-9 - _` (any length), contains a
+ * match of the pattern, as Go's `regexp.MatchString` would find it. The pattern is parsed as RE2 parses
+ * it (anchors `^ $ \A \z \b \B`, flags `(?i) (?s) (?m) (?U)`, Perl, POSIX and the Unicode classes in
+ * the table above, `\Q...\E`, octal and hex escapes, counted repetition) into a Thompson NFA, and the
+ * product of that NFA with the automaton of those names is searched exhaustively (breadth first, so
+ * the witness is a shortest such name). CoreDNS lower-cases query names, so the names are lower-case;
+ * `(?i)` is honoured by case folding, including U+212A and U+017F, which fold onto `k` and `s`.
+ *
+ * Throws `Re2Unsupported` (the caller refuses the rule, quoting the reason) for anything the parser
+ * does not model: an unlisted Unicode class, or an automaton over 20,000 states.
+ */
+export function regexInClusterWitness(pattern: string, clusterDomain: string): string | undefined {
+  return findWitness(pattern, clusterDomainAutomaton(clusterDomain));
+}
+
+/**
+ * A shortest fully qualified name (`label.` repeated) the pattern matches, or `undefined` when it matches
+ * none or cannot be judged. Used as one more probe for shadowing.
+ */
+export function regexSampleName(pattern: string): string | undefined {
+  if (compileRe2(pattern).re === undefined) return undefined;
   try {
-    return new RegExp(pattern).test(name);
-  } catch {
-    return false;
+    return findWitness(pattern, FQDN_AUTOMATON);
+  } catch (e) {
+    if (e instanceof Re2Unsupported) return undefined;
+    throw e;
   }
 }

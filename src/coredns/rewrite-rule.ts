@@ -1,5 +1,6 @@
 import { DnsName } from './dns-name';
-import { literalRuns, re2Problem, regexMatches, regexProbes } from './regex';
+import { compileRe2, regexGroupCount, regexGroups, regexInClusterWitness, regexMatches, regexProbes, Re2Unsupported } from './regex';
+import type { RewriteSyntax } from './rewrite-syntax';
 
 /**
  * Characters that would let a regex token break out of the Corefile grammar: anything but printable
@@ -32,10 +33,10 @@ export class RewriteMatch {
   /**
    * FROM is a regular expression and TO a replacement with `{1}`, `{2}` ... group references.
    *
-   * CoreDNS uses Go's RE2 syntax; the library compiles the pattern with JavaScript's `RegExp` and
-   * rejects what RE2 does not accept although JavaScript does: lookahead and lookbehind,
-   * backreferences (`\1`, `\k<name>`), atomic groups, possessive quantifiers, `(?<name>...)` groups,
-   * unknown escapes such as `\c` or `\u`, and a trailing backslash.
+   * CoreDNS compiles the pattern with Go's RE2; so does the library (with a pure-JavaScript port of
+   * RE2), so `\z`, `\A`, `\pL`, `[[:alnum:]]` and `\Q...\E` mean what they mean to CoreDNS, matching
+   * takes linear time, and what RE2 refuses (lookaround, backreferences, possessive quantifiers,
+   * `(?<name>...)` groups, unknown escapes) is refused with RE2's reason.
    */
   public static readonly REGEX = new RewriteMatch('regex');
 
@@ -100,30 +101,15 @@ export class RewriteRule {
   }
 
   /**
-   * A rule read from an existing Corefile: the arguments of a `rewrite` directive (or of the `name`
-   * line of its block form), or `undefined` when they are not a `name` rewrite.
+   * A rule read from an existing Corefile, from the shared `rewrite` reader, or `undefined` when it has
+   * no FROM and TO.
    *
    * @internal
    */
-  public static _fromArgs(args: string[], line: number): RewriteRule | undefined {
-    let rest = [...args];
-    let mode = 'stop';
-    // CoreDNS lower-cases the mode and the match type: `rewrite STOP name EXACT ...` is valid.
-    const first = rest[0]?.toLowerCase();
-    if (first === 'continue' || first === 'stop') {
-      mode = first;
-      rest = rest.slice(1);
-    }
-    if (rest[0]?.toLowerCase() !== 'name') return undefined;
-    rest = rest.slice(1);
-    let match = RewriteMatch.EXACT;
-    const explicit = rest.length >= 3 ? RewriteMatch.fromKeyword(rest[0]) : undefined;
-    if (explicit) {
-      match = explicit;
-      rest = rest.slice(1);
-    }
-    if (rest.length < 2) return undefined;
-    const [from, to, ...answer] = rest;
+  public static _fromSyntax(syntax: RewriteSyntax): RewriteRule | undefined {
+    const { from, to, options } = syntax;
+    if (from === undefined || to === undefined) return undefined;
+    const match = RewriteMatch.fromKeyword(syntax.type) ?? RewriteMatch.EXACT;
     const regex = match === RewriteMatch.REGEX;
     const canon = (s: string, isPattern: boolean) => {
       if (isPattern) return s; // a regex is kept exactly as written
@@ -132,13 +118,13 @@ export class RewriteRule {
       if (match === RewriteMatch.SUFFIX && out.startsWith('.') && out.length > 1) out = out.slice(1);
       return out;
     };
-    const answerAuto = answer.length === 2 && answer[0].toLowerCase() === 'answer' && answer[1].toLowerCase() === 'auto';
-    const rule = new RewriteRule(match, canon(from, regex), canon(to, false), mode, answerAuto || match === RewriteMatch.EXACT);
-    rule.sourceLineNumber = line;
+    const answerAuto = options.length === 2 && options[0].toLowerCase() === 'answer' && options[1].toLowerCase() === 'auto';
+    const rule = new RewriteRule(match, canon(from, regex), canon(to, false), syntax.mode, answerAuto || match === RewriteMatch.EXACT);
+    rule.sourceLineNumber = syntax.ruleLine;
     if (!regex) rule.rawFrom = from;
     rule.rawTo = to;
-    rule.sourceText = ['rewrite', ...args].join(' ');
-    rule.extraOptions = answerAuto ? [] : answer;
+    rule.sourceText = ['rewrite', ...syntax.words].join(' ');
+    rule.extraOptions = answerAuto ? [] : options;
     return rule;
   }
 
@@ -150,36 +136,30 @@ export class RewriteRule {
     if (REGEX_FORBIDDEN.test(pattern)) {
       throw new Error(`'from' regex may only hold printable ASCII without whitespace, quotes, braces or '#', got ${JSON.stringify(pattern)}`);
     }
-    const problem = re2Problem(pattern);
-    if (problem !== undefined) {
-      throw new Error(`'from' regex ${JSON.stringify(pattern)} uses ${problem}: CoreDNS compiles it with Go's RE2 and would not start`);
+    const { error } = compileRe2(pattern);
+    if (error !== undefined) {
+      throw new Error(`'from' regex ${JSON.stringify(pattern)} is refused: ${error}; CoreDNS compiles it with Go's RE2 and would not start`);
     }
-    try {
-      // One empty alternative makes every pattern match '', which reveals its number of groups.
-      return new RegExp(`(?:${pattern})|`).exec('')!.length - 1;
-    } catch (e) {
-      throw new Error(`'from' is not a valid regular expression, got ${JSON.stringify(pattern)}: ${(e as Error).message}`);
-    }
+    return regexGroupCount(pattern);
   }
 
   /**
-   * Whether a regex may match a name inside the cluster domain. Conservative: true when the literal
-   * text of the pattern holds the domain (`cluster\.local`), or when the pattern matches one of a set
-   * of probes: well-known cluster names, the domain itself, and names built from the pattern's own
-   * literal fragments inside the domain.
+   * Why a regex may match a name inside the cluster domain, or `undefined` when it cannot. Decided, not
+   * probed: `regexInClusterWitness()` searches the product of the pattern's automaton (parsed with RE2
+   * semantics) with the automaton of every name inside the domain, and returns a shortest name both
+   * accept. A pattern the guard cannot model is refused too, with the reason.
    */
   private static regexReachesDomain(pattern: string, domain: string): string | undefined {
-    if (literalRuns(pattern).some((run) => run.includes(domain))) return `its literal text holds ${JSON.stringify(domain)}`;
-    const d = `${domain}.`;
-    const probes = [
-      `kubernetes.default.svc.${d}`, `kube-dns.kube-system.svc.${d}`, `x.kube-system.svc.${d}`, `a.b.svc.${d}`,
-      `probe.svc.${d}`, `svc.${d}`, d, `1-2-3-4.default.pod.${d}`, `_http._tcp.a.b.svc.${d}`,
-      ...regexProbes(pattern, d).filter((p) => p.endsWith(d)),
-    ];
-    const hit = probes.find((p) => regexMatches(pattern, p) || regexMatches(pattern, p.slice(0, -1)));
+    let hit: string | undefined;
+    try {
+      hit = regexInClusterWitness(pattern, domain);
+    } catch (e) {
+      if (!(e instanceof Re2Unsupported)) throw e;
+      return `it cannot be shown to stay outside the cluster domain: ${e.message}`;
+    }
     if (hit === undefined) return undefined;
-    const anchor = pattern.endsWith('$') ? '' : '; anchor it at the end, for example "^(.*)\\.oa\\.com\\.$", so that search-path names cannot match';
-    return `it matches ${JSON.stringify(hit)}${anchor}`;
+    const anchor = /(\\z|\$)$/.test(pattern) ? '' : '; anchor it at the end, for example "^(.*)\\.oa\\.com\\.$", so that search-path names cannot match';
+    return `under RE2 semantics it matches ${JSON.stringify(hit)}${anchor}`;
   }
 
   /** Checks a regex replacement: DNS labels that may hold `{N}` references to existing groups. */
@@ -214,6 +194,7 @@ export class RewriteRule {
   private rawTo?: string;
   private sourceText?: string;
   private extraOptions: string[] = [];
+  private probeCache?: string[];
 
   private constructor(match: RewriteMatch, from: string, to: string, mode: string, rewritesAnswer: boolean) {
     this.match = match;
@@ -271,10 +252,10 @@ export class RewriteRule {
   /**
    * Checks the rule against the cluster domain. Throws, quoting the value, when:
    * - FROM is inside the cluster domain (or, for a suffix or substring rule, would match names inside it).
-   *   A regex FROM is judged conservatively: it is rejected when its literal text holds the cluster
-   *   domain (`cluster\.local`), or when it matches any of a set of probe names inside the domain
-   *   (`kubernetes.default.svc.<domain>.`, `<domain>.`, names built from the pattern's own literal
-   *   fragments, ...). An unanchored regex such as `(.*)\.oa\.com` matches search-path names
+   *   A regex FROM is rejected when, under RE2 semantics, it matches any name `(label.)*<domain>.`
+   *   (decided on the product of its automaton with the automaton of those names, not by probing; the
+   *   message quotes a shortest such name), or when it uses syntax that decision does not model. An
+   *   unanchored regex such as `(.*)\.oa\.com` matches search-path names
    *   (`a.oa.com.default.svc.cluster.local.`), so anchor it: `^(.*)\.oa\.com\.$`;
    * - the rule is a prefix or substring rule: pods first ask for the search-path expansions of every
    *   name (`<name>.<namespace>.svc.<domain>.`), and such a rule matches those cluster names too, so
@@ -339,8 +320,10 @@ export class RewriteRule {
    * FROM as CoreDNS compares it to a query name (lower-case, with a trailing dot): `roc.oa.com.` for
    * exact and substring rules, `.oa.com.` for suffix and `roc.` for prefix rules as this library writes
    * them; a rule read from a Corefile keeps its leading dot (or lack of one). Unused for regex rules.
+   *
+   * @internal
    */
-  private get matchFrom(): string {
+  public get _matchFrom(): string {
     if (this.rawFrom !== undefined) {
       const lower = this.rawFrom.toLowerCase();
       return lower.endsWith('.') ? lower : `${lower}.`;
@@ -350,12 +333,12 @@ export class RewriteRule {
 
   /**
    * Whether CoreDNS would apply this rule to the query name `fqdn` (lower-case, trailing dot). A regex
-   * is run with JavaScript's `RegExp`, an approximation of RE2.
+   * is run with RE2 semantics, in linear time.
    *
    * @internal
    */
   public _matches(fqdn: string): boolean {
-    const from = this.matchFrom;
+    const from = this._matchFrom;
     switch (this.match) {
       case RewriteMatch.EXACT: return fqdn === from;
       case RewriteMatch.PREFIX: return fqdn.startsWith(from);
@@ -367,14 +350,14 @@ export class RewriteRule {
 
   /**
    * The name CoreDNS would ask instead of `fqdn` under this rule (lower-case, trailing dot), or
-   * `undefined` when the rule does not apply. A regex is run with JavaScript's `RegExp`.
+   * `undefined` when the rule does not apply. A regex is run with RE2 semantics (leftmost-first groups).
    *
    * @internal
    */
   public _rewrite(fqdn: string): string | undefined {
     if (!this._matches(fqdn)) return undefined;
     const fq = (n: string) => (n.endsWith('.') ? n : `${n}.`).toLowerCase();
-    const from = this.matchFrom;
+    const from = this._matchFrom;
     const to = this.rawTo !== undefined ? fq(this.rawTo)
       : this.match === RewriteMatch.SUFFIX ? `.${this.to}.` : `${this.to}.`;
     switch (this.match) {
@@ -383,7 +366,7 @@ export class RewriteRule {
       case RewriteMatch.SUFFIX: return fq(`${fqdn.slice(0, -from.length)}${to}`);
       case RewriteMatch.SUBSTRING: return fq(fqdn.split(from).join(to));
       default: {
-        const groups = new RegExp(this.from).exec(fqdn) ?? [];
+        const groups = regexGroups(this.from, fqdn) ?? [];
         let out = to;
         groups.forEach((g, i) => {
           out = out.split(`{${i}}`).join(g ?? '');
@@ -395,13 +378,19 @@ export class RewriteRule {
 
   /**
    * Query names this rule applies to, to find earlier rules that catch them first: FROM itself for an
-   * exact rule; a name below a suffix, after a prefix or around a substring; for a regex, names built
-   * from its literal fragments that it matches (approximate: a regex may match names none of them show).
+   * exact rule; a name below a suffix, after a prefix or around a substring; for a regex, a shortest
+   * name it matches and names built from its literal fragments that it matches (approximate: a regex
+   * may match names none of them show). Computed once (a rule never changes).
    *
    * @internal
    */
   public _probes(): string[] {
-    const from = this.matchFrom;
+    this.probeCache ??= this.computeProbes();
+    return this.probeCache;
+  }
+
+  private computeProbes(): string[] {
+    const from = this._matchFrom;
     const probe = 'shadow-probe';
     let names: string[];
     switch (this.match) {
@@ -412,19 +401,5 @@ export class RewriteRule {
       default: names = regexProbes(this.from, 'example.'); break;
     }
     return names.filter((n) => this._matches(n));
-  }
-
-  /**
-   * What this rule turns `name` into, or `undefined` when it does not match. Only exact and suffix
-   * rules are simulated (used for loop detection).
-   *
-   * @internal
-   */
-  public _apply(name: string): string | undefined {
-    if (this.match === RewriteMatch.EXACT) return name === this.from ? this.to : undefined;
-    if (this.match === RewriteMatch.SUFFIX && name.endsWith(`.${this.from}`)) {
-      return `${name.slice(0, -this.from.length)}${this.to}`;
-    }
-    return undefined;
   }
 }

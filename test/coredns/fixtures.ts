@@ -164,5 +164,173 @@ example.com:53,
 }
 `;
 
+/** Amazon EKS's CoreDNS add-on Corefile (its `health` block closes with a mis-indented brace). */
+export const EKS = `.:53 {
+    errors
+    health {
+        lameduck 5s
+      }
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+      pods insecure
+      fallthrough in-addr.arpa ip6.arpa
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+`;
+
+/**
+ * OpenShift's DNS operator Corefile: "." on port 5353, a zone forwarded to another server first, a
+ * `log` block, and a second block for `hostname.bind`.
+ */
+export const OPENSHIFT = `# corp.example.com
+corp.example.com:5353 {
+    prometheus 127.0.0.1:9153
+    forward . 10.0.0.10 10.0.0.11 {
+        policy round_robin
+    }
+    errors
+    log . {
+        class error
+    }
+    bufsize 1232
+    cache 900 {
+        denial 9984 30
+    }
+}
+.:5353 {
+    bufsize 1232
+    errors
+    log . {
+        class error
+    }
+    health {
+        lameduck 20s
+    }
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+        pods insecure
+        fallthrough in-addr.arpa ip6.arpa
+    }
+    prometheus 127.0.0.1:9153
+    forward . /etc/resolv.conf {
+        policy sequential
+    }
+    cache 900 {
+        denial 9984 30
+    }
+    reload
+}
+hostname.bind:5353 {
+    chaos
+}
+`;
+
+/** Huawei Cloud CCE's Corefile: "." on port 5353 bound to the pod IP through an environment variable. */
+export const CCE = `.:5353 {
+    bind {$POD_IP}
+    cache 30
+    errors
+    health {$POD_IP}:8080
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+      pods insecure
+      fallthrough in-addr.arpa ip6.arpa
+    }
+    loadbalance round_robin
+    prometheus {$POD_IP}:9153
+    forward . /etc/resolv.conf {
+      policy random
+    }
+    reload
+    ready {$POD_IP}:8081
+}
+`;
+
+/** minikube's Corefile: a \`hosts {}\` block that names the host machine, and \`log\`. */
+export const MINIKUBE = `.:53 {
+    log
+    errors
+    health {
+       lameduck 5s
+    }
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus :9153
+    hosts {
+       192.168.49.1 host.minikube.internal
+       fallthrough
+    }
+    forward . /etc/resolv.conf {
+       max_concurrent 1000
+    }
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+`;
+
+/** RKE2's Corefile as its Helm chart renders it: trailing spaces and runs of spaces between words. */
+export const RKE2 = `.:53 {
+    errors 
+    health  {
+        lameduck 5s
+    }
+    ready 
+    kubernetes   cluster.local  cluster.local in-addr.arpa ip6.arpa {
+        pods insecure
+        fallthrough in-addr.arpa ip6.arpa
+        ttl 30
+    }
+    prometheus   0.0.0.0:9153
+    forward   . /etc/resolv.conf
+    cache   30
+    loop 
+    reload 
+    loadbalance 
+}
+`;
+
+/** A cluster domain taken from an environment variable, substituted when CoreDNS starts. */
+export const ENV_DOMAIN = `.:53 {
+    errors
+    kubernetes {$CLUSTER_DOMAIN} in-addr.arpa ip6.arpa {
+        pods insecure
+        fallthrough in-addr.arpa ip6.arpa
+    }
+    forward . /etc/resolv.conf
+}
+`;
+
+/** A single server block without braces, which CoreDNS accepts (it runs to the end of the file). */
+export const NO_BRACES = `.:53
+errors
+kubernetes cluster.local in-addr.arpa ip6.arpa
+forward . /etc/resolv.conf
+cache 30
+`;
+
 /** Real-world Corefiles the model must read and edit. */
-export const REAL_WORLD: Record<string, string> = { K3S, AKS, VCLUSTER, COMMA_KEYS, SPACE_KEYS: '.:53 dns://.:5353 {\n    kubernetes cluster.local\n}\n' };
+export const REAL_WORLD: Record<string, string> = {
+  K3S,
+  AKS,
+  VCLUSTER,
+  EKS,
+  OPENSHIFT,
+  CCE,
+  MINIKUBE,
+  RKE2,
+  ENV_DOMAIN,
+  NO_BRACES,
+  COMMA_KEYS,
+  SPACE_KEYS: '.:53 dns://.:5353 {\n    kubernetes cluster.local\n}\n',
+};

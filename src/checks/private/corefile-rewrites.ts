@@ -1,24 +1,19 @@
 /**
- * The `rewrite name ...` rules of a Corefile as TKE-DNS-001 judges them. The Corefile is read with the
- * library's Corefile model (`src/coredns/`, one parser for the constructs and the checker); this file
- * only adds what the checker needs on top: the rewrite plugin's grammar, with every problem named
- * rather than thrown:
- *
- *   rewrite [continue|stop] name [exact|prefix|suffix|substring|regex] FROM TO
- *           [answer auto | answer name FROM TO | answer value FROM TO]
- *
- * and its block form `rewrite [continue|stop] { name ... \n answer name ... }`. CoreDNS lower-cases
- * the mode, the field (`name`) and the match type, so `rewrite STOP name EXACT ...` counts.
+ * The `rewrite name ...` rules of a Corefile as TKE-DNS-001 judges them: a thin adapter over the
+ * library's Corefile model (`src/coredns/`). The server blocks come from `readServerBlocks()` and each
+ * `rewrite` from `readRewrite()`, the one reader of the rewrite grammar (regexes compiled with RE2, as
+ * CoreDNS does), which names every problem rather than throwing.
  *
  * Only the server blocks that serve the root zone `.` are read (the main zone, where in-cluster
  * clients' queries go); a rewrite in `consul.local:53 { ... }` answers for another zone and is not
  * judged. Snippets (`(name) { ... }`) imported into such a block with `import name` are followed.
  */
-import { Corefile, CorefileDirective, CorefileServerBlock } from '../../coredns/corefile';
-import { re2Problem } from '../../coredns/regex';
+import { readServerBlocks } from '../../coredns/corefile-parser';
+import { NAME_TYPES as TYPES, readRewrite } from '../../coredns/rewrite-syntax';
+import { CorefileDirective, CorefileServerBlock } from '../../coredns/server-block';
 
 /** Rewrite types of the `name` field. */
-export const NAME_TYPES = ['exact', 'prefix', 'suffix', 'substring', 'regex'];
+export const NAME_TYPES = TYPES;
 
 /** One `name` rewrite, with what is wrong with its grammar. */
 export interface NameRewrite {
@@ -51,7 +46,7 @@ export interface CorefileRewrites {
  * parse error (which names the line) when the Corefile does not parse.
  */
 export function readCorefileRewrites(text: string): CorefileRewrites {
-  const blocks = Corefile._parseServerBlocks(text);
+  const blocks = readServerBlocks(text);
   const snippets = new Map<string, CorefileServerBlock>();
   for (const b of blocks) {
     const m = b.keys.length === 1 ? /^\((.+)\)$/.exec(b.keys[0]) : null;
@@ -81,57 +76,13 @@ export function readCorefileRewrites(text: string): CorefileRewrites {
   }
   const rewrites: NameRewrite[] = [];
   for (const d of directives.filter((x) => x.name === 'rewrite')) {
-    let rest = [...d.args];
-    if (/^(continue|stop)$/i.test(rest[0] ?? '')) rest = rest.slice(1);
-    const written = ['rewrite', ...d.args, ...(d.hasBlock ? ['{'] : [])].join(' ');
-    if (d.hasBlock) {
-      // Block form: the rule is the `name` line, with the `answer` lines after it.
-      for (const sub of d.subdirectives) rest.push(sub.name, ...sub.args);
-    }
-    if (rest[0]?.toLowerCase() !== 'name') continue;
-    rewrites.push(parseName(d.line, written, rest.slice(1)));
+    const r = readRewrite(d);
+    if (!r) continue;
+    const { line, text: written, type, explicitType, from, to, answers, problems } = r;
+    rewrites.push({ line, text: written, type, explicitType, from, to, answers, problems });
   }
   rewrites.sort((a, b) => a.line - b.line);
   return { rewrites, domains: zones.size > 0 ? [...zones] : ['cluster.local'] };
-}
-
-function parseName(line: number, text: string, args: string[]): NameRewrite {
-  const problems: string[] = [];
-  const explicitType = NAME_TYPES.includes(args[0]?.toLowerCase());
-  const type = explicitType ? args[0].toLowerCase() : 'exact';
-  const rest = explicitType ? args.slice(1) : args;
-  const from = rest[0];
-  const to = rest[1];
-  if (from === undefined || to === undefined) problems.push('it needs a FROM and a TO name');
-  const options = rest.slice(2);
-  const answers: string[] = [];
-  if (options.length > 0 && !explicitType) {
-    problems.push(`it has options (${options.join(' ')}) but no type; CoreDNS requires the type when an option is given`);
-  }
-  if (type === 'regex' && from !== undefined) {
-    const problem = re2Problem(from);
-    if (problem !== undefined) problems.push(`FROM ${JSON.stringify(from)} uses ${problem}, which CoreDNS's RE2 does not compile`);
-  }
-  for (let k = 0; k < options.length; ) {
-    if (options[k] !== 'answer') {
-      problems.push(`${JSON.stringify(options[k])} is not a rewrite option (expected answer auto, answer name FROM TO or answer value FROM TO)`);
-      k++;
-      continue;
-    }
-    const what = options[k + 1];
-    if (what === 'auto') {
-      answers.push('auto');
-      k += 2;
-    } else if (what === 'name' || what === 'value') {
-      if (options[k + 2] === undefined || options[k + 3] === undefined) problems.push(`answer ${what} needs a FROM and a TO`);
-      answers.push(what);
-      k += 4;
-    } else {
-      problems.push(`answer ${what === undefined ? '' : JSON.stringify(what)} must be followed by auto, name or value`.replace('answer  ', 'answer '));
-      k += 2;
-    }
-  }
-  return { line, text, type, explicitType, from, to, answers, problems };
 }
 
 const LABEL = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
@@ -148,8 +99,12 @@ export function isNameFragment(fragment: string): boolean {
   return /^[A-Za-z0-9_.-]+$/.test(fragment) && !fragment.includes('..');
 }
 
-/** Whether `name` (a name or a regex template) ends inside one of the cluster domains. */
+/**
+ * Whether `name` (a name or a regex template) ends inside one of the cluster domains. A domain that is
+ * an environment variable (`{$CLUSTER_DOMAIN}`) is substituted only when CoreDNS starts, so a name
+ * cannot be shown to lie outside it: true.
+ */
 export function isInClusterDomain(name: string, domains: readonly string[]): boolean {
   const bare = name.toLowerCase().replace(/\.$/, '');
-  return domains.some((d) => bare.endsWith(`.${d}`));
+  return domains.some((d) => /\{[$%]/.test(d) || bare.endsWith(`.${d}`));
 }

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { isDnsName, readCorefileRewrites } from '../../../src/checks/private/corefile-rewrites';
+import { isDnsName, isInClusterDomain, readCorefileRewrites } from '../../../src/checks/private/corefile-rewrites';
 
 describe('the Corefile rewrites TKE-DNS-001 reads (through the Corefile model)', () => {
   test('reads mode, type, names, answers and the line of each name rewrite', () => {
@@ -27,6 +27,27 @@ describe('the Corefile rewrites TKE-DNS-001 reads (through the Corefile model)',
     expect(readCorefileRewrites('. {\nkubernetes corp.internal other.local\n}').domains).toEqual(['corp.internal', 'other.local']);
     expect(readCorefileRewrites('.:53 {\nforward . /etc/resolv.conf\n}').domains).toEqual(['cluster.local']);
     expect(readCorefileRewrites('example.com {\nkubernetes corp.internal\n}').domains).toEqual(['cluster.local']);
+  });
+
+  test('a cluster domain from an environment variable is kept, and no TO can be shown to lie outside it', () => {
+    const read = readCorefileRewrites('.:53 {\n  rewrite name a.com b.svc.cluster.local\n  kubernetes {$CLUSTER_DOMAIN} in-addr.arpa ip6.arpa\n}\n');
+    expect(read.domains).toEqual(['{$cluster_domain}']);
+    expect(isInClusterDomain('b.svc.cluster.local', read.domains)).toBe(true);
+    expect(isInClusterDomain('b.svc.cluster.local', ['corp.internal'])).toBe(false);
+  });
+
+  test('a regex FROM is compiled with RE2, as CoreDNS does (\\z is an anchor, (?<n> is refused)', () => {
+    const read = readCorefileRewrites([
+      '.:53 {',
+      '  rewrite name regex ^(.*)\\.y\\.com\\z {1}.svc.cluster.local answer auto',
+      '  rewrite name regex ^(?<n>.*)\\.y\\.com$ {1}.svc.cluster.local answer auto',
+      '  kubernetes cluster.local',
+      '}',
+    ].join('\n'));
+    expect(read.rewrites.map((r) => r.problems)).toEqual([
+      [],
+      ['FROM "^(?<n>.*)\\\\.y\\\\.com$" is refused: it uses the named group \'(?<\' (the Go RE2 in CoreDNS knows only (?P<name>...); use a plain group); CoreDNS would not load it'],
+    ]);
   });
 
   test.each([
