@@ -170,7 +170,8 @@ describe('example workloads would run if applied', () => {
       for (const c of pod.containers) {
         const where = `${name}: ${w.kind} ${w.metadata.name} container ${c.name}`;
         expect({ where, image: c.image }).toEqual({ where, image: NGINX_IMAGE });
-        expect({ where, securityContext: c.securityContext }).toMatchObject({ where, securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true } });
+        expect({ where, securityContext: c.securityContext })
+          .toMatchObject({ where, securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true } });
         const tmp = (c.volumeMounts ?? []).find((m: any) => m.mountPath === '/tmp');
         expect({ where, tmp: (pod.volumes ?? []).find((v: any) => v.name === tmp?.name)?.emptyDir }).toEqual({ where, tmp: {} });
         expect({ where, ports: c.ports.map((p: any) => p.containerPort) }).toEqual({ where, ports: expect.arrayContaining([NGINX_PORT]) });

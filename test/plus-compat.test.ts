@@ -44,7 +44,13 @@ function with27(): PlusObjects {
     metadata: { name: 'ingress-nginx-controller', namespace: 'ingress-nginx' }, ports: [{ port: 80 }],
   });
   return {
-    chart, api, web, worker, webPods, webService, ingressNginx,
+    chart,
+    api,
+    web,
+    worker,
+    webPods,
+    webService,
+    ingressNginx,
     webBackend: kplus27.IngressBackend.fromService(webService),
     fallback: kplus27.IngressBackend.fromResource(new kplus27.ConfigMap(chart, 'assets', { metadata: { name: 'assets' } })),
   };
@@ -66,7 +72,13 @@ function with33(): PlusObjects {
     metadata: { name: 'ingress-nginx-controller', namespace: 'ingress-nginx' }, ports: [{ port: 80 }],
   });
   return {
-    chart, api, web, worker, webPods, webService, ingressNginx,
+    chart,
+    api,
+    web,
+    worker,
+    webPods,
+    webService,
+    ingressNginx,
     webBackend: kplus33.IngressBackend.fromService(webService),
     fallback: kplus33.IngressBackend.fromResource(new kplus33.ConfigMap(chart, 'assets', { metadata: { name: 'assets' } })),
   };

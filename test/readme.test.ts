@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import * as lib from '../src';
 import { markedBlocks, readQuickStart, ROOT } from '../scripts/readme-blocks';
+import * as lib from '../src';
 
 /*
  * The README's quick start is run as written by the consumer test (scripts/consumer-test.ts, at the end
