@@ -34,6 +34,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8',
     'fast-check@^4',
     'cdk8s-cli@^2',
+    // test/plus-compat.test.ts builds one app with cdk8s-plus-27 and -33 objects and compares the output.
+    'cdk8s-plus-33@^2.5.57',
   ],
   // The checker's CLI and cdk8s-cli plugin read YAML with source positions at run time. `yaml` is not a
   // jsii package, so jsii requires it to be bundled into our tarball (it has no dependencies of its own).
@@ -45,6 +47,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   release: true,
   releaseToNpm: true,
   releasableCommits: ReleasableCommits.featuresAndFixes(),
+  // projen's default, commit-and-tag-version 13, and 16 of its dependencies need Node 22 ("engines"), which
+  // made `npm ci` print 17 EBADENGINE warnings on the Node 20 that builds and releases. Version 12 runs on
+  // Node 18 and later and takes the same options.
+  bumpPackage: 'commit-and-tag-version@^12',
   buildWorkflow: true,
 
   jestOptions: {
@@ -125,6 +131,16 @@ project.addTask('bench', {
   description: 'Run every bench/*.bench.ts and write bench/results.json',
   steps: [{ spawn: 'compile' }, { exec: 'ts-node --transpile-only bench/run.ts', receiveArgs: true }],
 });
+
+// ---------------------------------------------------------------------------
+// The consumer test: the packed tarball in fresh projects with cdk8s-plus-27, -30 and -33, running the
+// README's quick start (tsc --strict, cdk8s synth with the validation plugin, the CLI). It needs the npm
+// registry and runs at the end of `package`, the last step of `npx projen build` (projen locks `build`).
+const consumerTest = project.addTask('consumer-test', {
+  description: "Install the packed tarball into fresh projects (cdk8s-plus-27, -30, -33) and run the README's quick start",
+  steps: [{ exec: 'ts-node --transpile-only scripts/consumer-test.ts', receiveArgs: true }],
+});
+project.packageTask.spawn(consumerTest);
 
 // ---------------------------------------------------------------------------
 // RULES.md is generated from the checker's rule registry; test/checks/rules-md.test.ts fails when it is stale.

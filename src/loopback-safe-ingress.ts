@@ -17,6 +17,7 @@ import {
   MAX_NAME_LENGTH,
 } from './private/ingress-validation';
 import { annotationsOf } from './private/metadata';
+import { ingressBackendOf } from './private/plus-compat';
 import { TkeAnnotations, TkeNames } from './tke/annotations';
 import { TkeIds } from './tke/ids';
 import {
@@ -108,8 +109,13 @@ export interface LoopbackSafeIngressRule extends LoopbackSafeIngressRuleOptions 
    * Where matching requests go. A Service that this app defines must be in the Ingress's namespace and,
    * without `directAccess`, of type `NodePort` or `LoadBalancer`: the CLB binds each backend Service's
    * NodePort on every node (checked at synth).
+   *
+   * A cdk8s-plus `IngressBackend` (`IngressBackend.fromService(svc)` or `fromResource(...)`) of any of
+   * cdk8s-plus-27 to -33. It is typed `any` because an `IngressBackend` of one cdk8s-plus version does
+   * not type-check as another's (see the README's design notes); anything else fails when the rule is
+   * added, naming the prop.
    */
-  readonly backend: kplus.IngressBackend;
+  readonly backend: any;
 }
 
 /**
@@ -153,11 +159,12 @@ export interface LoopbackSafeIngressProps {
   readonly rules?: LoopbackSafeIngressRule[];
 
   /**
-   * The backend for requests that match no rule. Checked like a rule's `backend`.
+   * The backend for requests that match no rule: a cdk8s-plus `IngressBackend` of any of
+   * cdk8s-plus-27 to -33, checked like a rule's `backend`.
    *
    * @default - no default backend
    */
-  readonly defaultBackend?: kplus.IngressBackend;
+  readonly defaultBackend?: any;
 
   /**
    * TLS settings. Any TLS adds the HTTPS 443 listener to the TkeServiceConfig. Every host listed here
@@ -433,8 +440,9 @@ export class LoopbackSafeIngress extends Construct {
     registerAppCheck(this, [ApiObject.of(this.ingress), this.serviceConfig], (index) => this.backendProblems(index));
 
     if (props.defaultBackend !== undefined) {
-      this.ingress.addDefaultBackend(props.defaultBackend);
-      this._defaultBackend = props.defaultBackend;
+      const defaultBackend = ingressBackendOf(props.defaultBackend, 'defaultBackend');
+      this.ingress.addDefaultBackend(defaultBackend);
+      this._defaultBackend = defaultBackend;
     }
     (props.rules ?? []).forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`, `'rules[${i}].backend'`));
     if (props.tls !== undefined) this.addTlsAt(props.tls, 'tls');
@@ -446,10 +454,10 @@ export class LoopbackSafeIngress extends Construct {
    *
    * @param host an RFC 1123 host name, with a wildcard only as the whole leftmost label (`*.example.com`)
    * @param path the path, starting with `/`
-   * @param backend where matching requests go
+   * @param backend where matching requests go: a cdk8s-plus `IngressBackend` of any of cdk8s-plus-27 to -33
    * @param options path type and per-rule CLB settings
    */
-  public addRule(host: string, path: string, backend: kplus.IngressBackend, options: LoopbackSafeIngressRuleOptions = {}): void {
+  public addRule(host: string, path: string, backend: any, options: LoopbackSafeIngressRuleOptions = {}): void {
     if (typeof host !== 'string' || host === '') {
       throw new Error(`'host' must be a host name (use addRules() for a rule without a host), got ${JSON.stringify(host)}`);
     }
@@ -503,7 +511,7 @@ export class LoopbackSafeIngress extends Construct {
       host: rule.host,
       path: rule.path,
       pathType,
-      backend: rule.backend,
+      backend: ingressBackendOf(rule.backend, prop('backend')),
       options: {
         healthCheck: rule.healthCheck,
         session: rule.session,

@@ -1,12 +1,13 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { CoreDnsRewrite } from './coredns-rewrite';
 import { LoopbackStrategy } from './loopback-strategy';
 import { separateBothWays } from './private/anti-affinity';
 import { registerAppCheck } from './private/app-checks';
 import { idAnnotationProblems } from './private/id-annotations';
 import { annotationsOf } from './private/metadata';
+import { podSelectorOf, workloadOf } from './private/plus-compat';
 import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './private/service-patches';
 import { servicePortProblems } from './private/service-ports';
 import { TkeAnnotations } from './tke/annotations';
@@ -36,10 +37,14 @@ export interface LoopbackSafeServiceProps {
 
   /**
    * The pods that serve the Service, usually the server workload itself (`kplus.Deployment`,
-   * `kplus.StatefulSet`, ...) or `kplus.Pods.select(...)`. It must select by labels: a Service supports
-   * equality selectors only, so a selector made only of expressions fails.
+   * `kplus.StatefulSet`, ...) or `kplus.Pods.select(...)`, from any of cdk8s-plus-27 to -33. It must
+   * select by labels: a Service supports equality selectors only, so a selector made only of
+   * expressions fails, and so does a construct that is not a pod selector.
+   *
+   * Typed `IConstruct` so that the workloads of every cdk8s-plus version type-check; see the README's
+   * design notes.
    */
-  readonly selector: kplus.IPodSelector;
+  readonly selector: IConstruct;
 
   /**
    * The ports the CLB listens on and forwards. At least one; each `port`, `targetPort` and `nodePort`
@@ -129,8 +134,8 @@ export class LoopbackSafeService extends Construct {
   constructor(scope: Construct, id: string, props: LoopbackSafeServiceProps) {
     super(scope, id);
     this.strategy = props.strategy ?? LoopbackStrategy.preventLoopback();
-    this.selector = props.selector;
-    checkSelector(props.selector);
+    this.selector = podSelectorOf(props.selector, 'selector');
+    checkSelector(this.selector);
 
     throwProblems(servicePortProblems(props.ports ?? [], 'ports'));
     if (props.internalSubnetId !== undefined) {
@@ -150,7 +155,7 @@ export class LoopbackSafeService extends Construct {
     this.service = new kplus.Service(this, 'Resource', {
       metadata: props.metadata,
       type: kplus.ServiceType.LOAD_BALANCER,
-      selector: props.selector,
+      selector: this.selector,
       ports: props.ports,
     });
     checkServiceName(this.service.name);
@@ -223,8 +228,9 @@ export class LoopbackSafeService extends Construct {
    * the Service selects, or the separation guards the wrong workload.
    */
   private serverSelectionProblems(): string[] {
-    const server = this.strategy.antiAffinity?.server;
-    if (!server) return [];
+    const anti = this.strategy.antiAffinity;
+    if (!anti) return [];
+    const server = workloadOf(anti.server, 'strategy.server');
     const wanted = selectorLabels(this.selector);
     const missing = Object.entries(wanted).filter(([k, v]) => server.podMetadata.getLabel(k) !== v);
     if (missing.length === 0) return [];

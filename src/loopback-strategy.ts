@@ -1,4 +1,5 @@
-import * as kplus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { workloadOf } from './private/plus-compat';
 import { TkeAnnotations } from './tke/annotations';
 import { KubeProxyVersion } from './tke/kube-proxy-version';
 
@@ -31,15 +32,18 @@ export interface PreventLoopbackOptions {
 export interface LoopbackAntiAffinityOptions {
   /**
    * The workload that serves the Service: its pods must be the ones the Service's `selector` selects.
+   * A cdk8s-plus workload (`Deployment`, `StatefulSet`, ...) of any of cdk8s-plus-27 to -33, typed
+   * `IConstruct` so that every version type-checks; another construct fails.
    */
-  readonly server: kplus.Workload;
+  readonly server: IConstruct;
 
   /**
    * Every workload in the cluster that calls the Service through its CLB address. Each gets pod
    * anti-affinity against `server`, and `server` against each of them, on topology
-   * `kubernetes.io/hostname`. At least one; the server itself may not be among them.
+   * `kubernetes.io/hostname`. At least one; the server itself may not be among them. cdk8s-plus
+   * workloads of any of cdk8s-plus-27 to -33, like `server`.
    */
-  readonly clients: kplus.Workload[];
+  readonly clients: IConstruct[];
 
   /**
    * Whether the anti-affinity is required (`requiredDuringSchedulingIgnoredDuringExecution`) or only
@@ -205,12 +209,14 @@ function checkAntiAffinity(options: LoopbackAntiAffinityOptions): LoopbackAntiAf
   if (!server) {
     throw new Error(`'server' must be the workload behind the Service, got ${String(server)}`);
   }
+  workloadOf(server, 'server');
   if (!Array.isArray(clients) || clients.length === 0) {
     throw new Error(
       `'clients' must list at least one workload that calls the Service through its CLB, got ${Array.isArray(clients) ? '[]' : String(clients)}`,
     );
   }
   clients.forEach((client, i) => {
+    workloadOf(client, `clients[${i}]`);
     if (client === server) {
       throw new Error(`'clients[${i}]' is the server itself (${server.node.path}): a workload cannot be kept off its own nodes`);
     }

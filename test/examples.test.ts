@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { examplesOutput } from './harness/examples';
 import { readYamlFile, validateManifests } from './harness/validate';
+import { NGINX_IMAGE, NGINX_PORT } from '../examples/shared/nginx';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -152,5 +153,40 @@ describe('example coredns-shared-domain-ingress-nginx', () => {
     expect(corefile.split('\n').filter((l) => l.includes('rewrite'))).toEqual([
       '    rewrite name exact shop.oa.com ingress-nginx-controller.ingress-nginx.svc.cluster.local',
     ]);
+  });
+});
+
+describe('example workloads would run if applied', () => {
+  const { outdir, names } = examplesOutput();
+  const manifestsOf = (name: string): any[] => fs.readdirSync(path.join(outdir, name)).filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => readYamlFile(path.join(outdir, name, f)));
+
+  test.each(names)('%s: nginx-unprivileged on 8080 with /tmp writable under a read-only root filesystem; Services target declared ports', (name) => {
+    const manifests = manifestsOf(name);
+    const workloads = manifests.filter((m) => m.spec?.template?.spec !== undefined);
+    expect(workloads.length).toBeGreaterThan(0);
+    for (const w of workloads) {
+      const pod = w.spec.template.spec;
+      for (const c of pod.containers) {
+        const where = `${name}: ${w.kind} ${w.metadata.name} container ${c.name}`;
+        expect({ where, image: c.image }).toEqual({ where, image: NGINX_IMAGE });
+        expect({ where, securityContext: c.securityContext })
+          .toMatchObject({ where, securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true } });
+        const tmp = (c.volumeMounts ?? []).find((m: any) => m.mountPath === '/tmp');
+        expect({ where, tmp: (pod.volumes ?? []).find((v: any) => v.name === tmp?.name)?.emptyDir }).toEqual({ where, tmp: {} });
+        expect({ where, ports: c.ports.map((p: any) => p.containerPort) }).toEqual({ where, ports: expect.arrayContaining([NGINX_PORT]) });
+      }
+    }
+    for (const svc of manifests.filter((m) => m.kind === 'Service' && m.spec.selector !== undefined)) {
+      const backing = workloads.filter((w) => Object.entries(svc.spec.selector).every(([k, v]) => w.spec.template.metadata?.labels?.[k] === v));
+      expect({ service: `${name}: ${svc.metadata.name}`, backed: backing.length > 0 }).toEqual({ service: `${name}: ${svc.metadata.name}`, backed: true });
+      for (const w of backing) {
+        const declared = w.spec.template.spec.containers.flatMap((c: any) => c.ports.map((p: any) => p.containerPort));
+        for (const p of svc.spec.ports) {
+          const route = `${name}: Service ${svc.metadata.name} port ${p.port} -> ${w.metadata.name}:${p.targetPort ?? p.port}`;
+          expect({ route, declared: declared.includes(p.targetPort ?? p.port) }).toEqual({ route, declared: true });
+        }
+      }
+    }
   });
 });

@@ -13,13 +13,14 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { CoreDnsRewrite, LoopbackSafeIngress } from '../../src';
+import { nginxContainer } from '../shared/nginx';
 
 const app = new App();
 const chart = new Chart(app, 'shop', { namespace: 'prod' });
 
 function workload(name: string): kplus.Service {
   const deployment = new kplus.Deployment(chart, name, {
-    containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+    containers: [nginxContainer(chart, name)],
   });
   // NodePort for the CLB Ingress, which binds each backend Service's NodePort (ingress-nginx is fine with it too).
   return deployment.exposeViaService({ name, serviceType: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, targetPort: 8080 }] });

@@ -12,12 +12,13 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Corefile, CoreDnsRewrite, LoopbackSafeService } from '../../src';
+import { nginxContainer } from '../shared/nginx';
 
 const app = new App();
 
 const prod = new Chart(app, 'server', { namespace: 'prod' });
 const server = new kplus.Deployment(prod, 'server', {
-  containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+  containers: [nginxContainer(prod, 'server')],
 });
 // A private-network CLB for clients outside the cluster, protected with prevent-loopback as well: the
 // rewrite keeps this cluster's pods off the CLB, and the annotation covers any that still call its VIP.

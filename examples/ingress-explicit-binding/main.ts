@@ -8,17 +8,18 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { LoopbackSafeIngress, TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod as HttpCheckMethod } from '../../src';
+import { nginxContainer } from '../shared/nginx';
 
 const app = new App();
 const chart = new Chart(app, 'ingress-explicit-binding', { namespace: 'shop' });
 
 const web = new kplus.Deployment(chart, 'web', {
-  containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+  containers: [nginxContainer(chart, 'web')],
 });
 // NodePort: without direct access the CLB binds each backend Service's NodePort on every node.
 const webService = web.exposeViaService({ serviceType: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, targetPort: 8080 }] });
 const api = new kplus.Deployment(chart, 'api', {
-  containers: [{ image: 'ghcr.io/example/shop-api:1.0', portNumber: 8080 }],
+  containers: [nginxContainer(chart, 'api')],
 });
 const apiService = api.exposeViaService({ serviceType: kplus.ServiceType.NODE_PORT, ports: [{ port: 8080 }] });
 

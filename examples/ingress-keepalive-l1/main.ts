@@ -5,12 +5,13 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { TkeAnnotations, TkeServiceConfig, TkeServiceConfigSpecLoadBalancerL7ListenersProtocol as Protocol } from '../../src';
+import { nginxContainer } from '../shared/nginx';
 
 const app = new App();
 const chart = new Chart(app, 'ingress-keepalive-l1', { namespace: 'shop' });
 
 const web = new kplus.Deployment(chart, 'web', {
-  containers: [{ image: 'nginx:1.27', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+  containers: [nginxContainer(chart, 'web')],
 });
 // NodePort: without direct access the CLB binds each backend Service's NodePort on every node.
 const service = web.exposeViaService({ serviceType: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, targetPort: 8080 }] });

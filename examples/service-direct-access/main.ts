@@ -7,17 +7,20 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { LoopbackSafeService, LoopbackStrategy } from '../../src';
+import { nginxContainer } from '../shared/nginx';
 
 const app = new App();
 const chart = new Chart(app, 'service-direct-access', { namespace: 'prod' });
 
 const api = new kplus.Deployment(chart, 'api', {
   metadata: { name: 'api' },
-  containers: [{ image: 'example/api:1.0', ports: [{ number: 8080 }, { number: 8443 }] }],
+  // 8443 stands for the HTTPS port of your own image: nginx-unprivileged as shipped serves HTTP on 8080 only,
+  // so with this image port 443 of the CLB has no listener behind it.
+  containers: [{ ...nginxContainer(chart, 'api'), ports: [{ number: 8443 }] }],
 });
 const web = new kplus.Deployment(chart, 'web', {
   metadata: { name: 'web' },
-  containers: [{ image: 'example/web:1.0', portNumber: 3000 }],
+  containers: [nginxContainer(chart, 'web')],
 });
 
 new LoopbackSafeService(chart, 'api-svc', {

@@ -6,21 +6,22 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { LoopbackSafeService, LoopbackStrategy } from '../../src';
+import { nginxContainer } from '../shared/nginx';
 
 const app = new App();
 const chart = new Chart(app, 'service-local-anti-affinity', { namespace: 'prod' });
 
 const api = new kplus.Deployment(chart, 'api', {
   metadata: { name: 'api' },
-  containers: [{ image: 'example/api:1.0', portNumber: 8080 }],
+  containers: [nginxContainer(chart, 'api')],
 });
 const web = new kplus.Deployment(chart, 'web', {
   metadata: { name: 'web' },
-  containers: [{ image: 'example/web:1.0', portNumber: 3000 }],
+  containers: [nginxContainer(chart, 'web')],
 });
 const worker = new kplus.Deployment(chart, 'worker', {
   metadata: { name: 'worker' },
-  containers: [{ image: 'example/worker:1.0' }],
+  containers: [nginxContainer(chart, 'worker')],
 });
 
 new LoopbackSafeService(chart, 'api-svc', {

@@ -7,13 +7,14 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { LoopbackSafeService, LoopbackStrategy, PreventLoopback, TkeAnnotations } from '../../src';
+import { nginxContainer } from '../shared/nginx';
 
 const app = new App();
 const chart = new Chart(app, 'service-prevent-loopback', { namespace: 'prod' });
 
 const api = new kplus.Deployment(chart, 'api', {
   metadata: { name: 'api' },
-  containers: [{ image: 'example/api:1.0', portNumber: 8080 }],
+  containers: [nginxContainer(chart, 'api')],
 });
 
 new LoopbackSafeService(chart, 'api-svc', {
@@ -28,7 +29,7 @@ new LoopbackSafeService(chart, 'api-svc', {
 // A Service written without LoopbackSafeService: annotated at synth time all the same.
 const admin = new kplus.Deployment(chart, 'admin', {
   metadata: { name: 'admin' },
-  containers: [{ image: 'example/admin:1.0', portNumber: 9090 }],
+  containers: [nginxContainer(chart, 'admin')],
 });
 new kplus.Service(chart, 'admin-svc', {
   metadata: {
@@ -37,7 +38,7 @@ new kplus.Service(chart, 'admin-svc', {
   },
   type: kplus.ServiceType.LOAD_BALANCER,
   selector: admin,
-  ports: [{ port: 9090 }],
+  ports: [{ port: 9090, targetPort: 8080 }],
 });
 PreventLoopback.applyToAll(app);
 

@@ -1,4 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { workloadOf } from './plus-compat';
 
 /**
  * The weight of the preferred anti-affinity terms: the strongest that Kubernetes allows (1–100), so
@@ -36,9 +38,11 @@ function separateOneWay(a: kplus.Workload, b: kplus.Workload, required: boolean)
  * Pod anti-affinity both ways between `server` and every client: neither can be scheduled onto a node
  * that runs the other.
  */
-export function separateBothWays(server: kplus.Workload, clients: ReadonlyArray<kplus.Workload>, required: boolean): void {
-  for (const client of clients) {
-    separateOneWay(server, client, required);
-    separateOneWay(client, server, required);
-  }
+export function separateBothWays(server: IConstruct, clients: ReadonlyArray<IConstruct>, required: boolean): void {
+  const s = workloadOf(server, 'server');
+  clients.forEach((c, i) => {
+    const client = workloadOf(c, `clients[${i}]`);
+    separateOneWay(s, client, required);
+    separateOneWay(client, s, required);
+  });
 }
