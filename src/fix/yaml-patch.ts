@@ -8,7 +8,7 @@
  * Not exported from the package barrel: it uses the `yaml` package's types, which are not jsii types.
  */
 import {
-  Document, isCollection, isMap, isScalar, isSeq, Node, parseAllDocuments, parseDocument, stringify, YAMLMap, YAMLSeq,
+  Document, isCollection, isMap, isScalar, isSeq, Node, Pair, parseAllDocuments, parseDocument, stringify, YAMLMap, YAMLSeq,
 } from 'yaml';
 import { PathKey } from './plan';
 
@@ -51,6 +51,8 @@ interface TextEdit {
 /** A key to be created under a map node, with the value built from all edits that need it. */
 interface Creation {
   readonly map: YAMLMap;
+  /** Set when the key exists with an empty (null) value, which the new value replaces. */
+  readonly pair?: Pair;
   readonly key: string;
   value: unknown;
   readonly seq: number;
@@ -124,12 +126,13 @@ function textEdits(doc: Document, text: string, edits: readonly DocEdit[]): Text
       const last = i === edit.path.length - 1;
       if (isMap(node) && typeof k === 'string') {
         const pair = node.items.find((p) => keyOf(p.key) === k);
-        if (!pair) {
-          // Create the key with the rest of the path, merging with other edits that create it too.
+        const empty = pair && (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) && (!last || edit.op === 'insert');
+        if (!pair || empty) {
+          // Create the key (or fill its empty value) with the rest of the path, merging with other edits that need it too.
           const rest = edit.path.slice(i + 1);
           let creation = creations.find((c) => c.map === node && c.key === k);
           if (!creation) {
-            creation = { map: node, key: k, value: undefined, seq: seq++ };
+            creation = { map: node, key: k, value: undefined, seq: seq++, ...(pair ? { pair } : {}) };
             creations.push(creation);
           }
           const holder: Record<string, any> = { v: creation.value };
@@ -164,21 +167,33 @@ function textEdits(doc: Document, text: string, edits: readonly DocEdit[]): Text
     if (!done) return undefined;
   }
   for (const c of creations) {
-    const t = mapInsertion(c.map, text, c.key, c.value);
+    const t = c.pair ? emptyValueFill(c.map, c.pair, text, c.value) : mapInsertion(c.map, text, c.key, c.value);
     if (!t) return undefined;
-    out.push({ ...t, seq: c.seq });
+    out.push(...t.map((e) => ({ ...e, seq: c.seq })));
   }
   return out;
 }
 
+/** Text that gives a block map's key with an empty value (`key:`, `key: ~`) a block value. */
+function emptyValueFill(map: YAMLMap, pair: Pair, text: string, value: unknown): Array<Omit<TextEdit, 'seq'>> | undefined {
+  const key = pair.key as Node | null;
+  if (map.flow || !key?.range) return undefined;
+  const v = pair.value as Node | null;
+  const indent = ' '.repeat(columnOf(text, key.range[0]) + 2);
+  const valueRange = v?.range;
+  const clear = valueRange && valueRange[1] > valueRange[0] ? [{ at: valueRange[0], remove: valueRange[1] - valueRange[0], text: '' }] : [];
+  const { at, lead } = afterLine(text, valueRange ? valueRange[1] : key.range[1]);
+  return [...clear, { at, remove: 0, text: `${lead}${indentLines(stringify(value, STRINGIFY), indent)}\n` }];
+}
+
 /** Text that adds `key: value` to a map. */
-function mapInsertion(map: YAMLMap, text: string, key: string, value: unknown): Omit<TextEdit, 'seq'> | undefined {
+function mapInsertion(map: YAMLMap, text: string, key: string, value: unknown): Array<Omit<TextEdit, 'seq'>> | undefined {
   if (!map.range) return undefined;
   if (map.flow) {
     const close = map.range[1] - 1;
     if (text[close] !== '}') return undefined;
     const entry = flowText({ [key]: value }).replace(/^\{ ?/, '').replace(/ ?\}$/, '');
-    return { at: close, remove: 0, text: map.items.length > 0 ? `, ${entry}` : entry };
+    return [{ at: close, remove: 0, text: map.items.length > 0 ? `, ${entry}` : entry }];
   }
   const first = map.items[0]?.key as Node | undefined;
   const lastPair = map.items[map.items.length - 1];
@@ -187,7 +202,7 @@ function mapInsertion(map: YAMLMap, text: string, key: string, value: unknown): 
   if (end === undefined) return undefined;
   const indent = ' '.repeat(columnOf(text, first.range[0]));
   const { at, lead } = afterLine(text, end);
-  return { at, remove: 0, text: `${lead}${indentLines(stringify({ [key]: value }, STRINGIFY), indent)}\n` };
+  return [{ at, remove: 0, text: `${lead}${indentLines(stringify({ [key]: value }, STRINGIFY), indent)}\n` }];
 }
 
 /** Text that inserts an item into a sequence after position `after` (-1: at the end). */
