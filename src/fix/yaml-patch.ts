@@ -117,6 +117,7 @@ export function applyToValue(value: unknown, edits: readonly DocEdit[]): unknown
 function textEdits(doc: Document, text: string, edits: readonly DocEdit[]): TextEdit[] | undefined {
   const out: TextEdit[] = [];
   const creations: Creation[] = [];
+  const flowCount = new Map<Node, number>();
   let seq = 0;
   for (const edit of edits) {
     let node: unknown = doc.contents;
@@ -158,7 +159,7 @@ function textEdits(doc: Document, text: string, edits: readonly DocEdit[]): Text
       }
       if (last && edit.op === 'insert') {
         if (!isSeq(node)) return undefined;
-        const t = seqInsertion(node, text, edit.after, edit.value);
+        const t = seqInsertion(node, text, edit.after, edit.value, flowCount);
         if (!t) return undefined;
         out.push({ ...t, seq: seq++ });
         done = true;
@@ -167,11 +168,18 @@ function textEdits(doc: Document, text: string, edits: readonly DocEdit[]): Text
     if (!done) return undefined;
   }
   for (const c of creations) {
-    const t = c.pair ? emptyValueFill(c.map, c.pair, text, c.value) : mapInsertion(c.map, text, c.key, c.value);
+    const t = c.pair ? emptyValueFill(c.map, c.pair, text, c.value) : mapInsertion(c.map, text, c.key, c.value, flowCount);
     if (!t) return undefined;
     out.push(...t.map((e) => ({ ...e, seq: c.seq })));
   }
   return out;
+}
+
+/** `, ` before an entry added to a flow collection, unless it is the first entry (counting earlier additions). */
+function flowSeparator(node: YAMLMap | YAMLSeq, flowCount: Map<Node, number>): string {
+  const before = node.items.length + (flowCount.get(node) ?? 0);
+  flowCount.set(node, (flowCount.get(node) ?? 0) + 1);
+  return before > 0 ? ', ' : '';
 }
 
 /** Text that gives a block map's key with an empty value (`key:`, `key: ~`) a block value. */
@@ -187,13 +195,15 @@ function emptyValueFill(map: YAMLMap, pair: Pair, text: string, value: unknown):
 }
 
 /** Text that adds `key: value` to a map. */
-function mapInsertion(map: YAMLMap, text: string, key: string, value: unknown): Array<Omit<TextEdit, 'seq'>> | undefined {
+function mapInsertion(
+  map: YAMLMap, text: string, key: string, value: unknown, flowCount: Map<Node, number>,
+): Array<Omit<TextEdit, 'seq'>> | undefined {
   if (!map.range) return undefined;
   if (map.flow) {
     const close = map.range[1] - 1;
     if (text[close] !== '}') return undefined;
     const entry = flowText({ [key]: value }).replace(/^\{ ?/, '').replace(/ ?\}$/, '');
-    return [{ at: close, remove: 0, text: map.items.length > 0 ? `, ${entry}` : entry }];
+    return [{ at: close, remove: 0, text: `${flowSeparator(map, flowCount)}${entry}` }];
   }
   const first = map.items[0]?.key as Node | undefined;
   const lastPair = map.items[map.items.length - 1];
@@ -206,14 +216,16 @@ function mapInsertion(map: YAMLMap, text: string, key: string, value: unknown): 
 }
 
 /** Text that inserts an item into a sequence after position `after` (-1: at the end). */
-function seqInsertion(seq: YAMLSeq, text: string, after: number, value: unknown): Omit<TextEdit, 'seq'> | undefined {
+function seqInsertion(
+  seq: YAMLSeq, text: string, after: number, value: unknown, flowCount: Map<Node, number>,
+): Omit<TextEdit, 'seq'> | undefined {
   if (!seq.range) return undefined;
   const index = after < 0 ? seq.items.length - 1 : after;
   if (seq.flow) {
     if (after >= 0 && after !== seq.items.length - 1) return undefined;
     const close = seq.range[1] - 1;
     if (text[close] !== ']') return undefined;
-    return { at: close, remove: 0, text: seq.items.length > 0 ? `, ${flowText(value)}` : flowText(value) };
+    return { at: close, remove: 0, text: `${flowSeparator(seq, flowCount)}${flowText(value)}` };
   }
   const item = seq.items[index] as Node | undefined;
   if (!item?.range || text[seq.range[0]] !== '-') return undefined;
