@@ -120,6 +120,9 @@ export function canonicalSwitch(value: unknown): 'true' | 'false' | undefined {
 const NEVER_FIXED: Record<string, string> = {
   'TKE-L4-002': 'anti-affinity is never added by fix mode: only you know which pods are the clients',
   'TKE-DNS-001': 'CoreDNS is never fixed by fix mode: the Corefile that runs is the live one in the cluster',
+  'TKE-L7-002': 'the bound TkeServiceConfig is not in the manifests (it may exist in the cluster, or be the controller\'s ' +
+    'auto config), and fix mode does not invent one: add it to the manifests and run fix again, or set keepaliveEnable: 1 ' +
+    'on each of its l7Listeners in the cluster',
 };
 
 function setIn(obj: Record<string, unknown>, path: readonly PathKey[], value: unknown): void {
