@@ -60,6 +60,19 @@ describe('kpt fn eval --exec', () => {
     expect(fs.readFileSync(path.join(dir, 'pkg', 'web', 'app.yaml'), 'utf-8')).toContain('# public name');
   });
 
+  test('GIVEN options after -- (a ConfigMap functionConfig) THEN only the selected rule is fixed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tke-kpt-'));
+    fs.mkdirSync(path.join(dir, 'pkg'));
+    fs.writeFileSync(path.join(dir, 'pkg', 'app.yaml'), CHART);
+    script(path.join(dir, 'fix.sh'));
+    const r = run('kpt', ['fn', 'eval', 'pkg', '--exec', './fix.sh', '--truncate-output=false', '--', 'rules=TKE-L7-001', 'fail-on=never'], dir);
+    expect(r.code).toBe(0);
+    const app = values(fs.readFileSync(path.join(dir, 'pkg', 'app.yaml'), 'utf-8'));
+    expect(byName(app, 'Service', 'shop-web').metadata.annotations['service.cloud.tencent.com/prevent-loopback']).toBeUndefined();
+    expect(byName(app, 'Ingress', 'shop').metadata.annotations['ingress.cloud.tencent.com/tke-service-config']).toEqual('shop-loopback');
+    expect(r.stderr + r.stdout).toMatch(/\[error\] v1\/Service\/shop-web: .*not fixed: TKE-L4-001 was not selected/);
+  });
+
   test('GIVEN a risk fix mode cannot fix THEN the function fails and kpt leaves the package unchanged', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tke-kpt-'));
     fs.mkdirSync(path.join(dir, 'pkg'));
