@@ -8,9 +8,9 @@
  * keepalive off on HTTPS.
  */
 import * as YAML from 'yaml';
-import { fixSources } from '../src/fix/sources';
 import { compare, ratioFigure, report, writeResults } from './harness';
 import { manifestSet } from './manifest-set';
+import { fixSources } from '../src/fix/sources';
 
 const OBJECTS = 10_000;
 const PREVENT = 'service.cloud.tencent.com/prevent-loopback';

@@ -8,11 +8,11 @@
  *
  * Not exported from the package barrel: `bin/cdk8s-tke-loopback` loads this module.
  */
-import { runFix } from '../fix/cli';
 import { LoopbackChecker } from './checker';
 import { InputError, readInputs } from './input';
 import { CheckRun, locate, renderJson, renderSarif, renderText, TOOL_NAME, toolVersion } from './output';
 import { FindingLevel } from './types';
+import { runFix } from '../fix/cli';
 
 /** Exit code: no finding at or above the fail level. */
 export const EXIT_PASSED = 0;

@@ -13,14 +13,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { findManifestFiles, formatPosition, InputError, STDIN_NAME } from '../checks/input';
-import { TOOL_NAME } from '../checks/output';
 import { FIXABLE_RULES, resolveOptions } from './plan';
 import {
   FailOn, fails, FixCliOptions, fixResourceList, FixSource, fixSources, isResourceList, ObjectLocation, SourcesFixRun,
 } from './sources';
 import { L4FixMode, LoopbackFixChange } from './types';
 import { PARSE_OPTIONS, PatchError } from './yaml-patch';
+import { findManifestFiles, formatPosition, InputError, STDIN_NAME } from '../checks/input';
+import { TOOL_NAME } from '../checks/output';
 
 /** Exit code: everything that was found is fixed. */
 export const FIX_EXIT_FIXED = 0;
@@ -106,12 +106,7 @@ export function parseFixArgs(args: readonly string[]): FixArgs {
     const flag = (): void => {
       if (eq >= 0) throw new FixUsageError(`option ${name} takes no value, got "${arg.slice(eq + 1)}"`);
     };
-    if (name === '--rules') rules = value().split(',').map((s) => s.trim()).filter((s) => s !== '');
-    else if (name === '--l4') l4 = value() as L4FixMode;
-    else if (name === '--pass-to-target') (flag(), passToTarget = true);
-    else if (name === '--in-place' || name === '-i') (flag(), inPlace = true);
-    else if (name === '-o' || name === '--output-dir') outDir = value();
-    else if (name === '--report') {
+    if (name === '--rules') {rules = value().split(',').map((s) => s.trim()).filter((s) => s !== '');} else if (name === '--l4') {l4 = value() as L4FixMode;} else if (name === '--pass-to-target') {(flag(), passToTarget = true);} else if (name === '--in-place' || name === '-i') {(flag(), inPlace = true);} else if (name === '-o' || name === '--output-dir') {outDir = value();} else if (name === '--report') {
       const v = value();
       if (v !== 'text' && v !== 'json') throw new FixUsageError(`--report must be text or json, got "${v}"`);
       report = v;
@@ -121,7 +116,7 @@ export function parseFixArgs(args: readonly string[]): FixArgs {
         throw new FixUsageError(`--fail-on must be one of ${Object.values(FailOn).join(', ')}, got "${v}"`);
       }
       failOn = v as FailOn;
-    } else throw new FixUsageError(`unknown option ${name}`);
+    } else {throw new FixUsageError(`unknown option ${name}`);}
   }
   const options: FixCliOptions = { ...(rules ? { rules } : {}), ...(l4 ? { l4 } : {}), passToTarget, failOn };
   try {
@@ -177,7 +172,7 @@ export function writeAtomically(file: string, text: string): void {
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   let mode: number | undefined;
   try {
-    mode = fs.statSync(file).mode & 0o7777;
+    mode = fs.statSync(file).mode % 0o10000;
   } catch {
     mode = undefined;
   }

@@ -3,6 +3,8 @@
  * (operations on paths inside one input object) that fix it. `LoopbackFixer` applies them to plain
  * objects, the YAML layer to the source text. Not exported from the package barrel.
  */
+import { PathKey, setInPlain } from './paths';
+import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
 import { LoopbackChecker } from '../checks/checker';
 import { asArray, asMap, describe, Entry, isMap, ManifestSet } from '../checks/private/manifests';
 import {
@@ -13,7 +15,6 @@ import { TKE_L4_003 } from '../checks/rules/tke-l4-003';
 import { LoopbackFinding } from '../checks/types';
 import { TkeAnnotations } from '../tke/annotations';
 import { parseListenPorts } from '../tke/listen-ports';
-import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
 
 /** The rules whose findings fix mode can fix. */
 export const FIXABLE_RULES: readonly string[] = ['TKE-ANN-001', 'TKE-L4-001', 'TKE-L7-001'];
@@ -24,8 +25,6 @@ export const ADDED_CONFIG_SUFFIX = '-loopback';
 /** The apiVersion of TkeServiceConfig. */
 export const TKE_SERVICE_CONFIG_API_VERSION = 'cloud.tencent.com/v1alpha1';
 
-/** A key of a path into an object: a map key or a sequence position. */
-export type PathKey = string | number;
 
 /** The input object an operation is about: `index` in the input, and `item` in a list's `items`. */
 export interface Target {
@@ -125,34 +124,10 @@ const NEVER_FIXED: Record<string, string> = {
     'on each of its l7Listeners in the cluster',
 };
 
-function setIn(obj: Record<string, unknown>, path: readonly PathKey[], value: unknown): void {
-  let node: any = obj;
-  for (let i = 0; i < path.length - 1; i++) {
-    const key = path[i];
-    if (node[key] === undefined || node[key] === null) node[key] = {};
-    node = node[key];
-  }
-  node[path[path.length - 1]] = value;
-}
-
-function getIn(obj: unknown, path: readonly PathKey[]): unknown {
-  let node: any = obj;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = node[key];
-  }
-  return node;
-}
-
 /** Applies a set or append operation to a plain object (the object is changed). */
 export function applyToObject(obj: Record<string, unknown>, op: SetOp | AppendOp): void {
-  if (op.op === 'set') {
-    setIn(obj, op.path, op.value);
-    return;
-  }
-  const seq = getIn(obj, op.path);
-  if (Array.isArray(seq)) seq.push(structuredCloneJson(op.value));
-  else setIn(obj, op.path, [structuredCloneJson(op.value)]);
+  if (op.op === 'set') setInPlain(obj, op.path, op.value);
+  else setInPlain(obj, op.path, structuredCloneJson(op.value), -1);
 }
 
 function structuredCloneJson<T>(v: T): T {
@@ -193,11 +168,11 @@ class Planner {
   constructor(manifests: unknown[], private readonly options: Resolved) {
     this.work = new Workspace(manifests);
     this.set = new ManifestSet(manifests);
-    for (const e of this.set.entries) this.entries.set(key(e), e);
+    for (const e of this.set.entries) this.entries.set(targetKey(e), e);
   }
 
   public entryOf(f: LoopbackFinding): Entry | undefined {
-    return f.manifestIndex === undefined ? undefined : this.entries.get(key({ index: f.manifestIndex, item: f.itemIndex }));
+    return f.manifestIndex === undefined ? undefined : this.entries.get(targetKey({ index: f.manifestIndex, item: f.itemIndex }));
   }
 
   private change(ruleId: string | undefined, entry: Entry, message: string, added?: Record<string, unknown>): void {
@@ -288,7 +263,8 @@ class Planner {
       let reason: string | undefined;
       if (proxy) {
         const probe = {
-          apiVersion: 'v1', kind: 'Service',
+          apiVersion: 'v1',
+          kind: 'Service',
           metadata: { name: 'probe', annotations: { [TkeAnnotations.SERVICE_PREVENT_LOOPBACK]: 'true' } },
         };
         const found = TKE_L4_003.check(new ManifestSet([proxy.obj, probe]), { knownRuleIds: new Set() })[0];
@@ -389,7 +365,7 @@ class Planner {
   }
 }
 
-function key(t: Target): string {
+function targetKey(t: Target): string {
   return t.item === undefined ? String(t.index) : `${t.index}/${t.item}`;
 }
 

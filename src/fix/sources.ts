@@ -7,10 +7,10 @@
  */
 import * as path from 'path';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
-import { InputError, isKubernetesObject } from '../checks/input';
-import { FixOp, planFixes, TKE_SERVICE_CONFIG_API_VERSION } from './plan';
+import { FixOp, planFixes, resolveOptions, TKE_SERVICE_CONFIG_API_VERSION } from './plan';
 import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
 import { DocEdit, DocInsert, documentValue, PARSE_OPTIONS, patchDocument } from './yaml-patch';
+import { InputError, isKubernetesObject } from '../checks/input';
 import { SuppressedFinding } from '../checks/types';
 
 /** One input text. */
@@ -251,6 +251,11 @@ export function fixResourceList(name: string, text: string, cliOptions: FixCliOp
     throw new InputError(name, d.line, undefined, `the ResourceList has no items list (items is ${JSON.stringify(list.items ?? null)})`);
   }
   const options = functionConfigOptions(list.functionConfig, cliOptions);
+  try {
+    resolveOptions(options);
+  } catch (e) {
+    throw new InputError('functionConfig', undefined, undefined, (e as Error).message.replace(/'(\w+)'/, '$1'));
+  }
   const items: any[] = list.items;
   const plan = planFixes(items, options);
   routeOps(plan.ops.map((op) => ({ ...op, target: { index: 0, item: op.target.index } })), () => d, (obj, target) => {
@@ -267,8 +272,13 @@ export function fixResourceList(name: string, text: string, cliOptions: FixCliOp
     return { ...obj, metadata: { ...(obj.metadata as object), annotations } };
   });
   const results: unknown[] = [];
+  // An added object's results point at its Ingress's file.
   const objectOf = (c: LoopbackFixChange) => (c.added
-    ? { apiVersion: TKE_SERVICE_CONFIG_API_VERSION, kind: c.kind, metadata: { name: c.name, namespace: c.namespace, annotations: items[c.manifestIndex]?.metadata?.annotations } }
+    ? {
+      apiVersion: TKE_SERVICE_CONFIG_API_VERSION,
+      kind: c.kind,
+      metadata: { name: c.name, namespace: c.namespace, annotations: items[c.manifestIndex]?.metadata?.annotations },
+    }
     : items[c.manifestIndex]);
   for (const c of plan.changes) results.push(result('info', `${c.added ? 'added' : 'fixed'}: ${c.message}`, objectOf(c), c.ruleId));
   for (const u of plan.unfixed) {

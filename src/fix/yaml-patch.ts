@@ -10,7 +10,7 @@
 import {
   Document, isCollection, isMap, isScalar, isSeq, Node, Pair, parseAllDocuments, parseDocument, stringify, YAMLMap, YAMLSeq,
 } from 'yaml';
-import { PathKey } from './plan';
+import { PathKey, setInPlain } from './paths';
 
 /** Set a value at a path (creating missing maps). */
 export interface DocSet {
@@ -85,22 +85,6 @@ function scalarText(value: unknown): string {
 /** A value as one line of flow YAML. */
 function flowText(value: unknown): string {
   return stringify(value, { ...STRINGIFY, collectionStyle: 'flow' }).replace(/\n$/, '');
-}
-
-function setInPlain(target: Record<string, any>, path: readonly PathKey[], leaf: unknown, insertAfter?: number): void {
-  let node: any = target;
-  for (let i = 0; i < path.length - 1; i++) {
-    if (node[path[i]] === undefined || node[path[i]] === null) node[path[i]] = {};
-    node = node[path[i]];
-  }
-  const last = path[path.length - 1];
-  if (insertAfter === undefined) {
-    node[last] = leaf;
-    return;
-  }
-  if (!Array.isArray(node[last])) node[last] = [];
-  const seq: unknown[] = node[last];
-  seq.splice(insertAfter < 0 ? seq.length : insertAfter + 1, 0, leaf);
 }
 
 /** Applies edits to a plain value (for the expected result). */

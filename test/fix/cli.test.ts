@@ -6,9 +6,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { lineDiff } from './yaml-helpers';
 import { LoopbackChecker } from '../../src';
 import { REPO_ROOT, requireCompiledLib, runBin } from '../checks/cli-helpers';
-import { lineDiff } from './yaml-helpers';
 
 beforeAll(() => requireCompiledLib());
 

@@ -5,10 +5,10 @@
  */
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
-import { LoopbackChecker, LoopbackFixer } from '../../src';
-import { sameValue } from '../../src/fix/yaml-patch';
-import { fixSources } from '../../src/fix/sources';
 import { documentSlices, lineDiff, linePrefix } from './yaml-helpers';
+import { LoopbackChecker, LoopbackFixer } from '../../src';
+import { fixSources } from '../../src/fix/sources';
+import { sameValue } from '../../src/fix/yaml-patch';
 import { PREVENT, privateIngress, privateService, serviceConfig, workload } from '../checks/manifests';
 
 const NAMESPACES = ['shop', 'pay'];
@@ -47,7 +47,7 @@ function objectsOf(groups: Array<any>, namespaces: string[]): any[] {
         }, namespace));
       }
     } else if (g.kind === 'ConfigMap') {
-      out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { 'app.conf': 'a: b', flag: 'true' } });
+      out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { 'app.conf': 'a: b', 'flag': 'true' } });
     } else {
       out.push(workload({ name, namespace }));
     }

@@ -1,7 +1,6 @@
-import { InputError } from '../../src/checks/input';
-import { fixResourceList, fixSources } from '../../src/fix/sources';
-import { FailOn } from '../../src/fix/sources';
 import { documentSlices, lineDiff } from './yaml-helpers';
+import { InputError } from '../../src/checks/input';
+import { FailOn, fixResourceList, fixSources } from '../../src/fix/sources';
 
 const SUBNET = 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid';
 
@@ -53,7 +52,7 @@ describe('format-preserving edits', () => {
   });
 
   test('GIVEN an unquoted boolean WHEN fixed THEN only its value changes and the comment stays', () => {
-    const input = UNPROTECTED.replace(`'subnet-12345678'   # private`, `'subnet-12345678'   # private\n    service.cloud.tencent.com/prevent-loopback: yes  # on`);
+    const input = UNPROTECTED.replace('\'subnet-12345678\'   # private', '\'subnet-12345678\'   # private\n    service.cloud.tencent.com/prevent-loopback: yes  # on');
     const { text } = fixText(input);
     expect(lineDiff(input, text)).toEqual({
       removed: ['    service.cloud.tencent.com/prevent-loopback: yes  # on'],
@@ -193,6 +192,11 @@ describe('bad input', () => {
   test('GIVEN an unknown functionConfig option THEN the error names it', () => {
     const text = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  data: {speed: fast}\n';
     expect(() => fixResourceList('<stdin>', text, { failOn: FailOn.WARNING })).toThrow(/unknown option "speed"/);
+  });
+
+  test('GIVEN a bad l4 in the functionConfig THEN the error names the option and quotes the value', () => {
+    const text = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  kind: LoopbackFix\n  spec: {l4: sometimes}\n';
+    expect(() => fixResourceList('<stdin>', text, { failOn: FailOn.WARNING })).toThrow(/^functionConfig: l4 must be one of prevent-loopback, none, got "sometimes"$/);
   });
 });
 
