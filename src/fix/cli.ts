@@ -19,6 +19,7 @@ import {
 } from './sources';
 import { L4FixMode, LoopbackFixChange } from './types';
 import { PARSE_OPTIONS, PatchError } from './yaml-patch';
+import type { CliIo } from '../checks/cli';
 import { findManifestFiles, formatPosition, InputError, STDIN_NAME } from '../checks/input';
 import { TOOL_NAME } from '../checks/output';
 
@@ -49,13 +50,6 @@ Helm:      helm install NAME CHART --post-renderer ${TOOL_NAME} --post-renderer-
 Exit code: 0 everything found is fixed, 1 risks remain (at or above --fail-on), 2 bad input or usage.
 `;
 
-/** Where the command reads and writes. */
-export interface FixIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-  readonly readStdin: () => Promise<string>;
-}
-
 /** The parsed command line. */
 export interface FixArgs {
   readonly options: FixCliOptions;
@@ -73,50 +67,54 @@ export class FixUsageError extends Error {
   }
 }
 
-/** Parses the arguments after `fix`. */
-export function parseFixArgs(args: readonly string[]): FixArgs {
-  let rules: string[] | undefined;
-  let l4: L4FixMode | undefined;
-  let passToTarget = false;
-  let failOn = FailOn.WARNING;
-  let inPlace = false;
-  let outDir: string | undefined;
-  let report: 'text' | 'json' = 'text';
+/** The options of `fix`: whether each takes a value. */
+const OPTIONS: Record<string, 'value' | 'flag'> = {
+  '--rules': 'value',
+  '--l4': 'value',
+  '--pass-to-target': 'flag',
+  '--in-place': 'flag',
+  '-i': 'flag',
+  '-o': 'value',
+  '--output-dir': 'value',
+  '--report': 'value',
+  '--fail-on': 'value',
+};
+
+/** Splits arguments into inputs and options by the table; an option may be given as `--name value` or `--name=value`. */
+function splitArgs(args: readonly string[]): { inputs: string[]; given: Map<string, string> } {
   const inputs: string[] = [];
-  let onlyInputs = false;
+  const given = new Map<string, string>();
+  let rest = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (onlyInputs || arg === '-' || !arg.startsWith('-')) {
-      inputs.push(arg);
-      continue;
+    if (rest || arg === '-' || !arg.startsWith('-')) {inputs.push(arg);} else if (arg === '--') {rest = true;} else {
+      const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+      const kind = OPTIONS[name];
+      if (kind === undefined) throw new FixUsageError(`unknown option ${name}`);
+      if (kind === 'flag' && inline !== undefined) throw new FixUsageError(`option ${name} takes no value, got "${inline}"`);
+      if (kind === 'flag') given.set(name, 'true');
+      else if (inline !== undefined) given.set(name, inline);
+      else if (i + 1 < args.length) given.set(name, args[++i]);
+      else throw new FixUsageError(`option ${name} needs a value`);
     }
-    if (arg === '--') {
-      onlyInputs = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq >= 0) return arg.slice(eq + 1);
-      const next = args[i + 1];
-      if (next === undefined) throw new FixUsageError(`option ${name} needs a value`);
-      i++;
-      return next;
-    };
-    const flag = (): void => {
-      if (eq >= 0) throw new FixUsageError(`option ${name} takes no value, got "${arg.slice(eq + 1)}"`);
-    };
-    if (name === '--rules') {rules = value().split(',').map((s) => s.trim()).filter((s) => s !== '');} else if (name === '--l4') {l4 = value() as L4FixMode;} else if (name === '--pass-to-target') {(flag(), passToTarget = true);} else if (name === '--in-place' || name === '-i') {(flag(), inPlace = true);} else if (name === '-o' || name === '--output-dir') {outDir = value();} else if (name === '--report') {
-      const v = value();
-      if (v !== 'text' && v !== 'json') throw new FixUsageError(`--report must be text or json, got "${v}"`);
-      report = v;
-    } else if (name === '--fail-on') {
-      const v = value();
-      if (!(Object.values(FailOn) as string[]).includes(v)) {
-        throw new FixUsageError(`--fail-on must be one of ${Object.values(FailOn).join(', ')}, got "${v}"`);
-      }
-      failOn = v as FailOn;
-    } else {throw new FixUsageError(`unknown option ${name}`);}
+  }
+  return { inputs, given };
+}
+
+/** Parses the arguments after `fix`. */
+export function parseFixArgs(args: readonly string[]): FixArgs {
+  const { inputs, given } = splitArgs(args);
+  const rulesText = given.get('--rules');
+  const rules = rulesText?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const l4 = given.get('--l4') as L4FixMode | undefined;
+  const passToTarget = given.has('--pass-to-target');
+  const inPlace = given.has('--in-place') || given.has('-i');
+  const outDir = given.get('-o') ?? given.get('--output-dir');
+  const report = given.get('--report') ?? 'text';
+  if (report !== 'text' && report !== 'json') throw new FixUsageError(`--report must be text or json, got "${report}"`);
+  const failOn = (given.get('--fail-on') ?? FailOn.WARNING) as FailOn;
+  if (!(Object.values(FailOn) as string[]).includes(failOn)) {
+    throw new FixUsageError(`--fail-on must be one of ${Object.values(FailOn).join(', ')}, got "${failOn}"`);
   }
   const options: FixCliOptions = { ...(rules ? { rules } : {}), ...(l4 ? { l4 } : {}), passToTarget, failOn };
   try {
@@ -243,7 +241,7 @@ export function renderFixJson(run: SourcesFixRun): string {
 }
 
 /** Runs `fix` with the arguments after the command name; returns the exit code. */
-export async function runFix(args: readonly string[], io: FixIo): Promise<number> {
+export async function runFix(args: readonly string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     io.out(FIX_USAGE);
     return FIX_EXIT_FIXED;

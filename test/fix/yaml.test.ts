@@ -34,6 +34,25 @@ data:
     other: 'x'
 `;
 
+/** A private Ingress bound to TkeServiceConfig shop-cfg (no spec). */
+const BOUND_INGRESS = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  annotations:
+    kubernetes.io/ingress.subnetId: subnet-12345678
+    ingress.cloud.tencent.com/tke-service-config: shop-cfg
+`;
+
+/** The start of TkeServiceConfig shop-cfg, up to its loadBalancer. */
+const CONFIG_HEAD = `apiVersion: cloud.tencent.com/v1alpha1
+kind: TkeServiceConfig
+metadata:
+  name: shop-cfg
+spec:
+  loadBalancer:
+`;
+
 describe('format-preserving edits', () => {
   test('GIVEN an unprotected Service and an untouched ConfigMap WHEN fixed THEN only one line is added and the ConfigMap keeps its bytes', () => {
     const { text } = fixText(UNPROTECTED + CONFIG_MAP);
@@ -73,23 +92,10 @@ describe('format-preserving edits', () => {
   });
 
   test('GIVEN a bound config with a flow listener and a compact sequence WHEN fixed THEN the listeners are patched in their own style', () => {
-    const input = `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  annotations:
-    kubernetes.io/ingress.subnetId: subnet-12345678
-    ingress.cloud.tencent.com/tke-service-config: shop-cfg
-spec:
+    const input = `${BOUND_INGRESS}spec:
   tls: [{hosts: [a.example.com]}]
 ---
-apiVersion: cloud.tencent.com/v1alpha1
-kind: TkeServiceConfig
-metadata:
-  name: shop-cfg
-spec:
-  loadBalancer:
-    l7Listeners:
+${CONFIG_HEAD}    l7Listeners:
     - {protocol: HTTP, port: 80}   # plain HTTP
     # more listeners follow
 `;
@@ -105,21 +111,7 @@ spec:
     });
   });
 
-  const BOUND = `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  annotations:
-    kubernetes.io/ingress.subnetId: subnet-12345678
-    ingress.cloud.tencent.com/tke-service-config: shop-cfg
----
-apiVersion: cloud.tencent.com/v1alpha1
-kind: TkeServiceConfig
-metadata:
-  name: shop-cfg
-spec:
-  loadBalancer:
-`;
+  const BOUND = `${BOUND_INGRESS}---\n${CONFIG_HEAD}`;
 
   test('GIVEN a bound config without l7Listeners WHEN fixed THEN the list is created under loadBalancer', () => {
     const input = `${BOUND}    internetMaxBandwidthOut: 10 # Mbps
