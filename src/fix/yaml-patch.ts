@@ -275,11 +275,14 @@ export function patchDocument(
   const original = source.slice(start, end);
   const expectedValue = edits.length > 0 ? applyToValue(documentValue(doc), edits) : documentValue(doc);
   const expected = [expectedValue, ...addedDocs];
-  const withAdded = (t: string) => (addedDocs.length === 0 ? t : `${t}${t === '' || t.endsWith('\n') ? '' : '\n'}${newDocuments(addedDocs)}`);
+  // New lines follow the document's line ends (CRLF stays CRLF).
+  const crlf = original.includes('\r\n');
+  const eol = (t: string) => (crlf ? t.replace(/\r?\n/g, '\r\n') : t);
+  const withAdded = (t: string) => (addedDocs.length === 0 ? t : `${t}${t === '' || t.endsWith('\n') ? '' : eol('\n')}${eol(newDocuments(addedDocs))}`);
 
   const te = textEdits(doc, source, edits);
   if (te && te.every((e) => e.at >= start && e.at <= end)) {
-    const patched = withAdded(applyTextEdits(original, te.map((e) => ({ ...e, at: e.at - start }))));
+    const patched = withAdded(applyTextEdits(original, te.map((e) => ({ ...e, at: e.at - start, text: eol(e.text) }))));
     if (parsesTo(patched, expected)) return patched;
   }
   // Fallback: the Document API on a fresh parse of the slice.

@@ -70,6 +70,13 @@ describe('format-preserving edits', () => {
     expect(run.outputs[0].changed).toBe(false);
   });
 
+  test('GIVEN CRLF line ends WHEN fixed THEN the added lines end in CRLF too', () => {
+    const input = (UNPROTECTED + CONFIG_MAP).replace(/\n/g, '\r\n');
+    const { text } = fixText(input);
+    expect(text).toContain('\r\n    service.cloud.tencent.com/prevent-loopback: "true"\r\nspec:');
+    expect(text.replace(/\r\n/g, '')).not.toContain('\n');
+  });
+
   test('GIVEN an unquoted boolean WHEN fixed THEN only its value changes and the comment stays', () => {
     const input = UNPROTECTED.replace('\'subnet-12345678\'   # private', '\'subnet-12345678\'   # private\n    service.cloud.tencent.com/prevent-loopback: yes  # on');
     const { text } = fixText(input);
