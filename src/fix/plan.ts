@@ -159,7 +159,6 @@ class Workspace {
 class Planner {
   public readonly ops: FixOp[] = [];
   public readonly changes: LoopbackFixChange[] = [];
-  public readonly unfixed: LoopbackUnfixedRisk[] = [];
   public readonly work: Workspace;
   private readonly set: ManifestSet;
   private readonly entries = new Map<string, Entry>();
