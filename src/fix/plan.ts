@@ -115,6 +115,15 @@ export function canonicalSwitch(value: unknown): 'true' | 'false' | undefined {
   return undefined;
 }
 
+/** The on/off annotations TKE-ANN-001 checks, by kind. */
+const SERVICE_SWITCHES = [
+  TkeAnnotations.SERVICE_PREVENT_LOOPBACK, TkeAnnotations.SERVICE_DIRECT_ACCESS,
+  TkeAnnotations.SERVICE_TKE_SERVICE_CONFIG_AUTO, TkeAnnotations.SERVICE_PASS_TO_TARGET,
+];
+const INGRESS_SWITCHES = [
+  TkeAnnotations.INGRESS_DIRECT_ACCESS, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, TkeAnnotations.INGRESS_PASS_TO_TARGET,
+];
+
 /** Why findings of rules that fix mode never fixes are only reported. */
 const NEVER_FIXED: Record<string, string> = {
   'TKE-L4-002': 'anti-affinity is never added by fix mode: only you know which pods are the clients',
@@ -213,12 +222,13 @@ class Planner {
   /** TKE-ANN-001: write the value TKE reads. Returns the reason when it cannot. */
   public fixAnnotationValue(f: LoopbackFinding, entry: Entry): string | undefined {
     const annotations = this.annotations(entry);
-    const annotation = [
-      TkeAnnotations.SERVICE_PREVENT_LOOPBACK, TkeAnnotations.SERVICE_DIRECT_ACCESS, TkeAnnotations.SERVICE_TKE_SERVICE_CONFIG_AUTO,
-      TkeAnnotations.SERVICE_PASS_TO_TARGET, TkeAnnotations.INGRESS_DIRECT_ACCESS, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO,
-      TkeAnnotations.INGRESS_PASS_TO_TARGET,
-    ].find((k) => f.message.includes(` ${k}: `) && Object.prototype.hasOwnProperty.call(annotations, k));
-    if (annotation === undefined) return 'the annotation the finding names was not found';
+    const switches = entry.kind === 'Ingress' ? INGRESS_SWITCHES : SERVICE_SWITCHES;
+    const has = (k: string) => Object.prototype.hasOwnProperty.call(annotations, k);
+    // The key the finding names; when its message does not name one, the only switch left to fix.
+    const pending = switches.filter((k) => has(k) && annotations[k] !== 'true' && annotations[k] !== 'false');
+    const named = switches.find((k) => f.message.includes(` ${k}: `) && has(k));
+    const annotation = named ?? (pending.length === 1 ? pending[0] : undefined);
+    if (annotation === undefined) return pending.length === 0 ? undefined : 'the finding names no on/off annotation of the object';
     const value = annotations[annotation];
     if (value === 'true' || value === 'false') return undefined; // an earlier fix wrote it
     const canonical = canonicalSwitch(value);

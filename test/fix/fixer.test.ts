@@ -150,6 +150,15 @@ describe('TKE-ANN-001', () => {
     expect(r.changes[0]).toEqual(expect.objectContaining({ ruleId: 'TKE-ANN-001' }));
   });
 
+  test('GIVEN two on/off annotations written loosely on one Service WHEN fixed THEN each is written as TKE reads it', () => {
+    const r = LoopbackFixer.fix([privateService({ annotations: { [PREVENT]: 'Yes', [SVC_PASS]: false } })]);
+    expect(annotations(r.manifests, 'Service', 'web')).toEqual(expect.objectContaining({ [PREVENT]: 'true', [SVC_PASS]: 'false' }));
+    expect(r.changes.map((c) => c.message)).toEqual([
+      `${PREVENT}: "Yes" written as "true"`,
+      `${SVC_PASS}: false written as "false"`,
+    ]);
+  });
+
   test('GIVEN a value whose intent is unclear WHEN fixed THEN it is reported, not guessed', () => {
     const r = LoopbackFixer.fix([privateService({ annotations: { [PREVENT]: 'maybe' } })]);
     expect(annotations(r.manifests, 'Service', 'web')[PREVENT]).toEqual('maybe');
