@@ -7,3 +7,4 @@ export * from './loopback-strategy';
 export * from './prevent-loopback';
 export * from './coredns';
 export * from './coredns-rewrite';
+export * from './fix';

@@ -12,6 +12,7 @@ import { LoopbackChecker } from './checker';
 import { InputError, readInputs } from './input';
 import { CheckRun, locate, renderJson, renderSarif, renderText, TOOL_NAME, toolVersion } from './output';
 import { FindingLevel } from './types';
+import { runFix } from '../fix/cli';
 
 /** Exit code: no finding at or above the fail level. */
 export const EXIT_PASSED = 0;
@@ -34,6 +35,8 @@ Options:   --format    text (default), json or sarif (SARIF 2.1.0)
            --fail-on   error (default) or warning: the lowest finding level that fails the run
            --help, --version
 Exit code: 0 passed, 1 findings at or above --fail-on, 2 usage, read or parse error.
+
+Fix mode:  ${TOOL_NAME} fix --help
 `;
 
 /** Where the CLI reads and writes; tests and the bin shim pass the process's own streams. */
@@ -126,6 +129,7 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
     io.out(`${toolVersion()}\n`);
     return EXIT_PASSED;
   }
+  if (command === 'fix') return runFix(rest, io);
   try {
     if (command !== 'check') {
       throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`);

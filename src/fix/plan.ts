@@ -1,0 +1,445 @@
+/**
+ * The planner of fix mode: runs the checker, and for each finding it can fix safely records the edits
+ * (operations on paths inside one input object) that fix it. `LoopbackFixer` applies them to plain
+ * objects, the YAML layer to the source text. Not exported from the package barrel.
+ */
+import { PathKey, setInPlain } from './paths';
+import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
+import { LoopbackChecker } from '../checks/checker';
+import { asArray, asMap, describe, Entry, isMap, ManifestSet } from '../checks/private/manifests';
+import {
+  bindingOf, findServiceConfig, ingresses, isPrivateLoadBalancer, isPrivateTkeIngress, services,
+  serviceConfigsByApplyNamespace, hasTls,
+} from '../checks/private/tke';
+import { TKE_L4_003 } from '../checks/rules/tke-l4-003';
+import { LoopbackFinding } from '../checks/types';
+import { TkeAnnotations } from '../tke/annotations';
+import { parseListenPorts } from '../tke/listen-ports';
+
+/** The rules whose findings fix mode can fix. */
+export const FIXABLE_RULES: readonly string[] = ['TKE-ANN-001', 'TKE-L4-001', 'TKE-L7-001'];
+
+/** The suffix of the TkeServiceConfig that fix mode adds for an unbound Ingress. */
+export const ADDED_CONFIG_SUFFIX = '-loopback';
+
+/** The apiVersion of TkeServiceConfig. */
+export const TKE_SERVICE_CONFIG_API_VERSION = 'cloud.tencent.com/v1alpha1';
+
+
+/** The input object an operation is about: `index` in the input, and `item` in a list's `items`. */
+export interface Target {
+  readonly index: number;
+  readonly item?: number;
+}
+
+/** Set a scalar at a path, creating missing maps on the way. */
+export interface SetOp {
+  readonly op: 'set';
+  readonly target: Target;
+  readonly path: PathKey[];
+  readonly value: string | number;
+}
+
+/** Append a map to the sequence at a path, creating it (and missing maps) when absent. */
+export interface AppendOp {
+  readonly op: 'append';
+  readonly target: Target;
+  readonly path: PathKey[];
+  readonly value: Record<string, unknown>;
+}
+
+/** Add a new object right after the target. */
+export interface AddOp {
+  readonly op: 'add';
+  readonly target: Target;
+  readonly object: Record<string, unknown>;
+}
+
+/** One edit. */
+export type FixOp = SetOp | AppendOp | AddOp;
+
+/** What the planner decided. */
+export interface FixPlan {
+  /** The edits, in the order they were decided (apply them in this order). */
+  readonly ops: FixOp[];
+  readonly changes: LoopbackFixChange[];
+  readonly unfixed: LoopbackUnfixedRisk[];
+  readonly suppressed: ReturnType<typeof LoopbackChecker.check>['suppressed'];
+  /** The fixed copies of the changed input objects (whole list for an item of a list), by input index. */
+  readonly fixedObjects: Map<number, Record<string, unknown>>;
+}
+
+/** Options with defaults applied and checked. */
+interface Resolved {
+  readonly rules: ReadonlySet<string>;
+  readonly l4: L4FixMode;
+  readonly passToTarget: boolean;
+}
+
+/** Checks the options, naming the option and quoting the value on error. */
+export function resolveOptions(options: LoopbackFixOptions = {}): Resolved {
+  let rules = new Set(FIXABLE_RULES);
+  if (options.rules !== undefined) {
+    if (!Array.isArray(options.rules)) throw new Error(`'rules' must be a list of rule ids, got ${JSON.stringify(options.rules)}`);
+    rules = new Set();
+    for (const id of options.rules) {
+      const upper = typeof id === 'string' ? id.trim().toUpperCase() : id;
+      if (typeof upper !== 'string' || !FIXABLE_RULES.includes(upper)) {
+        throw new Error(`'rules' may name only ${FIXABLE_RULES.join(', ')}, got ${JSON.stringify(id)}`);
+      }
+      rules.add(upper);
+    }
+  }
+  const l4 = options.l4 ?? L4FixMode.PREVENT_LOOPBACK;
+  if (!Object.values(L4FixMode).includes(l4)) {
+    throw new Error(`'l4' must be one of ${Object.values(L4FixMode).join(', ')}, got ${JSON.stringify(options.l4)}`);
+  }
+  if (options.passToTarget !== undefined && typeof options.passToTarget !== 'boolean') {
+    throw new Error(`'passToTarget' must be true or false, got ${JSON.stringify(options.passToTarget)}`);
+  }
+  return { rules, l4, passToTarget: options.passToTarget ?? false };
+}
+
+/** Spellings of the on/off annotations that fix mode rewrites to the quoted string TKE reads. */
+const TRUE_SPELLINGS = new Set(['true', 'yes', 'y', 'on', '1']);
+const FALSE_SPELLINGS = new Set(['false', 'no', 'n', 'off', '0']);
+
+/** The canonical "true" or "false" for a value TKE-ANN-001 reports, or undefined when the intent is unclear. */
+export function canonicalSwitch(value: unknown): 'true' | 'false' | undefined {
+  if (value === true || value === 1) return 'true';
+  if (value === false || value === 0) return 'false';
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (TRUE_SPELLINGS.has(v)) return 'true';
+  if (FALSE_SPELLINGS.has(v)) return 'false';
+  return undefined;
+}
+
+/** The on/off annotations TKE-ANN-001 checks, by kind. */
+const SERVICE_SWITCHES = [
+  TkeAnnotations.SERVICE_PREVENT_LOOPBACK, TkeAnnotations.SERVICE_DIRECT_ACCESS,
+  TkeAnnotations.SERVICE_TKE_SERVICE_CONFIG_AUTO, TkeAnnotations.SERVICE_PASS_TO_TARGET,
+];
+const INGRESS_SWITCHES = [
+  TkeAnnotations.INGRESS_DIRECT_ACCESS, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, TkeAnnotations.INGRESS_PASS_TO_TARGET,
+];
+
+/** Why findings of rules that fix mode never fixes are only reported. */
+const NEVER_FIXED: Record<string, string> = {
+  'TKE-L4-002': 'anti-affinity is never added by fix mode: only you know which pods are the clients',
+  'TKE-DNS-001': 'CoreDNS is never fixed by fix mode: the Corefile that runs is the live one in the cluster',
+  'TKE-L7-002': 'the bound TkeServiceConfig is not in the manifests (it may exist in the cluster, or be the controller\'s ' +
+    'auto config), and fix mode does not invent one: add it to the manifests and run fix again, or set keepaliveEnable: 1 ' +
+    'on each of its l7Listeners in the cluster',
+};
+
+/** Applies a set or append operation to a plain object (the object is changed). */
+export function applyToObject(obj: Record<string, unknown>, op: SetOp | AppendOp): void {
+  if (op.op === 'set') setInPlain(obj, op.path, op.value);
+  else setInPlain(obj, op.path, structuredCloneJson(op.value), -1);
+}
+
+function structuredCloneJson<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v));
+}
+
+/** The objects being fixed: copied on first write, so the input is never changed. */
+class Workspace {
+  public readonly fixed = new Map<number, Record<string, unknown>>();
+  constructor(private readonly manifests: readonly unknown[]) {}
+
+  /** The current state of a target (its fixed copy when it has one). */
+  public read(t: Target): Record<string, unknown> {
+    const top = this.fixed.get(t.index) ?? (this.manifests[t.index] as Record<string, unknown>);
+    return t.item === undefined ? top : asArray(top.items)[t.item] as Record<string, unknown>;
+  }
+
+  public write(t: Target): Record<string, unknown> {
+    let top = this.fixed.get(t.index);
+    if (!top) {
+      top = structuredCloneJson(this.manifests[t.index] as Record<string, unknown>);
+      this.fixed.set(t.index, top);
+    }
+    return t.item === undefined ? top : (top.items as any[])[t.item];
+  }
+}
+
+/** The planner's state for one run. */
+class Planner {
+  public readonly ops: FixOp[] = [];
+  public readonly changes: LoopbackFixChange[] = [];
+  public readonly work: Workspace;
+  private readonly set: ManifestSet;
+  private readonly entries = new Map<string, Entry>();
+  private preventLoopbackBlock?: { reason?: string };
+
+  constructor(manifests: unknown[], private readonly options: Resolved) {
+    this.work = new Workspace(manifests);
+    this.set = new ManifestSet(manifests);
+    for (const e of this.set.entries) this.entries.set(targetKey(e), e);
+  }
+
+  public entryOf(f: LoopbackFinding): Entry | undefined {
+    return f.manifestIndex === undefined ? undefined : this.entries.get(targetKey({ index: f.manifestIndex, item: f.itemIndex }));
+  }
+
+  private change(ruleId: string | undefined, entry: Entry, message: string, added?: Record<string, unknown>): void {
+    const meta = added ? asMap(added.metadata) : undefined;
+    this.changes.push({
+      ...(ruleId ? { ruleId } : {}),
+      kind: added ? String(added.kind) : entry.kind,
+      ...((added ? meta!.namespace : entry.namespace) !== undefined ? { namespace: String(added ? meta!.namespace : entry.namespace) } : {}),
+      ...((added ? meta!.name : entry.name) !== undefined ? { name: String(added ? meta!.name : entry.name) } : {}),
+      message,
+      added: !!added,
+      manifestIndex: entry.index,
+      ...(entry.item !== undefined ? { itemIndex: entry.item } : {}),
+    });
+  }
+
+  private apply(op: FixOp): void {
+    this.ops.push(op);
+    if (op.op !== 'add') applyToObject(this.work.write(op.target), op);
+  }
+
+  private annotate(ruleId: string | undefined, entry: Entry, annotation: string, value: string, message: string): void {
+    this.apply({ op: 'set', target: entry, path: ['metadata', 'annotations', annotation], value });
+    this.change(ruleId, entry, message);
+  }
+
+  /** Whether an annotation can be added: metadata and its annotations are maps, or absent. */
+  private canAnnotate(entry: Entry): boolean {
+    const absentOrMap = (v: unknown) => v === undefined || v === null || isMap(v);
+    const metadata = this.work.read(entry).metadata;
+    return absentOrMap(metadata) && absentOrMap(asMap(metadata).annotations);
+  }
+
+  /** The current annotations of an entry (after earlier fixes). */
+  private annotations(entry: Entry): Record<string, unknown> {
+    return asMap(asMap(this.work.read(entry).metadata).annotations);
+  }
+
+  /** TKE-ANN-001: write the value TKE reads. Returns the reason when it cannot. */
+  public fixAnnotationValue(f: LoopbackFinding, entry: Entry): string | undefined {
+    const annotations = this.annotations(entry);
+    const switches = entry.kind === 'Ingress' ? INGRESS_SWITCHES : SERVICE_SWITCHES;
+    const has = (k: string) => Object.prototype.hasOwnProperty.call(annotations, k);
+    // The key the finding names; when its message does not name one, the only switch left to fix.
+    const pending = switches.filter((k) => has(k) && annotations[k] !== 'true' && annotations[k] !== 'false');
+    const named = switches.find((k) => f.message.includes(` ${k}: `) && has(k));
+    const annotation = named ?? (pending.length === 1 ? pending[0] : undefined);
+    if (annotation === undefined) return pending.length === 0 ? undefined : 'the finding names no on/off annotation of the object';
+    const value = annotations[annotation];
+    if (value === 'true' || value === 'false') return undefined; // an earlier fix wrote it
+    const canonical = canonicalSwitch(value);
+    if (canonical === undefined) {
+      return `${JSON.stringify(value)} reads as neither on nor off, so only you can say which was meant: write "true" or "false"`;
+    }
+    this.annotate('TKE-ANN-001', entry, annotation, canonical, `${annotation}: ${JSON.stringify(value)} written as "${canonical}"`);
+    return undefined;
+  }
+
+  /** TKE-L4-001: add prevent-loopback. Returns the reason when it cannot. */
+  public fixLayer4(entry: Entry): string | undefined {
+    if (this.options.l4 === L4FixMode.NONE) return 'the layer-4 fix is off (--l4 none)';
+    const key4 = TkeAnnotations.SERVICE_PREVENT_LOOPBACK;
+    const annotations = this.annotations(entry);
+    if (annotations[key4] === 'true') return undefined; // quoting it (TKE-ANN-001) fixed it
+    const spec = asMap(this.work.read(entry).spec);
+    if (spec.externalTrafficPolicy === 'Local' || this.annotations(entry)[TkeAnnotations.SERVICE_DIRECT_ACCESS] === 'true') {
+      return 'the Service relies on externalTrafficPolicy: Local or direct access, which needs pod anti-affinity against ' +
+        'its clients; fix mode never adds anti-affinity, as only you know which pods are the clients. Add it, or annotate ' +
+        `the Service with ${key4}: "true" yourself`;
+    }
+    if (Object.prototype.hasOwnProperty.call(annotations, key4)) {
+      return `${key4} is set to ${JSON.stringify(annotations[key4])} on purpose; change it to "true" yourself`;
+    }
+    if (!this.canAnnotate(entry)) return 'metadata or metadata.annotations is not a map; fix it by hand';
+    const blocked = this.preventLoopbackBlocked();
+    if (blocked) return blocked;
+    this.annotate('TKE-L4-001', entry, key4, 'true', `added ${key4}: "true"`);
+    return undefined;
+  }
+
+  /**
+   * Why `prevent-loopback` would not work in this set, or undefined. It asks the checker's TKE-L4-003 (a
+   * kube-proxy too old for prevent-loopback) about a Service with the annotation, so that fix mode and the
+   * checker always agree on the kube-proxy table.
+   */
+  private preventLoopbackBlocked(): string | undefined {
+    if (!this.preventLoopbackBlock) {
+      const proxy = this.set.find('DaemonSet', 'kube-system', 'kube-proxy');
+      let reason: string | undefined;
+      if (proxy) {
+        const probe = {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'probe', annotations: { [TkeAnnotations.SERVICE_PREVENT_LOOPBACK]: 'true' } },
+        };
+        const found = TKE_L4_003.check(new ManifestSet([proxy.obj, probe]), { knownRuleIds: new Set() })[0];
+        if (found) {
+          reason = `the set's kube-proxy is too old for ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: ` +
+            `${found.message.replace(/^.*, but /, '')}. ${found.fix ?? ''} Then run fix again`.trim();
+        }
+      }
+      this.preventLoopbackBlock = { reason };
+    }
+    return this.preventLoopbackBlock.reason;
+  }
+
+  /** TKE-L7-001: keepalive on every listener of the Ingress. Returns the reason when it cannot. */
+  public fixLayer7(ing: Entry): string | undefined {
+    const required = requiredListeners(this.annotations(ing), hasTls(ing));
+    if (typeof required === 'string') return required;
+    const binding = bindingOf(ing);
+    if (binding?.auto) {
+      return `the Ingress uses ${binding.annotation}: "true", so the controller owns ${binding.name} and would undo any change ` +
+        `to it. To proceed, replace that annotation with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG} (and run fix again, which ` +
+        `then adds a config), or set keepaliveEnable: 1 on each listener of ${binding.name} in the cluster`;
+    }
+    if (binding) {
+      const candidates = serviceConfigsByApplyNamespace(this.set, ing, binding.name);
+      const config = findServiceConfig(this.set, ing, binding.name) ?? (candidates.length === 1 ? candidates[0] : undefined);
+      if (!config) {
+        return `it is bound to TkeServiceConfig ${binding.name}, which is not in the manifests (it may exist in the cluster); ` +
+          'fix mode does not invent one: set keepaliveEnable: 1 on each of its l7Listeners, or add it to the manifests';
+      }
+      return this.patchConfig(ing, config, required);
+    }
+    if (!ing.name) return 'the Ingress has no name, so no TkeServiceConfig can be named after it';
+    if (!this.canAnnotate(ing)) return 'metadata or metadata.annotations is not a map; fix it by hand';
+    const name = `${ing.name}${ADDED_CONFIG_SUFFIX}`;
+    if (this.set.find('TkeServiceConfig', ing.ns, name)) {
+      return `a TkeServiceConfig named ${name} already exists in ${ing.ns} and the Ingress is not bound to it; ` +
+        `bind it with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: ${name} if it is meant for this Ingress, and run fix again`;
+    }
+    const config = {
+      apiVersion: TKE_SERVICE_CONFIG_API_VERSION,
+      kind: 'TkeServiceConfig',
+      metadata: { name, ...(ing.namespace !== undefined ? { namespace: ing.namespace } : {}) },
+      spec: { loadBalancer: { l7Listeners: required.map((l) => ({ protocol: l.protocol, port: l.port, keepaliveEnable: 1 })) } },
+    };
+    this.apply({ op: 'add', target: ing, object: config });
+    this.change('TKE-L7-001', ing, `added TkeServiceConfig ${name} with keepaliveEnable: 1 on ${required.map(label).join(', ')}`, config);
+    this.annotate('TKE-L7-001', ing, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG, name,
+      `bound to TkeServiceConfig ${name} with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}`);
+    return undefined;
+  }
+
+  /** Adds the missing listeners to a bound config and turns keepalive on, changing nothing else. */
+  private patchConfig(ing: Entry, config: Entry, required: Listener[]): string | undefined {
+    const current = this.work.read(config);
+    const spec = current.spec;
+    const lb = asMap(spec).loadBalancer;
+    const listeners = asMap(lb).l7Listeners;
+    if ((spec !== undefined && spec !== null && !isMap(spec)) || (lb !== undefined && lb !== null && !isMap(lb)) ||
+      (listeners !== undefined && listeners !== null && !Array.isArray(listeners))) {
+      return `${describe(config)} has a spec.loadBalancer.l7Listeners that is not a list of listeners; fix it by hand`;
+    }
+    const path = ['spec', 'loadBalancer', 'l7Listeners'];
+    const done: string[] = [];
+    asArray(listeners).forEach((l, i) => {
+      if (!isMap(l) || l.keepaliveEnable === 1) return;
+      this.apply({ op: 'set', target: config, path: [...path, i, 'keepaliveEnable'], value: 1 });
+      done.push(`set keepaliveEnable: 1 on l7Listeners[${i}] ${String(l.protocol)}:${String(l.port)}`);
+    });
+    for (const want of required) {
+      const has = asArray(asMap(asMap(this.work.read(config).spec).loadBalancer).l7Listeners)
+        .some((l) => isMap(l) && l.protocol === want.protocol && Number(l.port) === want.port);
+      if (has) continue;
+      this.apply({ op: 'append', target: config, path, value: { protocol: want.protocol, port: want.port, keepaliveEnable: 1 } });
+      done.push(`added l7Listeners entry ${label(want)} with keepaliveEnable: 1`);
+    }
+    if (done.length > 0) this.change('TKE-L7-001', config, `for ${describe(ing)}: ${done.join('; ')}`);
+    return undefined;
+  }
+
+  /** `--pass-to-target`: on private CLBs that TKE creates. */
+  public addPassToTarget(): void {
+    const targets: Array<[Entry, string, string]> = [];
+    for (const svc of services(this.set)) {
+      if (isPrivateLoadBalancer(svc)) targets.push([svc, TkeAnnotations.SERVICE_PASS_TO_TARGET, TkeAnnotations.SERVICE_EXISTED_LB_ID]);
+    }
+    for (const ing of ingresses(this.set)) {
+      if (isPrivateTkeIngress(ing)) targets.push([ing, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID]);
+    }
+    targets.sort((a, b) => a[0].index - b[0].index || (a[0].item ?? -1) - (b[0].item ?? -1));
+    for (const [entry, annotation, reused] of targets) {
+      const annotations = this.annotations(entry);
+      // Never on a reused CLB: TKE rejects pass-to-target there.
+      if (annotations[reused] || Object.prototype.hasOwnProperty.call(annotations, annotation)) continue;
+      if (!this.canAnnotate(entry)) continue;
+      this.annotate(undefined, entry, annotation, 'true', `added ${annotation}: "true" (--pass-to-target)`);
+    }
+  }
+}
+
+function targetKey(t: Target): string {
+  return t.item === undefined ? String(t.index) : `${t.index}/${t.item}`;
+}
+
+/** A layer-7 listener. */
+interface Listener {
+  readonly protocol: string;
+  readonly port: number;
+}
+
+function label(l: Listener): string {
+  return `${l.protocol}:${l.port}`;
+}
+
+/**
+ * The listeners TKE opens for an Ingress: those of `ingress.cloud.tencent.com/listen-ports` when set, else
+ * HTTP 80 and, with TLS, HTTPS 443. A string is the reason when listen-ports is malformed.
+ *
+ * @see https://www.tencentcloud.com/document/product/457/40675
+ */
+function requiredListeners(annotations: Record<string, unknown>, tls: boolean): Listener[] | string {
+  if (Object.prototype.hasOwnProperty.call(annotations, TkeAnnotations.INGRESS_LISTEN_PORTS)) {
+    const parsed = parseListenPorts(annotations[TkeAnnotations.INGRESS_LISTEN_PORTS]);
+    if (parsed.problem !== undefined) return `${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed, so its listeners are unknown: ${parsed.problem}`;
+    return parsed.listeners;
+  }
+  return tls ? [{ protocol: 'HTTP', port: 80 }, { protocol: 'HTTPS', port: 443 }] : [{ protocol: 'HTTP', port: 80 }];
+}
+
+/** The order fixes are applied in: quoting first, so that a quoted prevent-loopback counts for TKE-L4-001. */
+const ORDER = ['TKE-ANN-001', 'TKE-L4-001', 'TKE-L7-001'];
+
+/** Plans the fixes of a manifest set. Throws only on bad options. */
+export function planFixes(manifests: unknown[], options: LoopbackFixOptions = {}): FixPlan {
+  const resolved = resolveOptions(options);
+  const input = Array.isArray(manifests) ? manifests : [];
+  const report = LoopbackChecker.check(input);
+  const planner = new Planner(input, resolved);
+  const reasons = new Map<LoopbackFinding, string>();
+  const byRule = (id: string) => report.findings.filter((f) => f.ruleId === id);
+  for (const ruleId of ORDER) {
+    for (const f of byRule(ruleId)) {
+      const entry = planner.entryOf(f);
+      if (!resolved.rules.has(ruleId)) {
+        reasons.set(f, `${ruleId} was not selected (--rules)`);
+        continue;
+      }
+      if (!entry) {
+        reasons.set(f, 'the finding is about no single object');
+        continue;
+      }
+      const why = ruleId === 'TKE-ANN-001' ? planner.fixAnnotationValue(f, entry)
+        : ruleId === 'TKE-L4-001' ? planner.fixLayer4(entry)
+          : planner.fixLayer7(entry);
+      if (why !== undefined) reasons.set(f, why);
+    }
+  }
+  if (resolved.passToTarget) planner.addPassToTarget();
+  const unfixed: LoopbackUnfixedRisk[] = [];
+  for (const f of report.findings) {
+    if (FIXABLE_RULES.includes(f.ruleId) && !reasons.has(f)) continue;
+    const reason = reasons.get(f) ?? NEVER_FIXED[f.ruleId] ?? `fix mode has no safe fix for ${f.ruleId}; ${f.fix}`;
+    unfixed.push({ finding: f, reason });
+  }
+  const order = (a: { manifestIndex?: number; itemIndex?: number }, b: { manifestIndex?: number; itemIndex?: number }) =>
+    (a.manifestIndex ?? Number.MAX_SAFE_INTEGER) - (b.manifestIndex ?? Number.MAX_SAFE_INTEGER) || (a.itemIndex ?? -1) - (b.itemIndex ?? -1);
+  const changes = [...planner.changes].sort(order);
+  return { ops: planner.ops, changes, unfixed, suppressed: report.suppressed, fixedObjects: planner.work.fixed };
+}

@@ -1,0 +1,230 @@
+import { L4FixMode, LoopbackChecker, LoopbackFixer } from '../../src';
+import {
+  ING_CONFIG, ING_CONFIG_AUTO, keepaliveConfig, kubeProxy, PREVENT, privateIngress, privateService, serviceConfig, SUPPRESS, workload,
+} from '../checks/manifests';
+
+const LISTEN_PORTS = 'ingress.cloud.tencent.com/listen-ports';
+const SVC_PASS = 'service.cloud.tencent.com/pass-to-target';
+const ING_PASS = 'ingress.cloud.tencent.com/pass-to-target';
+
+/** The fixed object of a kind and name. */
+function find(manifests: any[], kind: string, name: string): any {
+  return manifests.find((m) => m.kind === kind && m.metadata?.name === name);
+}
+
+function annotations(manifests: any[], kind: string, name: string): Record<string, unknown> {
+  return find(manifests, kind, name)?.metadata?.annotations ?? {};
+}
+
+describe('TKE-L4-001', () => {
+  test('GIVEN a private LoadBalancer Service with no protection WHEN fixed THEN it gets prevent-loopback: "true"', () => {
+    const r = LoopbackFixer.fix([privateService({ name: 'web', namespace: 'shop' })]);
+    expect(annotations(r.manifests, 'Service', 'web')[PREVENT]).toEqual('true');
+    expect(r.changes).toEqual([expect.objectContaining({ ruleId: 'TKE-L4-001', kind: 'Service', namespace: 'shop', name: 'web', manifestIndex: 0, added: false })]);
+    expect(r.unfixed).toEqual([]);
+    expect(r.fixed).toBe(true);
+  });
+
+  test('GIVEN a kube-proxy too old for prevent-loopback WHEN fixed THEN nothing is added and the reason names the version', () => {
+    const r = LoopbackFixer.fix([privateService(), kubeProxy('v1.20.6-tke.11')]);
+    expect(annotations(r.manifests, 'Service', 'web')[PREVENT]).toBeUndefined();
+    expect(r.changes).toEqual([]);
+    expect(r.unfixed).toHaveLength(1);
+    expect(r.unfixed[0].finding.ruleId).toEqual('TKE-L4-001');
+    expect(r.unfixed[0].reason).toMatch(/kube-proxy is too old.*v1\.20\.6-tke\.11.*v1\.20\.6-tke\.12/);
+  });
+
+  test('GIVEN a kube-proxy at the documented minimum WHEN fixed THEN prevent-loopback is added', () => {
+    const r = LoopbackFixer.fix([privateService(), kubeProxy('v1.20.6-tke.12')]);
+    expect(annotations(r.manifests, 'Service', 'web')[PREVENT]).toEqual('true');
+  });
+
+  test('GIVEN --l4 none WHEN fixed THEN the finding is reported, not fixed', () => {
+    const r = LoopbackFixer.fix([privateService()], { l4: L4FixMode.NONE });
+    expect(r.changes).toEqual([]);
+    expect(r.unfixed.map((u) => [u.finding.ruleId, u.reason])).toEqual([['TKE-L4-001', 'the layer-4 fix is off (--l4 none)']]);
+  });
+
+  test('GIVEN prevent-loopback: "false" on purpose WHEN fixed THEN it is left alone and reported', () => {
+    const r = LoopbackFixer.fix([privateService({ annotations: { [PREVENT]: 'false' } })]);
+    expect(annotations(r.manifests, 'Service', 'web')[PREVENT]).toEqual('false');
+    expect(r.unfixed[0].reason).toMatch(/"false" on purpose/);
+  });
+
+  test('GIVEN externalTrafficPolicy: Local without anti-affinity WHEN fixed THEN no anti-affinity is invented', () => {
+    const r = LoopbackFixer.fix([privateService({ externalTrafficPolicy: 'Local' }), workload()]);
+    expect(r.changes).toEqual([]);
+    expect(r.unfixed[0].reason).toMatch(/never adds anti-affinity/);
+    expect(find(r.manifests, 'Deployment', 'web')).toEqual(workload());
+  });
+});
+
+describe('TKE-L7-001', () => {
+  test('GIVEN an unbound private Ingress with TLS WHEN fixed THEN a config with HTTP 80 and HTTPS 443 is added after it and bound', () => {
+    const r = LoopbackFixer.fix([privateIngress({ name: 'shop', namespace: 'prod', tls: true }), privateService({ annotations: { [PREVENT]: 'true' } })]);
+    expect(r.manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['Ingress/shop', 'TkeServiceConfig/shop-loopback', 'Service/web']);
+    expect(r.manifests[1]).toEqual({
+      apiVersion: 'cloud.tencent.com/v1alpha1',
+      kind: 'TkeServiceConfig',
+      metadata: { name: 'shop-loopback', namespace: 'prod' },
+      spec: { loadBalancer: { l7Listeners: [{ protocol: 'HTTP', port: 80, keepaliveEnable: 1 }, { protocol: 'HTTPS', port: 443, keepaliveEnable: 1 }] } },
+    });
+    expect(annotations(r.manifests, 'Ingress', 'shop')[ING_CONFIG]).toEqual('shop-loopback');
+    expect(r.changes.map((c) => [c.kind, c.name, c.added])).toEqual([['TkeServiceConfig', 'shop-loopback', true], ['Ingress', 'shop', false]]);
+  });
+
+  test('GIVEN listen-ports WHEN fixed THEN the added config has exactly those listeners', () => {
+    const ing = privateIngress({ tls: true, annotations: { [LISTEN_PORTS]: '[{"HTTP": 8080}, {"HTTPS": 8443}]' } });
+    const r = LoopbackFixer.fix([ing]);
+    expect(find(r.manifests, 'TkeServiceConfig', 'shop-loopback').spec.loadBalancer.l7Listeners).toEqual([
+      { protocol: 'HTTP', port: 8080, keepaliveEnable: 1 },
+      { protocol: 'HTTPS', port: 8443, keepaliveEnable: 1 },
+    ]);
+  });
+
+  test('GIVEN malformed listen-ports WHEN fixed THEN nothing is guessed and the problem quotes the value', () => {
+    const r = LoopbackFixer.fix([privateIngress({ annotations: { [LISTEN_PORTS]: '[{"TCP": 1}]' } })]);
+    expect(r.changes).toEqual([]);
+    expect(r.unfixed[0].reason).toMatch(/listen-ports is malformed.*"TCP"/);
+  });
+
+  test('GIVEN a bound config in the set WHEN fixed THEN only missing listeners are added and keepalive turned on', () => {
+    const config = serviceConfig('shop-cfg', {
+      l7Listeners: [{ protocol: 'HTTP', port: 80, keepaliveEnable: 0, defaultServer: 'a.example.com' }],
+      internetMaxBandwidthOut: 10,
+    });
+    const r = LoopbackFixer.fix([privateIngress({ config: 'shop-cfg', tls: true }), config]);
+    expect(find(r.manifests, 'TkeServiceConfig', 'shop-cfg').spec).toEqual({
+      loadBalancer: {
+        l7Listeners: [
+          { protocol: 'HTTP', port: 80, keepaliveEnable: 1, defaultServer: 'a.example.com' },
+          { protocol: 'HTTPS', port: 443, keepaliveEnable: 1 },
+        ],
+        internetMaxBandwidthOut: 10,
+      },
+    });
+    expect(r.manifests).toHaveLength(2);
+    expect(config.spec.loadBalancer.l7Listeners[0].keepaliveEnable).toEqual(0); // the input is not changed
+  });
+
+  test('GIVEN two Ingresses bound to one config WHEN fixed THEN each listener is added once', () => {
+    const r = LoopbackFixer.fix([
+      privateIngress({ name: 'a', config: 'shared', tls: true }),
+      privateIngress({ name: 'b', config: 'shared', tls: true }),
+      keepaliveConfig('shared', []),
+    ]);
+    expect(find(r.manifests, 'TkeServiceConfig', 'shared').spec.loadBalancer.l7Listeners.map((l: any) => `${l.protocol}:${l.port}`))
+      .toEqual(['HTTP:80', 'HTTPS:443']);
+  });
+
+  test('GIVEN a binding to a config that is not in the set WHEN fixed THEN none is invented', () => {
+    const r = LoopbackFixer.fix([privateIngress({ config: 'elsewhere' }), keepaliveConfig('elsewhere', ['HTTP:80'], 'other-ns')]);
+    expect(r.manifests).toHaveLength(2);
+    expect(r.changes).toEqual([]);
+  });
+
+  test('GIVEN the auto binding WHEN fixed THEN nothing changes and the reason says how to proceed', () => {
+    const ing = privateIngress({ annotations: { [ING_CONFIG_AUTO]: 'true' } });
+    const config = serviceConfig('shop-auto-ingress-config', { l7Listeners: [{ protocol: 'HTTP', port: 80 }] });
+    const r = LoopbackFixer.fix([ing, config]);
+    expect(r.changes).toEqual([]);
+    expect(r.manifests[1]).toBe(config);
+    expect(r.unfixed.find((u) => u.finding.ruleId === 'TKE-L7-001')?.reason).toMatch(/controller owns shop-auto-ingress-config/);
+  });
+
+  test('GIVEN a List of objects WHEN fixed THEN the added config goes into the list right after its Ingress', () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: [privateIngress(), privateService({ annotations: { [PREVENT]: 'true' } })] };
+    const r = LoopbackFixer.fix([list]);
+    expect(r.manifests).toHaveLength(1);
+    expect(r.manifests[0].items.map((m: any) => m.kind)).toEqual(['Ingress', 'TkeServiceConfig', 'Service']);
+    expect(r.changes.map((c) => c.itemIndex)).toEqual([0, 0]);
+  });
+});
+
+describe('TKE-ANN-001', () => {
+  test.each([
+    [true, 'true'], ['True', 'true'], ['yes', 'true'], [1, 'true'], ['FALSE', 'false'], [false, 'false'],
+  ])('GIVEN prevent-loopback %p WHEN fixed THEN it is written as "%s"', (value, expected) => {
+    const r = LoopbackFixer.fix([privateService({ annotations: { [PREVENT]: value } })]);
+    expect(annotations(r.manifests, 'Service', 'web')[PREVENT]).toEqual(expected);
+    expect(r.changes[0]).toEqual(expect.objectContaining({ ruleId: 'TKE-ANN-001' }));
+  });
+
+  test('GIVEN two on/off annotations written loosely on one Service WHEN fixed THEN each is written as TKE reads it', () => {
+    const r = LoopbackFixer.fix([privateService({ annotations: { [PREVENT]: 'Yes', [SVC_PASS]: false } })]);
+    expect(annotations(r.manifests, 'Service', 'web')).toEqual(expect.objectContaining({ [PREVENT]: 'true', [SVC_PASS]: 'false' }));
+    expect(r.changes.map((c) => c.message)).toEqual([
+      `${PREVENT}: "Yes" written as "true"`,
+      `${SVC_PASS}: false written as "false"`,
+    ]);
+  });
+
+  test('GIVEN a value whose intent is unclear WHEN fixed THEN it is reported, not guessed', () => {
+    const r = LoopbackFixer.fix([privateService({ annotations: { [PREVENT]: 'maybe' } })]);
+    expect(annotations(r.manifests, 'Service', 'web')[PREVENT]).toEqual('maybe');
+    expect(r.unfixed.find((u) => u.finding.ruleId === 'TKE-ANN-001')?.reason).toMatch(/"maybe" reads as neither/);
+  });
+});
+
+describe('pass-to-target', () => {
+  test('GIVEN no option WHEN fixed THEN pass-to-target is never added', () => {
+    const r = LoopbackFixer.fix([privateService(), privateIngress()]);
+    expect(annotations(r.manifests, 'Service', 'web')[SVC_PASS]).toBeUndefined();
+    expect(annotations(r.manifests, 'Ingress', 'shop')[ING_PASS]).toBeUndefined();
+  });
+
+  test('GIVEN passToTarget WHEN fixed THEN it is added on CLBs TKE creates, never on a reused one', () => {
+    const r = LoopbackFixer.fix([
+      privateService({ name: 'new' }),
+      privateService({ name: 'reused', annotations: { 'service.kubernetes.io/tke-existed-lbid': 'lb-12345678' } }),
+      privateIngress({ name: 'ing' }),
+      privateIngress({ name: 'ing-reused', annotations: { 'kubernetes.io/ingress.existLbId': 'lb-12345678' } }),
+    ], { passToTarget: true });
+    expect(annotations(r.manifests, 'Service', 'new')[SVC_PASS]).toEqual('true');
+    expect(annotations(r.manifests, 'Service', 'reused')[SVC_PASS]).toBeUndefined();
+    expect(annotations(r.manifests, 'Ingress', 'ing')[ING_PASS]).toEqual('true');
+    expect(annotations(r.manifests, 'Ingress', 'ing-reused')[ING_PASS]).toBeUndefined();
+    expect(r.changes.filter((c) => c.ruleId === undefined).map((c) => c.name)).toEqual(['new', 'ing']);
+  });
+});
+
+describe('selection, suppression and results', () => {
+  test('GIVEN rules: [TKE-L7-001] WHEN fixed THEN TKE-L4-001 is only reported', () => {
+    const r = LoopbackFixer.fix([privateService(), privateIngress()], { rules: ['TKE-L7-001'] });
+    expect(annotations(r.manifests, 'Service', 'web')[PREVENT]).toBeUndefined();
+    expect(annotations(r.manifests, 'Ingress', 'shop')[ING_CONFIG]).toEqual('shop-loopback');
+    expect(r.unfixed.map((u) => [u.finding.ruleId, u.reason])).toEqual([['TKE-L4-001', 'TKE-L4-001 was not selected (--rules)']]);
+  });
+
+  test('GIVEN a suppressed finding WHEN fixed THEN it is not fixed and is listed as suppressed', () => {
+    const svc = privateService({ annotations: { [SUPPRESS]: 'TKE-L4-001=clients use the cluster DNS name only' } });
+    const r = LoopbackFixer.fix([svc]);
+    expect(r.manifests[0]).toBe(svc);
+    expect(r.suppressed.map((s) => s.finding.ruleId)).toEqual(['TKE-L4-001']);
+    expect(r.fixed).toBe(true);
+  });
+
+  test.each([
+    [{ rules: ['TKE-DNS-001'] }, /'rules' may name only TKE-ANN-001, TKE-L4-001, TKE-L7-001, got "TKE-DNS-001"/],
+    [{ l4: 'sometimes' as any }, /'l4' must be one of prevent-loopback, none, got "sometimes"/],
+    [{ passToTarget: 'yes' as any }, /'passToTarget' must be true or false, got "yes"/],
+  ])('GIVEN bad options %p THEN fix throws naming the option', (options, message) => {
+    expect(() => LoopbackFixer.fix([], options)).toThrow(message);
+  });
+
+  test('GIVEN a fixed set WHEN fixed again THEN nothing changes and check finds no fixable risk', () => {
+    const input = [
+      privateService({ name: 'a', annotations: { [PREVENT]: 'True' } }),
+      privateService({ name: 'b' }),
+      privateIngress({ name: 'c', tls: true }),
+      privateIngress({ name: 'd', config: 'd-cfg' }),
+      keepaliveConfig('d-cfg', []),
+    ];
+    const once = LoopbackFixer.fix(input);
+    const twice = LoopbackFixer.fix(once.manifests);
+    expect(twice.changes).toEqual([]);
+    expect(twice.manifests).toEqual(once.manifests);
+    const fixable = LoopbackFixer.fixableRules();
+    expect(LoopbackChecker.check(once.manifests).findings.filter((f) => fixable.includes(f.ruleId))).toEqual([]);
+  });
+});
