@@ -1,5 +1,11 @@
+import {
+  TkeServiceConfigSpecLoadBalancerL4ListenersScheduler,
+  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler,
+} from '../tke/imports/cloud.tencent.com';
+
 /**
- * Tencent's limits for TkeServiceConfig fields ("complete configuration reference"; tke-facts §3), shared by the
+ * Tencent's limits for TkeServiceConfig fields ("complete configuration reference",
+ * https://www.tencentcloud.com/document/product/457/36834 and /457/37015), shared by the
  * constructs (which throw on bad props) and the checker (TKE-CFG-001), so both enforce the same numbers.
  * `crds/tkeserviceconfig.yaml` carries the same ranges for the schema.
  */
@@ -31,3 +37,12 @@ export const DEFAULT_HEALTH_CHECK_INTERVAL = 5;
 export const HTTP_CHECK_METHODS: readonly string[] = ['HEAD', 'GET'];
 /** Values of `healthCheck.sourceIpType`: 0 = the CLB VIP, 1 = an address in 100.64.0.0/10. */
 export const SOURCE_IP_TYPES: readonly number[] = [0, 1];
+
+/** Values of a layer-4 listener's `scheduler`, from the generated L1 (crds/ is the source). */
+export const L4_SCHEDULERS: readonly string[] = Object.values(TkeServiceConfigSpecLoadBalancerL4ListenersScheduler);
+/**
+ * Values of a layer-7 rule's `scheduler`, from the generated L1: WRR, LEAST_CONN and IP_HASH (CLB API
+ * https://cloud.tencent.com/document/product/214/30681; listener doc
+ * https://cloud.tencent.com/document/product/214/54821, "WRR、WLC 和 IP Hash").
+ */
+export const L7_RULE_SCHEDULERS: readonly string[] = Object.values(TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler);

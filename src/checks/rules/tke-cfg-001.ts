@@ -3,6 +3,8 @@ import {
   DEFAULT_HEALTH_CHECK_TIMEOUT,
   HEALTH_CHECK_RANGES,
   HTTP_CHECK_METHODS,
+  L4_SCHEDULERS,
+  L7_RULE_SCHEDULERS,
   SESSION_EXPIRE_RANGE,
   SOURCE_IP_TYPES,
 } from '../../private/tke-service-config-limits';
@@ -69,8 +71,6 @@ class Problems {
   }
 }
 
-const SCHEDULERS = ['WRR', 'LEAST_CONN'];
-
 function checkSession(p: Problems, path: string, value: unknown): void {
   const session = p.map(path, value);
   if (!session) return;
@@ -129,7 +129,7 @@ export function configProblems(config: Entry): string[] {
     p.int(`${path}.port`, l.port, 1, 65535, true);
     checkSession(p, `${path}.session`, l.session);
     checkHealthCheck(p, `${path}.healthCheck`, l.healthCheck, false);
-    p.oneOf(`${path}.scheduler`, l.scheduler, SCHEDULERS);
+    p.oneOf(`${path}.scheduler`, l.scheduler, L4_SCHEDULERS);
   });
   checkDuplicates(p, 'spec.loadBalancer.l4Listeners', l4);
 
@@ -155,7 +155,7 @@ export function configProblems(config: Entry): string[] {
         p.oneOf(`${rPath}.forwardType`, rule.forwardType, ['HTTP', 'HTTPS', 'GRPC']);
         checkSession(p, `${rPath}.session`, rule.session);
         checkHealthCheck(p, `${rPath}.healthCheck`, rule.healthCheck, true);
-        p.oneOf(`${rPath}.scheduler`, rule.scheduler, SCHEDULERS);
+        p.oneOf(`${rPath}.scheduler`, rule.scheduler, L7_RULE_SCHEDULERS);
       });
     });
   });

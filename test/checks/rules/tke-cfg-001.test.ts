@@ -10,6 +10,18 @@ function problems(loadBalancer: any): string[] {
 }
 
 describe(RULE, () => {
+  describe('layer-7 rule scheduler', () => {
+    const rule = (scheduler: string) => ({ l7Listeners: [{ protocol: 'HTTP', port: 80, domains: [{ domain: '', rules: [{ url: '/', scheduler }] }] }] });
+    test('IP_HASH is accepted on a layer-7 rule (CLB API 214/30681)', () => {
+      expect(problems(rule('IP_HASH'))).toEqual([]);
+    });
+    test('an unknown scheduler lists WRR, LEAST_CONN and IP_HASH once each', () => {
+      expect(problems(rule('RR'))).toEqual([
+        'spec.loadBalancer.l7Listeners[0].domains[0].rules[0].scheduler is "RR": must be one of "WRR", "LEAST_CONN", "IP_HASH"',
+      ]);
+    });
+  });
+
   describe('non-compliant', () => {
     test('each finding names the object, field path and value', () => {
       const report = LoopbackChecker.check([serviceConfig('cfg', { l4Listeners: [{ protocol: 'TCP', port: 70000 }] }, 'shop')]);
