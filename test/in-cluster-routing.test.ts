@@ -49,7 +49,7 @@ describe('LoopbackSafeService inClusterDomains', () => {
   test('a bad domain fails, naming its index and quoting it', () => {
     const { chart, pods, dns } = setup();
     expect(() => new LoopbackSafeService(chart, 'server', { selector: pods, ports: [{ port: 80 }], inClusterDomains: ['a.oa.com', 'b.oa.com {'], dns }))
-      .toThrow(/^'inClusterDomains\[1\]': 'from' must be a DNS name .*got "b.oa.com \{"/);
+      .toThrow(/^LoopbackSafeService test\/server: 'inClusterDomains\[1\]': 'from' must be a DNS name .*got "b.oa.com \{"/);
   });
 });
 

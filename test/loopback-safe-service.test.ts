@@ -458,7 +458,7 @@ describe('LoopbackSafeService', () => {
         .toThrow(/'metadata\.name' must be a DNS-1035 label .*got "1api"/);
       const long = 'a'.repeat(70);
       expect(() => new LoopbackSafeService(fixture().chart, 's', { ...baseProps(fixture()), metadata: { name: long } }))
-        .toThrow(new RegExp(`'metadata\\.name' must be at most 63 characters .*got "${long}" \\(70 characters\\)`));
+        .toThrow(new RegExp(`^LoopbackSafeService test/s: 'metadata\\.name' must be a DNS-1035 label \\(at most 63 .*got "${long}" \\(70 characters\\)`));
       // 63 characters is fine
       const f = fixture();
       new LoopbackSafeService(f.chart, 's', { ...baseProps(f), metadata: { name: 'a'.repeat(63) } });
