@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { DnsName, RewriteMatch } from './coredns';
 import { CoreDnsRewrite } from './coredns-rewrite';
 import { AppIndex, namespaceOf, registerAppCheck } from './private/app-checks';
-import { idAnnotationProblems } from './private/id-annotations';
+import { idAnnotationProblems, passToTargetProblems } from './private/id-annotations';
 import {
   tlsHostCovers,
   validateHealthCheck,
@@ -14,11 +14,15 @@ import {
   validatePath,
   validateSession,
   validateBoolean,
+  validateIntRange,
   MAX_NAME_LENGTH,
 } from './private/ingress-validation';
+import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from './private/k8s-names';
+import { errorOf, withConstructPath } from './private/construct-errors';
 import { annotationsOf } from './private/metadata';
 import { TkeAnnotations, TkeNames } from './tke/annotations';
 import { TkeIds } from './tke/ids';
+import { DeclaredListener, parseListenPorts } from './tke/listen-ports';
 import {
   TkeServiceConfig,
   TkeServiceConfigSpecLoadBalancerL7Listeners,
@@ -113,6 +117,21 @@ export interface LoopbackSafeIngressRule extends LoopbackSafeIngressRuleOptions 
 }
 
 /**
+ * One layer-7 listener of `LoopbackSafeIngressProps.listenPorts`.
+ */
+export interface LoopbackSafeIngressListenPort {
+  /**
+   * The listener protocol: HTTP or HTTPS.
+   */
+  readonly protocol: TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
+
+  /**
+   * The listener port, 1 to 65535.
+   */
+  readonly port: number;
+}
+
+/**
  * Properties of a `LoopbackSafeIngress`.
  */
 export interface LoopbackSafeIngressProps {
@@ -133,15 +152,20 @@ export interface LoopbackSafeIngressProps {
    * CLBs loop back; a public-network CLB is immune.
    *
    * @default - no subnet annotation: TKE creates a public-network CLB
-   * @see https://www.tencentcloud.com/document/product/457/39142
+   * @see https://www.tencentcloud.com/document/product/457/40675
    */
   readonly internalSubnetId?: string;
 
   /**
    * An existing CLB to use, written to `kubernetes.io/ingress.existLbId`.
    *
+   * A reused CLB does not get `ingress.cloud.tencent.com/pass-to-target`: Tencent's pass-to-target works
+   * only on CLBs that TKE creates and is mutually exclusive with a reused CLB, so it would be ignored.
+   * Let the CLB's traffic reach the nodes another way: allow 100.127.0.0/16 in the CVM security group,
+   * or turn on the reused CLB's own "allow by default" security-group setting in the CLB console.
+   *
    * @default - TKE creates a CLB for the Ingress
-   * @see https://www.tencentcloud.com/document/product/457/39142
+   * @see https://www.tencentcloud.com/document/product/457/40675
    */
   readonly existingLoadBalancerId?: string;
 
@@ -189,16 +213,37 @@ export interface LoopbackSafeIngressProps {
    * reaches the nodes. When false the annotation is not set, and the CVM security group must allow
    * 100.127.0.0/16 instead.
    *
-   * @default true
+   * Tencent's pass-to-target works only on CLBs that TKE creates and is mutually exclusive with a
+   * reused CLB (`existingLoadBalancerId`, or `kubernetes.io/ingress.existLbId` in
+   * `metadata.annotations`): there the default is false, `true` fails naming both props, and a
+   * hand-set `pass-to-target` annotation fails at synth. For a reused CLB, allow 100.127.0.0/16 in the
+   * CVM security group, or turn on the CLB's own "allow by default" setting in the CLB console.
+   *
+   * @default - true for a CLB that TKE creates; false with a reused CLB
    * @see https://www.tencentcloud.com/document/product/457/40675
    */
   readonly passToTarget?: boolean;
 
   /**
-   * Turn on VPC-CNI direct access with `ingress.cloud.tencent.com/direct-access: "true"`.
+   * The CLB's layer-7 listeners, written to `ingress.cloud.tencent.com/listen-ports` (for example
+   * `[{ protocol: HTTP, port: 8080 }, { protocol: HTTPS, port: 8443 }]` gives
+   * `'[{"HTTP":8080},{"HTTPS":8443}]'`). They replace TKE's default HTTP 80 / HTTPS 443 listeners, and
+   * keepalive (and every per-rule setting) goes on exactly these listeners. The same annotation set by
+   * hand in `metadata.annotations` counts the same way; a malformed value fails, naming the annotation.
+   *
+   * @default - TKE's default listeners: HTTP 80, plus HTTPS 443 when the Ingress has TLS
+   * @see https://www.tencentcloud.com/document/product/457/40675
+   */
+  readonly listenPorts?: LoopbackSafeIngressListenPort[];
+
+  /**
+   * Turn on direct access with `ingress.cloud.tencent.com/direct-access: "true"`.
    *
    * The CLB then binds the backend pods as real servers instead of each Service's NodePort on every
-   * node. Needs a cluster with VPC-CNI networking.
+   * node. Tencent supports it on VPC-CNI clusters (Kubernetes 1.12 or later, pods with an ENI, no
+   * `hostNetwork`) and on GlobalRouter clusters too, once `GlobalRouteDirectAccess: "true"` is set in
+   * the ConfigMap `kube-system/tke-service-controller-config` (GlobalRouter also needs CLB SNAT Pro or
+   * CCN). Neither cluster setting can be made from this Ingress.
    *
    * Without direct access the CLB binds the NodePort of each backend Service, so every Service a rule
    * (or the default backend) routes to must be of type `NodePort` or `LoadBalancer`: a `ClusterIP` or
@@ -206,13 +251,11 @@ export interface LoopbackSafeIngressProps {
    * `metadata.annotations` counts as direct access too.
    *
    * @default false
-   * @see https://www.tencentcloud.com/document/product/457/39142
+   * @see https://www.tencentcloud.com/document/product/457/40675
+   * @see https://www.tencentcloud.com/document/product/457/36837
    */
   readonly directAccess?: boolean;
 }
-
-/** A DNS-1123 label: what a Service name and a namespace must be. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Options of `LoopbackSafeIngress.routeInCluster()`: the self-run ingress controller (for example
@@ -281,6 +324,8 @@ interface RuleEntry {
   readonly options: LoopbackSafeIngressRuleOptions;
   /** How the user gave the rule's backend, for error messages: `'rules[0].backend'`, `the backend of addRule("a.com", "/")`. */
   readonly source: string;
+  /** The prop the rule came from (`rules[0]`), or `''` for `addRule()`. */
+  readonly at: string;
 }
 
 /** A TLS entry as the construct keeps it, with the prop it came from for error messages. */
@@ -350,94 +395,122 @@ export class LoopbackSafeIngress extends Construct {
   constructor(scope: Construct, id: string, props: LoopbackSafeIngressProps = {}) {
     super(scope, id);
 
-    const binding = props.binding ?? TkeServiceConfigBinding.EXPLICIT;
-    if (binding !== TkeServiceConfigBinding.EXPLICIT && binding !== TkeServiceConfigBinding.AUTO) {
-      throw new Error(`'binding' must be TkeServiceConfigBinding.EXPLICIT or TkeServiceConfigBinding.AUTO, got ${JSON.stringify(String(binding))}`);
+    if (props === null || typeof props !== 'object') {
+      throw new Error(`LoopbackSafeIngress ${this.node.path}: props must be an object, got ${describeValue(props)}`);
     }
-    this.binding = binding;
+    try {
+      const binding = props.binding ?? TkeServiceConfigBinding.EXPLICIT;
+      if (binding !== TkeServiceConfigBinding.EXPLICIT && binding !== TkeServiceConfigBinding.AUTO) {
+        throw new Error(`'binding' must be TkeServiceConfigBinding.EXPLICIT or TkeServiceConfigBinding.AUTO, got ${JSON.stringify(String(binding))}`);
+      }
+      this.binding = binding;
 
-    if (props.serviceConfigName !== undefined) {
-      if (binding === TkeServiceConfigBinding.AUTO) {
+      if (props.serviceConfigName !== undefined) {
+        if (binding === TkeServiceConfigBinding.AUTO) {
+          throw new Error(
+            `'serviceConfigName' cannot be used with TkeServiceConfigBinding.AUTO (the controller names the config <ingress-name>${TkeNames.AUTO_INGRESS_CONFIG_SUFFIX}), got ${JSON.stringify(props.serviceConfigName)}`,
+          );
+        }
+        for (const suffix of [TkeNames.AUTO_INGRESS_CONFIG_SUFFIX, TkeNames.AUTO_SERVICE_CONFIG_SUFFIX]) {
+          if (typeof props.serviceConfigName === 'string' && props.serviceConfigName.endsWith(suffix)) {
+            throw new Error(`'serviceConfigName' must not end in "${suffix}" (TKE reserves it for the configs its controllers create), got ${JSON.stringify(props.serviceConfigName)}`);
+          }
+        }
+        validateObjectName(props.serviceConfigName, 'serviceConfigName');
+      }
+      if (props.internalSubnetId !== undefined) TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
+      if (props.existingLoadBalancerId !== undefined) TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
+      const directAccess = props.directAccess === undefined ? false : validateBoolean(props.directAccess, 'directAccess');
+      if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
+
+      this._userAnnotations = { ...(props.metadata?.annotations ?? {}) };
+      throwProblems(idAnnotationProblems(this._userAnnotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
+      // pass-to-target works only on CLBs that TKE creates; it is mutually exclusive with a reused CLB.
+      const reusedLoadBalancer = props.existingLoadBalancerId ?? this._userAnnotations[TkeAnnotations.INGRESS_EXIST_LB_ID];
+      if (props.passToTarget !== undefined) validateBoolean(props.passToTarget, 'passToTarget');
+      if (props.passToTarget === true && reusedLoadBalancer !== undefined) {
         throw new Error(
-          `'serviceConfigName' cannot be used with TkeServiceConfigBinding.AUTO (the controller names the config <ingress-name>${TkeNames.AUTO_INGRESS_CONFIG_SUFFIX}), got ${JSON.stringify(props.serviceConfigName)}`,
+          `'passToTarget' is true, but ${props.existingLoadBalancerId !== undefined ? "'existingLoadBalancerId'" : `'metadata.annotations' (${TkeAnnotations.INGRESS_EXIST_LB_ID})`} ` +
+            `reuses CLB ${JSON.stringify(reusedLoadBalancer)}: pass-to-target works only on CLBs that TKE creates and is ignored on a reused one. ` +
+            "Leave 'passToTarget' unset (or false), and allow 100.127.0.0/16 in the CVM security group or turn on the CLB's own " +
+            '"allow by default" setting in the CLB console',
         );
       }
-      for (const suffix of [TkeNames.AUTO_INGRESS_CONFIG_SUFFIX, TkeNames.AUTO_SERVICE_CONFIG_SUFFIX]) {
-        if (typeof props.serviceConfigName === 'string' && props.serviceConfigName.endsWith(suffix)) {
-          throw new Error(`'serviceConfigName' must not end in "${suffix}" (TKE reserves it for the configs its controllers create), got ${JSON.stringify(props.serviceConfigName)}`);
-        }
+      throwProblems(passToTargetProblems(
+        { ...this._userAnnotations, ...(reusedLoadBalancer !== undefined ? { [TkeAnnotations.INGRESS_EXIST_LB_ID]: reusedLoadBalancer } : {}) },
+        TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID,
+      ));
+      const passToTarget = props.passToTarget ?? reusedLoadBalancer === undefined;
+      const listenPorts = this.listenPortsAnnotation(props.listenPorts);
+      const [bindingKey, otherBindingKey] =
+        binding === TkeServiceConfigBinding.AUTO
+          ? [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG]
+          : [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
+      if (this._userAnnotations[otherBindingKey] !== undefined) {
+        throw new Error(
+          `'metadata.annotations' sets ${otherBindingKey}: ${JSON.stringify(this._userAnnotations[otherBindingKey])}, ` +
+            `but 'binding' is ${binding.mode}, which sets ${bindingKey}; TKE forbids both on one Ingress`,
+        );
       }
-      validateObjectName(props.serviceConfigName, 'serviceConfigName');
-    }
-    if (props.internalSubnetId !== undefined) TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
-    if (props.existingLoadBalancerId !== undefined) TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
-    const passToTarget = props.passToTarget === undefined ? true : validateBoolean(props.passToTarget, 'passToTarget');
-    const directAccess = props.directAccess === undefined ? false : validateBoolean(props.directAccess, 'directAccess');
 
-    this._userAnnotations = { ...(props.metadata?.annotations ?? {}) };
-    throwProblems(idAnnotationProblems(this._userAnnotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
-    const [bindingKey, otherBindingKey] =
-      binding === TkeServiceConfigBinding.AUTO
-        ? [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG]
-        : [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
-    if (this._userAnnotations[otherBindingKey] !== undefined) {
-      throw new Error(
-        `'metadata.annotations' sets ${otherBindingKey}: ${JSON.stringify(this._userAnnotations[otherBindingKey])}, ` +
-          `but 'binding' is ${binding.mode}, which sets ${bindingKey}; TKE forbids both on one Ingress`,
-      );
-    }
+      // The Ingress name is fixed here, so that the TkeServiceConfig can be created first: cdk8s emits objects
+      // in tree order, so the config comes before the Ingress in the output (the order kubectl applies them)
+      // without a dependency edge or an extra construct, both of which cost time at synth.
+      const ingressName = props.metadata?.name ?? Names.toDnsLabel(this);
+      validateObjectName(ingressName, 'metadata.name');
+      const configName =
+        binding === TkeServiceConfigBinding.AUTO
+          ? `${ingressName}${TkeNames.AUTO_INGRESS_CONFIG_SUFFIX}`
+          : props.serviceConfigName ?? `${ingressName}${EXPLICIT_CONFIG_SUFFIX}`;
+      if (configName.length > MAX_NAME_LENGTH) {
+        throw new Error(
+          `the TkeServiceConfig name derived from 'metadata.name' ${JSON.stringify(ingressName)} is ${configName.length} characters, ` +
+            `more than ${MAX_NAME_LENGTH}: shorten the Ingress name${binding === TkeServiceConfigBinding.EXPLICIT ? " or set 'serviceConfigName'" : ''}`,
+        );
+      }
 
-    // The Ingress name is fixed here, so that the TkeServiceConfig can be created first: cdk8s emits objects
-    // in tree order, so the config comes before the Ingress in the output (the order kubectl applies them)
-    // without a dependency edge or an extra construct, both of which cost time at synth.
-    const ingressName = props.metadata?.name ?? Names.toDnsLabel(this);
-    validateObjectName(ingressName, 'metadata.name');
-    const configName =
-      binding === TkeServiceConfigBinding.AUTO
-        ? `${ingressName}${TkeNames.AUTO_INGRESS_CONFIG_SUFFIX}`
-        : props.serviceConfigName ?? `${ingressName}${EXPLICIT_CONFIG_SUFFIX}`;
-    if (configName.length > MAX_NAME_LENGTH) {
-      throw new Error(
-        `the TkeServiceConfig name derived from 'metadata.name' ${JSON.stringify(ingressName)} is ${configName.length} characters, ` +
-          `more than ${MAX_NAME_LENGTH}: shorten the Ingress name${binding === TkeServiceConfigBinding.EXPLICIT ? " or set 'serviceConfigName'" : ''}`,
-      );
-    }
-
-    this.serviceConfig = new TkeServiceConfig(this, 'ServiceConfig', {
-      metadata: { name: configName, ...(props.metadata?.namespace !== undefined ? { namespace: props.metadata.namespace } : {}) },
-      spec: {
-        loadBalancer: {
-          l7Listeners: Lazy.any({ produce: () => this.renderListeners() }) as any,
+      this.serviceConfig = new TkeServiceConfig(this, 'ServiceConfig', {
+        metadata: { name: configName, ...(props.metadata?.namespace !== undefined ? { namespace: props.metadata.namespace } : {}) },
+        spec: {
+          loadBalancer: {
+            l7Listeners: Lazy.any({ produce: () => this.renderListeners() }) as any,
+          },
         },
-      },
-    });
-    this.ingress = new kplus.Ingress(this, 'Default', { metadata: { ...props.metadata, name: ingressName } });
+      });
+      this.ingress = new kplus.Ingress(this, 'Default', { metadata: { ...props.metadata, name: ingressName } });
 
-    this.annotate(TkeAnnotations.INGRESS_CLASS, TkeNames.QCLOUD_INGRESS_CLASS, 'LoopbackSafeIngress (a TKE CLB Ingress)');
-    if (props.internalSubnetId !== undefined) this.annotate(TkeAnnotations.INGRESS_SUBNET_ID, props.internalSubnetId, 'internalSubnetId');
-    if (props.existingLoadBalancerId !== undefined) {
-      this.annotate(TkeAnnotations.INGRESS_EXIST_LB_ID, props.existingLoadBalancerId, 'existingLoadBalancerId');
+      this.annotate(TkeAnnotations.INGRESS_CLASS, TkeNames.QCLOUD_INGRESS_CLASS, 'LoopbackSafeIngress (a TKE CLB Ingress)');
+      if (props.internalSubnetId !== undefined) this.annotate(TkeAnnotations.INGRESS_SUBNET_ID, props.internalSubnetId, 'internalSubnetId');
+      if (props.existingLoadBalancerId !== undefined) {
+        this.annotate(TkeAnnotations.INGRESS_EXIST_LB_ID, props.existingLoadBalancerId, 'existingLoadBalancerId');
+      }
+      if (passToTarget) this.annotate(TkeAnnotations.INGRESS_PASS_TO_TARGET, 'true', 'passToTarget');
+      if (directAccess) this.annotate(TkeAnnotations.INGRESS_DIRECT_ACCESS, 'true', 'directAccess');
+      if (listenPorts !== undefined) this.annotate(TkeAnnotations.INGRESS_LISTEN_PORTS, listenPorts, 'listenPorts');
+      this.annotate(bindingKey, binding === TkeServiceConfigBinding.AUTO ? 'true' : configName, 'binding');
+
+      this.node.addValidation({
+        validate: () => {
+          const problems = this.synthProblems();
+          // Rendering right after a passed validation need not check again (see renderListeners()).
+          this._checkedForRender = problems.length === 0;
+          return problems;
+        },
+      });
+      registerAppCheck(this, [ApiObject.of(this.ingress), this.serviceConfig], (index) => this.backendProblems(index));
+
+      if (props.defaultBackend !== undefined) {
+        this.ingress.addDefaultBackend(props.defaultBackend);
+        this._defaultBackend = props.defaultBackend;
+      }
+      if (props.rules !== undefined && !Array.isArray(props.rules)) {
+        throw new Error(`'rules' must be a list of rules such as [{ host, path, backend }], got ${describeValue(props.rules)}`);
+      }
+      (props.rules ?? []).forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`, `'rules[${i}].backend'`));
+      if (props.tls !== undefined) this.addTlsAt(props.tls, 'tls');
+    } catch (e) {
+      throw errorOf(this, e);
     }
-    if (passToTarget) this.annotate(TkeAnnotations.INGRESS_PASS_TO_TARGET, 'true', 'passToTarget');
-    if (directAccess) this.annotate(TkeAnnotations.INGRESS_DIRECT_ACCESS, 'true', 'directAccess');
-    this.annotate(bindingKey, binding === TkeServiceConfigBinding.AUTO ? 'true' : configName, 'binding');
-
-    this.node.addValidation({
-      validate: () => {
-        const problems = this.synthProblems();
-        // Rendering right after a passed validation need not check again (see renderListeners()).
-        this._checkedForRender = problems.length === 0;
-        return problems;
-      },
-    });
-    registerAppCheck(this, [ApiObject.of(this.ingress), this.serviceConfig], (index) => this.backendProblems(index));
-
-    if (props.defaultBackend !== undefined) {
-      this.ingress.addDefaultBackend(props.defaultBackend);
-      this._defaultBackend = props.defaultBackend;
-    }
-    (props.rules ?? []).forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`, `'rules[${i}].backend'`));
-    if (props.tls !== undefined) this.addTlsAt(props.tls, 'tls');
   }
 
   /**
@@ -450,10 +523,12 @@ export class LoopbackSafeIngress extends Construct {
    * @param options path type and per-rule CLB settings
    */
   public addRule(host: string, path: string, backend: kplus.IngressBackend, options: LoopbackSafeIngressRuleOptions = {}): void {
-    if (typeof host !== 'string' || host === '') {
-      throw new Error(`'host' must be a host name (use addRules() for a rule without a host), got ${JSON.stringify(host)}`);
-    }
-    this.addRuleAt({ ...options, host, path, backend }, '', `the backend of addRule(${JSON.stringify(host)}, ${JSON.stringify(path)})`);
+    withConstructPath(this, () => {
+      if (typeof host !== 'string' || host === '') {
+        throw new Error(`'host' must be a host name (use addRules() for a rule without a host), got ${describeValue(host)}`);
+      }
+      this.addRuleAt({ ...options, host, path, backend }, '', `the backend of addRule(${JSON.stringify(host)}, ${JSON.stringify(path)})`);
+    });
   }
 
   /**
@@ -462,7 +537,7 @@ export class LoopbackSafeIngress extends Construct {
    * @param rules the rules to add
    */
   public addRules(...rules: LoopbackSafeIngressRule[]): void {
-    rules.forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`, `'rules[${i}].backend' of addRules()`));
+    withConstructPath(this, () => rules.forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`, `'rules[${i}].backend' of addRules()`)));
   }
 
   /**
@@ -472,20 +547,22 @@ export class LoopbackSafeIngress extends Construct {
    * @param tls the TLS entries
    */
   public addTls(tls: kplus.IngressTls[]): void {
-    this.addTlsAt(tls, 'tls');
+    withConstructPath(this, () => this.addTlsAt(tls, 'tls'));
   }
 
   private addRuleAt(rule: LoopbackSafeIngressRule, at: string, source: string): void {
     const prop = (name: string) => (at ? `${at}.${name}` : name);
-    if (!rule || typeof rule !== 'object') throw new Error(`'${at || 'rule'}' must be an object, got ${JSON.stringify(rule)}`);
+    if (!rule || typeof rule !== 'object') throw new Error(`'${at || 'rule'}' must be an object, got ${describeValue(rule)}`);
     if (rule.host !== undefined) validateHost(rule.host, prop('host'));
-    validatePath(rule.path, prop('path'));
-    if (!rule.backend) throw new Error(`'${prop('backend')}' is required, got ${JSON.stringify(rule.backend)}`);
     const pathType = validateOneOf(
       rule.pathType,
       [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.EXACT, kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC],
       prop('pathType'),
     ) ?? kplus.HttpIngressPathType.PREFIX;
+    validatePath(rule.path, prop('path'), pathType);
+    if (!(rule.backend instanceof kplus.IngressBackend)) {
+      throw new Error(`'${prop('backend')}' must be a kplus.IngressBackend (IngressBackend.fromService(...)), got ${describeValue(rule.backend)}`);
+    }
     if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, prop('healthCheck'));
     if (rule.session !== undefined) validateSession(rule.session, prop('session'));
     validateOneOf<string>(rule.scheduler, Object.values(TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler), prop('scheduler'));
@@ -511,6 +588,7 @@ export class LoopbackSafeIngress extends Construct {
         forwardType: rule.forwardType,
       },
       source,
+      at,
     };
     if (this._inCluster) this.mirrorRule(this._inCluster, entry);
     this.ingress.addRules({ host: entry.host, path: entry.path, pathType: entry.pathType, backend: entry.backend });
@@ -543,6 +621,10 @@ export class LoopbackSafeIngress extends Construct {
    * @see https://www.tencentcloud.com/document/product/457/42976
    */
   public routeInCluster(options: RouteInClusterOptions): kplus.Ingress {
+    return withConstructPath(this, () => this.routeInClusterNow(options));
+  }
+
+  private routeInClusterNow(options: RouteInClusterOptions): kplus.Ingress {
     if (this._inCluster) throw new Error(`routeInCluster() was already called on ${this.node.path}`);
     if (!options || !(options.dns instanceof CoreDnsRewrite)) {
       throw new Error(`'dns' must be a CoreDnsRewrite, got ${JSON.stringify(options?.dns === undefined ? undefined : String(options.dns))}`);
@@ -580,12 +662,8 @@ export class LoopbackSafeIngress extends Construct {
     }
     const serviceName = options.controllerServiceName ?? 'ingress-nginx-controller';
     const namespace = options.controllerServiceNamespace ?? 'ingress-nginx';
-    if (typeof serviceName !== 'string' || serviceName.length > 63 || !DNS_LABEL.test(serviceName)) {
-      throw new Error(`'controllerServiceName' must be a DNS-1123 label, got ${JSON.stringify(serviceName)}`);
-    }
-    if (typeof namespace !== 'string' || namespace.length > 63 || !DNS_LABEL.test(namespace)) {
-      throw new Error(`'controllerServiceNamespace' must be a DNS-1123 label, got ${JSON.stringify(namespace)}`);
-    }
+    throwIf(dns1035LabelProblem(serviceName, 'controllerServiceName'));
+    throwIf(dns1123LabelProblem(namespace, 'controllerServiceNamespace'));
     return DnsName.normalize(`${serviceName}.${namespace}.svc.${options.dns.clusterDomain}`, 'controllerServiceName');
   }
 
@@ -609,10 +687,14 @@ export class LoopbackSafeIngress extends Construct {
   }
 
   private addTlsAt(tls: kplus.IngressTls[], at: string): void {
-    if (!Array.isArray(tls)) throw new Error(`'${at}' must be a list of TLS entries, got ${JSON.stringify(tls)}`);
+    if (!Array.isArray(tls)) throw new Error(`'${at}' must be a list of TLS entries, got ${describeValue(tls)}`);
     const entries: TlsEntry[] = tls.map((t, i) => {
+      if (t === null || typeof t !== 'object') {
+        throw new Error(`'${at}[${this._tls.length + i}]' must be a TLS entry such as { hosts: ['a.example.com'], secret }, got ${describeValue(t)}`);
+      }
       const prop = `${at}[${this._tls.length + i}].hosts`;
-      const hosts = t?.hosts ?? [];
+      const hosts = t.hosts ?? [];
+      if (!Array.isArray(hosts)) throw new Error(`'${prop}' must be a list of host names, got ${describeValue(hosts)}`);
       hosts.forEach((h, j) => validateHost(h, `${prop}[${j}]`));
       return { hosts: [...hosts], prop };
     });
@@ -620,6 +702,40 @@ export class LoopbackSafeIngress extends Construct {
     this._inCluster?.ingress.addTls(tls);
     this._tls.push(...entries);
     this._tlsSpecs.push(...tls);
+  }
+
+  /**
+   * The `listen-ports` value to write for the `listenPorts` prop, or undefined when the prop is not
+   * set. A hand-set annotation must parse; when both are given they must declare the same listeners
+   * (the hand-set string is then kept as it is).
+   */
+  private listenPortsAnnotation(listenPorts: LoopbackSafeIngressListenPort[] | undefined): string | undefined {
+    const key = TkeAnnotations.INGRESS_LISTEN_PORTS;
+    const handSet = this._userAnnotations[key];
+    const parsedHandSet = handSet === undefined ? undefined : parseListenPorts(handSet);
+    if (parsedHandSet?.problem !== undefined) throw new Error(`'metadata.annotations' sets ${key}, which is malformed: ${parsedHandSet.problem}`);
+    if (listenPorts === undefined) return undefined;
+    if (!Array.isArray(listenPorts) || listenPorts.length === 0) {
+      throw new Error(`'listenPorts' must list at least one listener such as { protocol: HTTP, port: 8080 }, got ${describeValue(listenPorts)}`);
+    }
+    const value = JSON.stringify(listenPorts.map((l, i) => {
+      if (l === null || typeof l !== 'object') throw new Error(`'listenPorts[${i}]' must be an object such as { protocol: HTTP, port: 8080 }, got ${describeValue(l)}`);
+      validateOneOf<string>(l.protocol, Object.values(TkeServiceConfigSpecLoadBalancerL7ListenersProtocol), `listenPorts[${i}].protocol`);
+      if (l.protocol === undefined) throw new Error(`'listenPorts[${i}].protocol' is required (HTTP or HTTPS), got undefined`);
+      validateIntRange(l.port, 1, 65535, `listenPorts[${i}].port`);
+      if (l.port === undefined) throw new Error(`'listenPorts[${i}].port' is required (1 to 65535), got undefined`);
+      return { [l.protocol]: l.port };
+    }));
+    const parsed = parseListenPorts(value);
+    if (parsed.problem !== undefined) throw new Error(`'listenPorts' ${parsed.problem}`);
+    if (parsedHandSet?.listeners !== undefined) {
+      const same = (a: ReadonlyArray<{ protocol: string; port: number }>) => a.map((l) => `${l.protocol}:${l.port}`).join(',');
+      if (same(parsedHandSet.listeners) !== same(parsed.listeners)) {
+        throw new Error(`'metadata.annotations' sets ${key}: ${JSON.stringify(handSet)}, but 'listenPorts' needs ${JSON.stringify(value)}: remove one of them`);
+      }
+      return handSet;
+    }
+    return value;
   }
 
   /** Sets an annotation the construct needs, failing when the user set the same key to another value. */
@@ -654,6 +770,26 @@ export class LoopbackSafeIngress extends Construct {
       problems.push(`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO} must be "true" for TkeServiceConfigBinding.AUTO, got ${JSON.stringify(auto)}`);
     }
     problems.push(...idAnnotationProblems(annotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
+    problems.push(...passToTargetProblems(annotations, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID));
+    const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
+    if (listenPorts !== undefined) {
+      const parsed = parseListenPorts(listenPorts);
+      if (parsed.problem !== undefined) problems.push(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
+    }
+    // Per-rule settings are objects the caller may still hold: judge them by their value now.
+    for (const rule of this._rules) {
+      const at = rule.at || `addRule(${JSON.stringify(rule.host)}, ${JSON.stringify(rule.path)}) options`;
+      for (const check of [
+        () => rule.options.healthCheck !== undefined && validateHealthCheck(rule.options.healthCheck, `${at}.healthCheck`),
+        () => rule.options.session !== undefined && validateSession(rule.options.session, `${at}.session`),
+      ]) {
+        try {
+          check();
+        } catch (e) {
+          problems.push(`${(e as Error).message} (the object was changed after it was passed in)`);
+        }
+      }
+    }
     for (const tls of this._tls) {
       tls.hosts.forEach((host, j) => {
         const served = this._rules.some((r) => r.host !== undefined && (tlsHostCovers(host, r.host) || tlsHostCovers(r.host, host)));
@@ -719,14 +855,30 @@ export class LoopbackSafeIngress extends Construct {
       throw new Error(`LoopbackSafeIngress ${this.node.path}:\n  - ${problems.join('\n  - ')}`);
     }
     const domains = this.renderDomains();
-    const listener = (protocol: TkeServiceConfigSpecLoadBalancerL7ListenersProtocol, port: number): TkeServiceConfigSpecLoadBalancerL7Listeners => ({
-      protocol,
+    const listener = ({ protocol, port }: DeclaredListener): TkeServiceConfigSpecLoadBalancerL7Listeners => ({
+      protocol: protocol === 'HTTPS' ? TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTPS : TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTP,
       port,
       keepaliveEnable: TkeServiceConfigSpecLoadBalancerL7ListenersKeepaliveEnable.VALUE_1,
       ...(domains.length > 0 ? { domains } : {}),
     });
-    const listeners = [listener(TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTP, HTTP_PORT)];
-    if (this._tls.length > 0) listeners.push(listener(TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTPS, HTTPS_PORT));
+    return this.listeners().map(listener);
+  }
+
+  /**
+   * The CLB's layer-7 listeners: those of `ingress.cloud.tencent.com/listen-ports` when the Ingress
+   * carries it (from `listenPorts` or set by hand), else TKE's defaults, HTTP 80 and, with TLS, HTTPS 443.
+   */
+  private listeners(): DeclaredListener[] {
+    const declared = annotationsOf(this.ingress.metadata)[TkeAnnotations.INGRESS_LISTEN_PORTS];
+    if (declared !== undefined) {
+      const parsed = parseListenPorts(declared);
+      if (parsed.problem !== undefined) {
+        throw new Error(`LoopbackSafeIngress ${this.node.path}: ${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
+      }
+      return parsed.listeners;
+    }
+    const listeners: DeclaredListener[] = [{ protocol: 'HTTP', port: HTTP_PORT }];
+    if (this._tls.length > 0) listeners.push({ protocol: 'HTTPS', port: HTTPS_PORT });
     return listeners;
   }
 

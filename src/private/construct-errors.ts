@@ -9,8 +9,13 @@ export function withConstructPath<T>(scope: IConstruct, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    throw new Error(prefixed(scope, e instanceof Error ? e.message : String(e)));
+    throw errorOf(scope, e);
   }
+}
+
+/** The error `e` as an Error whose message is prefixed with the construct type and path. */
+export function errorOf(scope: IConstruct, e: unknown): Error {
+  return new Error(prefixed(scope, e instanceof Error ? e.message : String(e)));
 }
 
 /** Throws the problems as one error prefixed with the construct type and path, if there are any. */
