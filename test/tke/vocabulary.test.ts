@@ -154,3 +154,24 @@ describe('KubeProxyVersion', () => {
     expect(p('v1.21.0-tke.1').compareTo(p('v1.20.9-tke.99'))).toBeGreaterThan(0);
   });
 });
+
+describe('TkeAnnotations @see links name the right annotation page', () => {
+  // 457/39142 is "Service Annotation", 457/40675 is "Ingress Annotation".
+  const source = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'tke', 'annotations.ts'), 'utf8');
+  const blocks = [...source.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*public static readonly (\w+) =/g)].map((m) => ({ doc: m[1], name: m[2] }));
+
+  test('every annotation constant has a doc comment', () => {
+    expect(blocks.filter((b) => b.name.startsWith('SERVICE_') || b.name.startsWith('INGRESS_')).length)
+      .toEqual(Object.keys(TkeAnnotations).length);
+  });
+
+  test.each(blocks.filter((b) => b.name.startsWith('SERVICE_')).map((b) => [b.name, b.doc]))('%s cites 457/39142 and not 457/40675', (_name, doc) => {
+    expect(doc).toContain('@see https://www.tencentcloud.com/document/product/457/39142');
+    expect(doc).not.toContain('457/40675');
+  });
+
+  test.each(blocks.filter((b) => b.name.startsWith('INGRESS_')).map((b) => [b.name, b.doc]))('%s cites 457/40675 and not 457/39142', (_name, doc) => {
+    expect(doc).toContain('@see https://www.tencentcloud.com/document/product/457/40675');
+    expect(doc).not.toContain('457/39142');
+  });
+});
