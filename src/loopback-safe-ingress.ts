@@ -336,11 +336,21 @@ interface TlsEntry {
 
 /**
  * A TKE CLB Ingress (class `qcloud`) with the layer-7 loopback fix: a TkeServiceConfig bound to it that
- * turns on keepalive (`keepaliveEnable: 1`) on every layer-7 listener, HTTP 80 always and HTTPS 443
- * when the Ingress has TLS.
+ * turns on keepalive (`keepaliveEnable: 1`) on every layer-7 listener: HTTP 80 always and HTTPS 443
+ * when the Ingress has TLS, or exactly the listeners of `ingress.cloud.tencent.com/listen-ports` when
+ * it is set (`listenPorts`).
  *
  * Keepalive alone is not enough: CLB layer-7 SNAT must be enabled on the CLB by a Tencent ticket, which
  * no manifest can do. With SNAT the client IP is only in `X-Forwarded-For`.
+ *
+ * Keepalive itself is a beta CLB feature that Tencent enables per account by ticket (a whitelist).
+ * Tencent tells users without the whitelist not to declare it: a listener-level configuration error can
+ * fail the whole CLB sync. So open the ticket for both (layer-7 SNAT and keepalive) before deploying
+ * this construct, as the loopback page's own steps do.
+ *
+ * With a reused CLB (`existingLoadBalancerId`) no `pass-to-target` annotation is written, because
+ * Tencent ignores it there: allow 100.127.0.0/16 in the CVM security group, or turn on the CLB's own
+ * "allow by default" setting.
  *
  * Listeners and per-rule settings are computed at synth time, so rules and TLS added after
  * construction (with `addRule()`, `addRules()`, `addTls()`) reach the TkeServiceConfig. Add rules
@@ -354,6 +364,7 @@ interface TlsEntry {
  *
  * @see https://www.tencentcloud.com/document/product/457/42976
  * @see https://www.tencentcloud.com/document/product/457/37015
+ * @see https://cloud.tencent.com/document/product/214/54821
  */
 export class LoopbackSafeIngress extends Construct {
   /**
@@ -839,7 +850,7 @@ export class LoopbackSafeIngress extends Construct {
           `${source} routes to Service ${namespace}/${name} (${service.node.path}), which is ` +
             `${spec.clusterIP === 'None' ? 'headless' : 'of type ClusterIP'}: without direct access the CLB binds each backend ` +
             "Service's NodePort on every node, so the Service must be of type NodePort (or LoadBalancer), " +
-            "or set 'directAccess: true' (VPC-CNI)",
+            "or set 'directAccess: true' (VPC-CNI, or GlobalRouter with GlobalRouteDirectAccess: \"true\" in kube-system/tke-service-controller-config)",
         );
       }
     }

@@ -101,7 +101,8 @@ export interface LoopbackSafeServiceProps {
  *
  * It creates a cdk8s-plus-27 `Service` of type `LoadBalancer` (`service`) and applies a
  * `LoopbackStrategy` to it: by default the `service.cloud.tencent.com/prevent-loopback: "true"`
- * annotation, or `externalTrafficPolicy: Local` / VPC-CNI direct access, each with pod anti-affinity
+ * annotation, or `externalTrafficPolicy: Local` / direct access (VPC-CNI, or GlobalRouter with
+ * `GlobalRouteDirectAccess` turned on), each with pod anti-affinity
  * between the server and its clients.
  *
  * Bad props fail in the constructor, naming the prop and the value. Changes made later through

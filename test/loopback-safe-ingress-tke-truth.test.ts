@@ -218,5 +218,7 @@ describe('LoopbackSafeIngress: app-level checks name the construct path', () => 
     const svc = new kplus.Service(chart, 'svc', { metadata: { name: 'shop' }, ports: [{ port: 80 }], selector: kplus.Pods.select(chart, 'sel', { labels: { app: 'shop' } }) });
     new LoopbackSafeIngress(chart, 'web', { rules: [{ host: 'a.example.com', path: '/', backend: kplus.IngressBackend.fromService(svc) }] });
     expect(() => Testing.synth(chart)).toThrow(/\[\] LoopbackSafeIngress test\/web: 'rules\[0\]\.backend' routes to Service/);
+    // direct access is not VPC-CNI-only (457/36837): the message says how GlobalRouter gets it
+    expect(() => Testing.synth(chart)).toThrow(/or GlobalRouter with GlobalRouteDirectAccess: "true" in kube-system\/tke-service-controller-config/);
   });
 });
