@@ -222,3 +222,16 @@ describe('LoopbackSafeIngress: app-level checks name the construct path', () => 
     expect(() => Testing.synth(chart)).toThrow(/or GlobalRouter with GlobalRouteDirectAccess: "true" in kube-system\/tke-service-controller-config/);
   });
 });
+
+describe('keepalive needs Tencent\'s whitelist: said next to the ticket', () => {
+  const read = (...p: string[]) => require('fs').readFileSync(require('path').join(__dirname, '..', ...p), 'utf8') as string;
+  test.each([
+    ['docs/loopback-safe-ingress.md', read('docs', 'loopback-safe-ingress.md')],
+    ['src/loopback-safe-ingress.ts', read('src', 'loopback-safe-ingress.ts')],
+  ])('%s says keepalive is a beta feature behind a whitelist that users without it must not declare', (_file, text) => {
+    const flat = text.replace(/\s*\n\s*(\*\s*)?/g, ' ');
+    expect(flat).toMatch(/beta (CLB )?feature/);
+    expect(flat).toMatch(/whitelist/);
+    expect(flat).toMatch(/not (to )?declare/);
+  });
+});
