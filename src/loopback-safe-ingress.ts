@@ -23,6 +23,7 @@ import { annotationsOf } from './private/metadata';
 import { TkeAnnotations, TkeNames } from './tke/annotations';
 import { TkeIds } from './tke/ids';
 import { DeclaredListener, parseListenPorts } from './tke/listen-ports';
+import { FORWARD_TYPES, L7_PROTOCOLS, L7_RULE_SCHEDULERS } from './tke/tke-service-config-limits';
 import {
   TkeServiceConfig,
   TkeServiceConfigSpecLoadBalancerL7Listeners,
@@ -76,9 +77,10 @@ export interface LoopbackSafeIngressRuleOptions {
   readonly session?: TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesSession;
 
   /**
-   * Balancing method for this rule.
+   * Balancing method for this rule: WRR, LEAST_CONN or IP_HASH (CLB accepts IP hash on layer-7 rules).
    *
    * @default - the CLB's current method is left alone (Tencent's default is WRR)
+   * @see https://cloud.tencent.com/document/product/214/30681
    */
   readonly scheduler?: TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
 
@@ -576,8 +578,8 @@ export class LoopbackSafeIngress extends Construct {
     }
     if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, prop('healthCheck'));
     if (rule.session !== undefined) validateSession(rule.session, prop('session'));
-    validateOneOf<string>(rule.scheduler, Object.values(TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler), prop('scheduler'));
-    validateOneOf<string>(rule.forwardType, Object.values(TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType), prop('forwardType'));
+    validateOneOf<string>(rule.scheduler, L7_RULE_SCHEDULERS, prop('scheduler'));
+    validateOneOf<string>(rule.forwardType, FORWARD_TYPES, prop('forwardType'));
 
     const duplicate = this._rules.find((r) => r.host === rule.host && r.path === rule.path);
     if (duplicate) {
@@ -731,7 +733,7 @@ export class LoopbackSafeIngress extends Construct {
     }
     const value = JSON.stringify(listenPorts.map((l, i) => {
       if (l === null || typeof l !== 'object') throw new Error(`'listenPorts[${i}]' must be an object such as { protocol: HTTP, port: 8080 }, got ${describeValue(l)}`);
-      validateOneOf<string>(l.protocol, Object.values(TkeServiceConfigSpecLoadBalancerL7ListenersProtocol), `listenPorts[${i}].protocol`);
+      validateOneOf<string>(l.protocol, L7_PROTOCOLS, `listenPorts[${i}].protocol`);
       if (l.protocol === undefined) throw new Error(`'listenPorts[${i}].protocol' is required (HTTP or HTTPS), got undefined`);
       validateIntRange(l.port, 1, 65535, `listenPorts[${i}].port`);
       if (l.port === undefined) throw new Error(`'listenPorts[${i}].port' is required (1 to 65535), got undefined`);

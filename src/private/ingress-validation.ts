@@ -5,7 +5,7 @@ import {
   HTTP_CHECK_METHODS,
   SESSION_EXPIRE_RANGE,
   SOURCE_IP_TYPES,
-} from './tke-service-config-limits';
+} from '../tke/tke-service-config-limits';
 import { dns1123SubdomainProblem, describeValue, ingressHostProblem, ingressPathProblem, isIngressHost, MAX_SUBDOMAIN_LENGTH, throwIf } from './k8s-names';
 import { TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheck } from '../tke/imports/cloud.tencent.com';
 /**

@@ -1,13 +1,17 @@
 import {
   DEFAULT_HEALTH_CHECK_INTERVAL,
   DEFAULT_HEALTH_CHECK_TIMEOUT,
+  FORWARD_TYPES,
   HEALTH_CHECK_RANGES,
   HTTP_CHECK_METHODS,
+  KEEPALIVE_VALUES,
+  L4_PROTOCOLS,
   L4_SCHEDULERS,
+  L7_PROTOCOLS,
   L7_RULE_SCHEDULERS,
   SESSION_EXPIRE_RANGE,
   SOURCE_IP_TYPES,
-} from '../../private/tke-service-config-limits';
+} from '../../tke/tke-service-config-limits';
 import { describe, Entry, isMap, ManifestSet, show } from '../private/manifests';
 import { serviceConfigs } from '../private/tke';
 import { FindingLevel } from '../types';
@@ -125,7 +129,7 @@ export function configProblems(config: Entry): string[] {
     const path = `spec.loadBalancer.l4Listeners[${i}]`;
     const l = p.map(path, item ?? null);
     if (!l) return;
-    p.oneOf(`${path}.protocol`, l.protocol, ['TCP', 'UDP'], true);
+    p.oneOf(`${path}.protocol`, l.protocol, L4_PROTOCOLS, true);
     p.int(`${path}.port`, l.port, 1, 65535, true);
     checkSession(p, `${path}.session`, l.session);
     checkHealthCheck(p, `${path}.healthCheck`, l.healthCheck, false);
@@ -138,10 +142,10 @@ export function configProblems(config: Entry): string[] {
     const path = `spec.loadBalancer.l7Listeners[${i}]`;
     const l = p.map(path, item ?? null);
     if (!l) return;
-    p.oneOf(`${path}.protocol`, l.protocol, ['HTTP', 'HTTPS'], true);
+    p.oneOf(`${path}.protocol`, l.protocol, L7_PROTOCOLS, true);
     p.int(`${path}.port`, l.port, 1, 65535, true);
     p.str(`${path}.defaultServer`, l.defaultServer);
-    p.oneOf(`${path}.keepaliveEnable`, l.keepaliveEnable, [0, 1]);
+    p.oneOf(`${path}.keepaliveEnable`, l.keepaliveEnable, KEEPALIVE_VALUES);
     p.array(`${path}.domains`, l.domains).forEach((d, j) => {
       const dPath = `${path}.domains[${j}]`;
       const domain = p.map(dPath, d ?? null);
@@ -152,7 +156,7 @@ export function configProblems(config: Entry): string[] {
         const rule = p.map(rPath, r ?? null);
         if (!rule) return;
         p.str(`${rPath}.url`, rule.url);
-        p.oneOf(`${rPath}.forwardType`, rule.forwardType, ['HTTP', 'HTTPS', 'GRPC']);
+        p.oneOf(`${rPath}.forwardType`, rule.forwardType, FORWARD_TYPES);
         checkSession(p, `${rPath}.session`, rule.session);
         checkHealthCheck(p, `${rPath}.healthCheck`, rule.healthCheck, true);
         p.oneOf(`${rPath}.scheduler`, rule.scheduler, L7_RULE_SCHEDULERS);
