@@ -32,6 +32,14 @@ export const HEALTH_CHECK_RANGES = {
   httpCode: { min: 1, max: 31 },
 } as const;
 
+/**
+ * The `intervalTime` range that the checker (TKE-CFG-001) accepts: 2-300 s, what the CLB API accepts on
+ * IPv4 CLBs (https://cloud.tencent.com/document/product/214/30681; 5-300 on some old CLBs). TKE's own
+ * TkeServiceConfig page still says 5-300, which the constructs keep (`HEALTH_CHECK_RANGES.intervalTime`),
+ * so the checker does not report a config that a newer CLB accepts.
+ */
+export const CHECKER_INTERVAL_RANGE: IntRange = { min: 2, max: 300 };
+
 /** Range of `session.sessionExpireTime` (seconds). */
 export const SESSION_EXPIRE_RANGE: IntRange = { min: 30, max: 3600 };
 

@@ -1,4 +1,5 @@
 import {
+  CHECKER_INTERVAL_RANGE,
   DEFAULT_HEALTH_CHECK_INTERVAL,
   DEFAULT_HEALTH_CHECK_TIMEOUT,
   FORWARD_TYPES,
@@ -86,7 +87,8 @@ function checkHealthCheck(p: Problems, path: string, value: unknown, http: boole
   const hc = p.map(path, value);
   if (!hc) return;
   p.bool(`${path}.enable`, hc.enable, true);
-  for (const field of ['intervalTime', 'healthNum', 'unHealthNum', 'timeout'] as const) {
+  p.int(`${path}.intervalTime`, hc.intervalTime, CHECKER_INTERVAL_RANGE.min, CHECKER_INTERVAL_RANGE.max);
+  for (const field of ['healthNum', 'unHealthNum', 'timeout'] as const) {
     p.int(`${path}.${field}`, hc[field], HEALTH_CHECK_RANGES[field].min, HEALTH_CHECK_RANGES[field].max);
   }
   const timeout = hc.timeout === undefined ? DEFAULT_HEALTH_CHECK_TIMEOUT : hc.timeout;
@@ -177,7 +179,8 @@ export const TKE_CFG_001: LoopbackRule = {
     cause: 'A TkeServiceConfig breaks the ranges, enums or cross-field rules of Tencent\'s configuration reference.',
     explanation:
       'TKE\'s controllers reject, or silently skip, a TkeServiceConfig whose values are out of range (ports 1-65535, ' +
-      'sessionExpireTime 30-3600, intervalTime 5-300, healthNum and unHealthNum 2-10, timeout 2-60, httpCode 1-31, ' +
+      'sessionExpireTime 30-3600, intervalTime 2-300 (the CLB API\'s range for IPv4 CLBs; TKE\'s own page says 5-300, ' +
+      'which the constructs keep), healthNum and unHealthNum 2-10, timeout 2-60, httpCode 1-31, ' +
       'internetMaxBandwidthOut 0-2048), not in an enum (protocol, scheduler, httpCheckMethod, forwardType, ' +
       'keepaliveEnable 0|1, sourceIpType 0|1), or whose health-check timeout is not less than its intervalTime ' +
       '(Tencent\'s defaults are 2 and 5). The keepalive that fixes layer-7 loopback then never reaches the CLB.',
