@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { DnsName, RewriteMatch } from './coredns';
 import { CoreDnsRewrite } from './coredns-rewrite';
 import { AppIndex, namespaceOf, registerAppCheck } from './private/app-checks';
+import { errorOf, withConstructPath } from './private/construct-errors';
 import { idAnnotationProblems, passToTargetProblems } from './private/id-annotations';
 import {
   tlsHostCovers,
@@ -18,12 +19,9 @@ import {
   MAX_NAME_LENGTH,
 } from './private/ingress-validation';
 import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from './private/k8s-names';
-import { errorOf, withConstructPath } from './private/construct-errors';
 import { annotationsOf } from './private/metadata';
 import { TkeAnnotations, TkeNames } from './tke/annotations';
 import { TkeIds } from './tke/ids';
-import { DeclaredListener, parseListenPorts } from './tke/listen-ports';
-import { FORWARD_TYPES, L7_PROTOCOLS, L7_RULE_SCHEDULERS } from './tke/tke-service-config-limits';
 import {
   TkeServiceConfig,
   TkeServiceConfigSpecLoadBalancerL7Listeners,
@@ -36,6 +34,8 @@ import {
   TkeServiceConfigSpecLoadBalancerL7ListenersKeepaliveEnable,
   TkeServiceConfigSpecLoadBalancerL7ListenersProtocol,
 } from './tke/imports/cloud.tencent.com';
+import { DeclaredListener, parseListenPorts } from './tke/listen-ports';
+import { FORWARD_TYPES, L7_PROTOCOLS, L7_RULE_SCHEDULERS } from './tke/tke-service-config-limits';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 
 /** The suffix of the TkeServiceConfig name that the `EXPLICIT` binding derives from the Ingress name. */

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Chart, Lazy, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
@@ -152,10 +154,10 @@ describe('LoopbackSafeIngress: a healthCheck mutated after it was passed in is j
 });
 
 describe('LoopbackSafeIngress: what the API server would reject fails at synth', () => {
-  test.each(['/a//b', '/a/./b', '/a/../b', '/a%2fb', '/a%2Fb', '/a/.', '/a/..'])('path %j of type Prefix', (path) => {
+  test.each(['/a//b', '/a/./b', '/a/../b', '/a%2fb', '/a%2Fb', '/a/.', '/a/..'])('path %j of type Prefix', (badPath) => {
     const { chart, backend } = setup();
-    expect(() => web(chart, backend, { rules: [{ host: 'shop.example.com', path, backend }] }))
-      .toThrow(new RegExp(`^LoopbackSafeIngress test/web: 'rules\\[0\\]\\.path' (contains|ends in) .* Kubernetes rejects in a path of type Prefix`));
+    expect(() => web(chart, backend, { rules: [{ host: 'shop.example.com', path: badPath, backend }] }))
+      .toThrow(new RegExp('^LoopbackSafeIngress test/web: \'rules\\[0\\]\\.path\' (contains|ends in) .* Kubernetes rejects in a path of type Prefix'));
   });
 
   test('the same path of type Exact fails, and ImplementationSpecific is left to the controller', () => {
@@ -224,7 +226,7 @@ describe('LoopbackSafeIngress: app-level checks name the construct path', () => 
 });
 
 describe('keepalive needs Tencent\'s whitelist: said next to the ticket', () => {
-  const read = (...p: string[]) => require('fs').readFileSync(require('path').join(__dirname, '..', ...p), 'utf8') as string;
+  const read = (...p: string[]) => fs.readFileSync(path.join(__dirname, '..', ...p), 'utf8');
   test.each([
     ['docs/loopback-safe-ingress.md', read('docs', 'loopback-safe-ingress.md')],
     ['src/loopback-safe-ingress.ts', read('src', 'loopback-safe-ingress.ts')],

@@ -569,9 +569,9 @@ describe('LoopbackSafeService', () => {
     test("clients: ['web'] (from JavaScript) names the entry and quotes the value", () => {
       const f = fixture();
       expect(() => LoopbackStrategy.localTrafficWithAntiAffinity({ server: f.server, clients: ['web'] as any }))
-        .toThrow(`'clients[0]' must be a workload (a kplus.Deployment, StatefulSet, ...), got "web"`);
+        .toThrow('\'clients[0]\' must be a workload (a kplus.Deployment, StatefulSet, ...), got "web"');
       expect(() => LoopbackStrategy.directAccessWithAntiAffinity({ server: f.server, clients: 'web' as any }))
-        .toThrow(`'clients' must list at least one workload that calls the Service through its CLB, got "web"`);
+        .toThrow('\'clients\' must list at least one workload that calls the Service through its CLB, got "web"');
     });
 
     test('a repeated client', () => {

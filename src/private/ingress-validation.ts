@@ -1,3 +1,5 @@
+import { dns1123SubdomainProblem, describeValue, ingressHostProblem, ingressPathProblem, isIngressHost, MAX_SUBDOMAIN_LENGTH, throwIf } from './k8s-names';
+import { TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheck } from '../tke/imports/cloud.tencent.com';
 import {
   DEFAULT_HEALTH_CHECK_INTERVAL,
   DEFAULT_HEALTH_CHECK_TIMEOUT,
@@ -6,8 +8,6 @@ import {
   SESSION_EXPIRE_RANGE,
   SOURCE_IP_TYPES,
 } from '../tke/tke-service-config-limits';
-import { dns1123SubdomainProblem, describeValue, ingressHostProblem, ingressPathProblem, isIngressHost, MAX_SUBDOMAIN_LENGTH, throwIf } from './k8s-names';
-import { TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheck } from '../tke/imports/cloud.tencent.com';
 /**
  * Validators for the values a LoopbackSafeIngress carries: hosts, paths, Kubernetes names and the
  * TkeServiceConfig per-rule options (ranges from Tencent's "complete configuration reference",

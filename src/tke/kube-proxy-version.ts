@@ -137,6 +137,11 @@ export class KubeProxyVersion {
     return MINIMUMS.map((m) => KubeProxyVersion.parse(m.tag));
   }
 
+  /** @internal */
+  public static _of(major: number, minor: number, patch: number, tkeRevision: number, releaseCandidate?: number): KubeProxyVersion {
+    return new KubeProxyVersion(major, minor, patch, tkeRevision, releaseCandidate);
+  }
+
   /** The Kubernetes major version (1). */
   public readonly major: number;
   /** The Kubernetes minor version, for example 20. */
@@ -188,7 +193,7 @@ export class KubeProxyVersion {
         version: this,
         reason:
           `${this} is older than Kubernetes 1.${OLDEST_DOCUMENTED_MINOR}; Tencent documents no kube-proxy before ` +
-          `v1.12.4-tke.30 that supports prevent-loopback (https://www.tencentcloud.com/document/product/457/42976)`,
+          'v1.12.4-tke.30 that supports prevent-loopback (https://www.tencentcloud.com/document/product/457/42976)',
       };
     }
     const entry = minimumEntry(this);
@@ -237,10 +242,6 @@ export class KubeProxyVersion {
     return `v${this.major}.${this.minor}.${this.patch}-tke.${this.tkeRevision}${rc}`;
   }
 
-  /** @internal */
-  public static _of(major: number, minor: number, patch: number, tkeRevision: number, releaseCandidate?: number): KubeProxyVersion {
-    return new KubeProxyVersion(major, minor, patch, tkeRevision, releaseCandidate);
-  }
 }
 
 /** The table entry of `v`'s minor. */

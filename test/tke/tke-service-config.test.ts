@@ -106,7 +106,10 @@ describe('TkeServiceConfig schema (crds/) and what TKE controllers accept', () =
         loadBalancer: {
           l4Listeners: [{ protocol: 'TCP', port: 80, snatEnable: true, healthCheck: { enable: true, checkType: 'HTTP', checkPort: 8080 } }],
           l7Listeners: [{
-            protocol: 'HTTPS', port: 443, keepaliveEnable: 1, listenerName: 'web',
+            protocol: 'HTTPS',
+            port: 443,
+            keepaliveEnable: 1,
+            listenerName: 'web',
             domains: [{ domain: 'a.example.com', http2: true, rules: [{ url: '/', healthCheck: { enable: true, checkType: 'HTTP' } }] }],
           }],
         },
