@@ -44,10 +44,10 @@ export function describeValue(value: unknown): string {
   }
 }
 
-/** Why `value` is not a string known at construction, or undefined when it is a string. */
-function notAString(value: unknown, prop: string, what: string): string | undefined {
-  if (typeof value === 'string') return undefined;
-  return `'${prop}' must be ${what}, given as a plain string, got ${describeValue(value)}`;
+/** The problem with a name that must pass `isValid`, described as `what`, or undefined. */
+function nameProblem(value: unknown, prop: string, what: string, isValid: (v: unknown) => boolean, max: number): string | undefined {
+  if (typeof value !== 'string') return `'${prop}' must be ${what}, given as a plain string, got ${describeValue(value)}`;
+  return isValid(value) ? undefined : `'${prop}' must be ${what}, got ${describeValue(value)}${lengthNote(value, max)}`;
 }
 
 /** Whether `value` is a DNS-1123 label: lowercase letters, digits and '-', at most 63 characters. */
@@ -58,9 +58,7 @@ export function isDns1123Label(value: unknown): boolean {
 /** The problem with a DNS-1123 label (a namespace, a port name), or undefined. */
 export function dns1123LabelProblem(value: unknown, prop: string): string | undefined {
   const what = `a DNS-1123 label (at most ${MAX_LABEL_LENGTH} lowercase letters, digits and '-', starting and ending with a letter or digit)`;
-  const notString = notAString(value, prop, what);
-  if (notString) return notString;
-  return isDns1123Label(value) ? undefined : `'${prop}' must be ${what}, got ${describeValue(value)}${lengthNote(value as string, MAX_LABEL_LENGTH)}`;
+  return nameProblem(value, prop, what, isDns1123Label, MAX_LABEL_LENGTH);
 }
 
 /** Whether `value` is a DNS-1123 subdomain: dot-separated labels, at most 253 characters. */
@@ -71,9 +69,7 @@ export function isDns1123Subdomain(value: unknown): boolean {
 /** The problem with a DNS-1123 subdomain (an object name), or undefined. */
 export function dns1123SubdomainProblem(value: unknown, prop: string): string | undefined {
   const what = `a DNS-1123 subdomain (at most ${MAX_SUBDOMAIN_LENGTH} characters: lowercase letters, digits, '-' and '.')`;
-  const notString = notAString(value, prop, what);
-  if (notString) return notString;
-  return isDns1123Subdomain(value) ? undefined : `'${prop}' must be ${what}, got ${describeValue(value)}${lengthNote(value as string, MAX_SUBDOMAIN_LENGTH)}`;
+  return nameProblem(value, prop, what, isDns1123Subdomain, MAX_SUBDOMAIN_LENGTH);
 }
 
 /** Whether `value` is a DNS-1035 label (a Service name): like a DNS-1123 label, but starting with a letter. */
@@ -84,9 +80,7 @@ export function isDns1035Label(value: unknown): boolean {
 /** The problem with a DNS-1035 label (a Service name), or undefined. */
 export function dns1035LabelProblem(value: unknown, prop: string): string | undefined {
   const what = `a DNS-1035 label (at most ${MAX_LABEL_LENGTH} lowercase letters, digits and '-', starting with a letter and ending with a letter or digit)`;
-  const notString = notAString(value, prop, what);
-  if (notString) return notString;
-  return isDns1035Label(value) ? undefined : `'${prop}' must be ${what}, got ${describeValue(value)}${lengthNote(value as string, MAX_LABEL_LENGTH)}`;
+  return nameProblem(value, prop, what, isDns1035Label, MAX_LABEL_LENGTH);
 }
 
 /** Whether `host` is an Ingress host: an RFC 1123 name, not an IP, with a wildcard only as the whole leftmost label. */
