@@ -211,7 +211,13 @@ export class LoopbackSafeService extends Construct {
    * changes one fails synth, naming it. Reads the manifest that the app-wide check renders once per synth.
    */
   private renderedProblems(index: AppIndex): string[] {
-    const manifest = index.rendered(ApiObject.of(this.service));
+    const obj = ApiObject.of(this.service);
+    // Without JSON patches besides the strategy's own, the manifest is what synthProblems() already checked:
+    // skip rendering (the synth-overhead budget). `patches` is private in cdk8s: when it is not readable, render.
+    const patches = (obj as any).patches;
+    const ownPatches = this.strategy.externalTrafficPolicy === undefined ? 0 : 1;
+    if (Array.isArray(patches) && patches.length <= ownPatches) return [];
+    const manifest = index.rendered(obj);
     if (manifest === undefined) return [];
     const problems: string[] = [];
     const annotations = manifest.metadata?.annotations ?? {};
@@ -233,7 +239,9 @@ export class LoopbackSafeService extends Construct {
     if (manifest.spec?.type !== 'LoadBalancer') {
       problems.push(`the synthesized Service has type ${describeValue(manifest.spec?.type)}, but a LoopbackSafeService must be of type "LoadBalancer": drop the patch that changed it`);
     }
-    problems.push(...passToTargetProblems(annotations, PASS_KEY, LB_KEY));
+    // synthProblems() reports what the unpatched annotations already show; add only what a patch caused.
+    const unpatched = new Set(passToTargetProblems(annotationsOf(this.service.metadata), PASS_KEY, LB_KEY));
+    problems.push(...passToTargetProblems(annotations, PASS_KEY, LB_KEY).filter((p) => !unpatched.has(p)));
     return problems;
   }
 
@@ -267,6 +275,7 @@ export class LoopbackSafeService extends Construct {
     const annotations = annotationsOf(this.service.metadata);
     problems.push(...this.annotationProblems(annotations));
     problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
+    problems.push(...passToTargetProblems(annotations, PASS_KEY, LB_KEY));
     problems.push(...this.serverSelectionProblems());
     // cdk8s prints these under this construct's path.
     return problems;

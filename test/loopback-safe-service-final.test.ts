@@ -65,6 +65,13 @@ describe('LoopbackSafeService: pass-to-target and a reused CLB', () => {
     }))).toThrow(`LoopbackSafeService test/api-svc: ${PASS}: "true" cannot be combined with ${LB}: "lb-abcd1234": pass-to-target works only on CLBs that TKE creates`);
   });
 
+  test('pass-to-target added by a JSON patch next to a reused CLB fails synth', () => {
+    const { chart, server } = fixture();
+    const svc = new LoopbackSafeService(chart, 'api-svc', props(server, { existingLoadBalancerId: 'lb-abcd1234' }));
+    ApiObject.of(svc.service).addJsonPatch(JsonPatch.add(`/metadata/annotations/${PASS.replace(/\//g, '~1')}`, 'true'));
+    expect(() => Testing.synth(chart)).toThrow(`LoopbackSafeService test/api-svc: ${PASS}: "true" cannot be combined with ${LB}`);
+  });
+
   test('pass-to-target added later through service next to a reused CLB fails synth', () => {
     const { chart, server } = fixture();
     const svc = new LoopbackSafeService(chart, 'api-svc', props(server, { existingLoadBalancerId: 'lb-abcd1234' }));
