@@ -18,11 +18,6 @@ export function errorOf(scope: IConstruct, e: unknown): Error {
   return new Error(prefixed(scope, e instanceof Error ? e.message : String(e)));
 }
 
-/** Throws the problems as one error prefixed with the construct type and path, if there are any. */
-export function throwProblemsOf(scope: IConstruct, problems: string[]): void {
-  if (problems.length > 0) throw new Error(prefixed(scope, problems.join('\n')));
-}
-
 function prefixed(scope: IConstruct, message: string): string {
   const prefix = `${scope.constructor.name} ${scope.node.path}: `;
   return message.startsWith(prefix) ? message : prefix + message;
