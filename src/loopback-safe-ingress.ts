@@ -4,7 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { DnsName, RewriteMatch } from './coredns';
 import { CoreDnsRewrite } from './coredns-rewrite';
 import { AppIndex, namespaceOf, registerAppCheck } from './private/app-checks';
-import { idAnnotationProblems } from './private/id-annotations';
+import { errorOf, withConstructPath } from './private/construct-errors';
+import { idAnnotationProblems, passToTargetProblems } from './private/id-annotations';
 import {
   tlsHostCovers,
   validateHealthCheck,
@@ -14,8 +15,10 @@ import {
   validatePath,
   validateSession,
   validateBoolean,
+  validateIntRange,
   MAX_NAME_LENGTH,
 } from './private/ingress-validation';
+import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from './private/k8s-names';
 import { annotationsOf } from './private/metadata';
 import { ingressBackendOf } from './private/plus-compat';
 import { TkeAnnotations, TkeNames } from './tke/annotations';
@@ -32,6 +35,8 @@ import {
   TkeServiceConfigSpecLoadBalancerL7ListenersKeepaliveEnable,
   TkeServiceConfigSpecLoadBalancerL7ListenersProtocol,
 } from './tke/imports/cloud.tencent.com';
+import { DeclaredListener, parseListenPorts } from './tke/listen-ports';
+import { FORWARD_TYPES, L7_PROTOCOLS, L7_RULE_SCHEDULERS } from './tke/tke-service-config-limits';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 
 /** The suffix of the TkeServiceConfig name that the `EXPLICIT` binding derives from the Ingress name. */
@@ -73,9 +78,10 @@ export interface LoopbackSafeIngressRuleOptions {
   readonly session?: TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesSession;
 
   /**
-   * Balancing method for this rule.
+   * Balancing method for this rule: WRR, LEAST_CONN or IP_HASH (CLB accepts IP hash on layer-7 rules).
    *
    * @default - the CLB's current method is left alone (Tencent's default is WRR)
+   * @see https://cloud.tencent.com/document/product/214/30681
    */
   readonly scheduler?: TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
 
@@ -119,6 +125,21 @@ export interface LoopbackSafeIngressRule extends LoopbackSafeIngressRuleOptions 
 }
 
 /**
+ * One layer-7 listener of `LoopbackSafeIngressProps.listenPorts`.
+ */
+export interface LoopbackSafeIngressListenPort {
+  /**
+   * The listener protocol: HTTP or HTTPS.
+   */
+  readonly protocol: TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
+
+  /**
+   * The listener port, 1 to 65535.
+   */
+  readonly port: number;
+}
+
+/**
  * Properties of a `LoopbackSafeIngress`.
  */
 export interface LoopbackSafeIngressProps {
@@ -139,15 +160,20 @@ export interface LoopbackSafeIngressProps {
    * CLBs loop back; a public-network CLB is immune.
    *
    * @default - no subnet annotation: TKE creates a public-network CLB
-   * @see https://www.tencentcloud.com/document/product/457/39142
+   * @see https://www.tencentcloud.com/document/product/457/40675
    */
   readonly internalSubnetId?: string;
 
   /**
    * An existing CLB to use, written to `kubernetes.io/ingress.existLbId`.
    *
+   * A reused CLB does not get `ingress.cloud.tencent.com/pass-to-target`: Tencent's pass-to-target works
+   * only on CLBs that TKE creates and is mutually exclusive with a reused CLB, so it would be ignored.
+   * Let the CLB's traffic reach the nodes another way: allow 100.127.0.0/16 in the CVM security group,
+   * or turn on the reused CLB's own "allow by default" security-group setting in the CLB console.
+   *
    * @default - TKE creates a CLB for the Ingress
-   * @see https://www.tencentcloud.com/document/product/457/39142
+   * @see https://www.tencentcloud.com/document/product/457/40675
    */
   readonly existingLoadBalancerId?: string;
 
@@ -196,16 +222,37 @@ export interface LoopbackSafeIngressProps {
    * reaches the nodes. When false the annotation is not set, and the CVM security group must allow
    * 100.127.0.0/16 instead.
    *
-   * @default true
+   * Tencent's pass-to-target works only on CLBs that TKE creates and is mutually exclusive with a
+   * reused CLB (`existingLoadBalancerId`, or `kubernetes.io/ingress.existLbId` in
+   * `metadata.annotations`): there the default is false, `true` fails naming both props, and a
+   * hand-set `pass-to-target` annotation fails at synth. For a reused CLB, allow 100.127.0.0/16 in the
+   * CVM security group, or turn on the CLB's own "allow by default" setting in the CLB console.
+   *
+   * @default - true for a CLB that TKE creates; false with a reused CLB
    * @see https://www.tencentcloud.com/document/product/457/40675
    */
   readonly passToTarget?: boolean;
 
   /**
-   * Turn on VPC-CNI direct access with `ingress.cloud.tencent.com/direct-access: "true"`.
+   * The CLB's layer-7 listeners, written to `ingress.cloud.tencent.com/listen-ports` (for example
+   * `[{ protocol: HTTP, port: 8080 }, { protocol: HTTPS, port: 8443 }]` gives
+   * `'[{"HTTP":8080},{"HTTPS":8443}]'`). They replace TKE's default HTTP 80 / HTTPS 443 listeners, and
+   * keepalive (and every per-rule setting) goes on exactly these listeners. The same annotation set by
+   * hand in `metadata.annotations` counts the same way; a malformed value fails, naming the annotation.
+   *
+   * @default - TKE's default listeners: HTTP 80, plus HTTPS 443 when the Ingress has TLS
+   * @see https://www.tencentcloud.com/document/product/457/40675
+   */
+  readonly listenPorts?: LoopbackSafeIngressListenPort[];
+
+  /**
+   * Turn on direct access with `ingress.cloud.tencent.com/direct-access: "true"`.
    *
    * The CLB then binds the backend pods as real servers instead of each Service's NodePort on every
-   * node. Needs a cluster with VPC-CNI networking.
+   * node. Tencent supports it on VPC-CNI clusters (Kubernetes 1.12 or later, pods with an ENI, no
+   * `hostNetwork`) and on GlobalRouter clusters too, once `GlobalRouteDirectAccess: "true"` is set in
+   * the ConfigMap `kube-system/tke-service-controller-config` (GlobalRouter also needs CLB SNAT Pro or
+   * CCN). Neither cluster setting can be made from this Ingress.
    *
    * Without direct access the CLB binds the NodePort of each backend Service, so every Service a rule
    * (or the default backend) routes to must be of type `NodePort` or `LoadBalancer`: a `ClusterIP` or
@@ -213,13 +260,11 @@ export interface LoopbackSafeIngressProps {
    * `metadata.annotations` counts as direct access too.
    *
    * @default false
-   * @see https://www.tencentcloud.com/document/product/457/39142
+   * @see https://www.tencentcloud.com/document/product/457/40675
+   * @see https://www.tencentcloud.com/document/product/457/36837
    */
   readonly directAccess?: boolean;
 }
-
-/** A DNS-1123 label: what a Service name and a namespace must be. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Options of `LoopbackSafeIngress.routeInCluster()`: the self-run ingress controller (for example
@@ -288,6 +333,8 @@ interface RuleEntry {
   readonly options: LoopbackSafeIngressRuleOptions;
   /** How the user gave the rule's backend, for error messages: `'rules[0].backend'`, `the backend of addRule("a.com", "/")`. */
   readonly source: string;
+  /** The prop the rule came from (`rules[0]`), or `''` for `addRule()`. */
+  readonly at: string;
 }
 
 /** A TLS entry as the construct keeps it, with the prop it came from for error messages. */
@@ -298,11 +345,21 @@ interface TlsEntry {
 
 /**
  * A TKE CLB Ingress (class `qcloud`) with the layer-7 loopback fix: a TkeServiceConfig bound to it that
- * turns on keepalive (`keepaliveEnable: 1`) on every layer-7 listener, HTTP 80 always and HTTPS 443
- * when the Ingress has TLS.
+ * turns on keepalive (`keepaliveEnable: 1`) on every layer-7 listener: HTTP 80 always and HTTPS 443
+ * when the Ingress has TLS, or exactly the listeners of `ingress.cloud.tencent.com/listen-ports` when
+ * it is set (`listenPorts`).
  *
  * Keepalive alone is not enough: CLB layer-7 SNAT must be enabled on the CLB by a Tencent ticket, which
  * no manifest can do. With SNAT the client IP is only in `X-Forwarded-For`.
+ *
+ * Keepalive itself is a beta CLB feature that Tencent enables per account by ticket (a whitelist).
+ * Tencent tells users without the whitelist not to declare it: a listener-level configuration error can
+ * fail the whole CLB sync. So open the ticket for both (layer-7 SNAT and keepalive) before deploying
+ * this construct, as the loopback page's own steps do.
+ *
+ * With a reused CLB (`existingLoadBalancerId`) no `pass-to-target` annotation is written, because
+ * Tencent ignores it there: allow 100.127.0.0/16 in the CVM security group, or turn on the CLB's own
+ * "allow by default" setting.
  *
  * Listeners and per-rule settings are computed at synth time, so rules and TLS added after
  * construction (with `addRule()`, `addRules()`, `addTls()`) reach the TkeServiceConfig. Add rules
@@ -316,6 +373,7 @@ interface TlsEntry {
  *
  * @see https://www.tencentcloud.com/document/product/457/42976
  * @see https://www.tencentcloud.com/document/product/457/37015
+ * @see https://cloud.tencent.com/document/product/214/54821
  */
 export class LoopbackSafeIngress extends Construct {
   /**
@@ -357,6 +415,10 @@ export class LoopbackSafeIngress extends Construct {
   constructor(scope: Construct, id: string, props: LoopbackSafeIngressProps = {}) {
     super(scope, id);
 
+    if (props === null || typeof props !== 'object') {
+      throw new Error(`LoopbackSafeIngress ${this.node.path}: props must be an object, got ${describeValue(props)}`);
+    }
+    try {
     const binding = props.binding ?? TkeServiceConfigBinding.EXPLICIT;
     if (binding !== TkeServiceConfigBinding.EXPLICIT && binding !== TkeServiceConfigBinding.AUTO) {
       throw new Error(`'binding' must be TkeServiceConfigBinding.EXPLICIT or TkeServiceConfigBinding.AUTO, got ${JSON.stringify(String(binding))}`);
@@ -378,11 +440,28 @@ export class LoopbackSafeIngress extends Construct {
     }
     if (props.internalSubnetId !== undefined) TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
     if (props.existingLoadBalancerId !== undefined) TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
-    const passToTarget = props.passToTarget === undefined ? true : validateBoolean(props.passToTarget, 'passToTarget');
     const directAccess = props.directAccess === undefined ? false : validateBoolean(props.directAccess, 'directAccess');
+      if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
 
     this._userAnnotations = { ...(props.metadata?.annotations ?? {}) };
     throwProblems(idAnnotationProblems(this._userAnnotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
+      // pass-to-target works only on CLBs that TKE creates; it is mutually exclusive with a reused CLB.
+      const reusedLoadBalancer = props.existingLoadBalancerId ?? this._userAnnotations[TkeAnnotations.INGRESS_EXIST_LB_ID];
+      if (props.passToTarget !== undefined) validateBoolean(props.passToTarget, 'passToTarget');
+      if (props.passToTarget === true && reusedLoadBalancer !== undefined) {
+        throw new Error(
+          `'passToTarget' is true, but ${props.existingLoadBalancerId !== undefined ? "'existingLoadBalancerId'" : `'metadata.annotations' (${TkeAnnotations.INGRESS_EXIST_LB_ID})`} ` +
+            `reuses CLB ${JSON.stringify(reusedLoadBalancer)}: pass-to-target works only on CLBs that TKE creates and is ignored on a reused one. ` +
+            "Leave 'passToTarget' unset (or false), and allow 100.127.0.0/16 in the CVM security group or turn on the CLB's own " +
+            '"allow by default" setting in the CLB console',
+        );
+      }
+      throwProblems(passToTargetProblems(
+        { ...this._userAnnotations, ...(reusedLoadBalancer !== undefined ? { [TkeAnnotations.INGRESS_EXIST_LB_ID]: reusedLoadBalancer } : {}) },
+        TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID,
+      ));
+      const passToTarget = props.passToTarget ?? reusedLoadBalancer === undefined;
+      const listenPorts = this.listenPortsAnnotation(props.listenPorts);
     const [bindingKey, otherBindingKey] =
       binding === TkeServiceConfigBinding.AUTO
         ? [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG]
@@ -427,6 +506,7 @@ export class LoopbackSafeIngress extends Construct {
     }
     if (passToTarget) this.annotate(TkeAnnotations.INGRESS_PASS_TO_TARGET, 'true', 'passToTarget');
     if (directAccess) this.annotate(TkeAnnotations.INGRESS_DIRECT_ACCESS, 'true', 'directAccess');
+      if (listenPorts !== undefined) this.annotate(TkeAnnotations.INGRESS_LISTEN_PORTS, listenPorts, 'listenPorts');
     this.annotate(bindingKey, binding === TkeServiceConfigBinding.AUTO ? 'true' : configName, 'binding');
 
     this.node.addValidation({
@@ -444,8 +524,14 @@ export class LoopbackSafeIngress extends Construct {
       this.ingress.addDefaultBackend(defaultBackend);
       this._defaultBackend = defaultBackend;
     }
+      if (props.rules !== undefined && !Array.isArray(props.rules)) {
+        throw new Error(`'rules' must be a list of rules such as [{ host, path, backend }], got ${describeValue(props.rules)}`);
+      }
     (props.rules ?? []).forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`, `'rules[${i}].backend'`));
     if (props.tls !== undefined) this.addTlsAt(props.tls, 'tls');
+    } catch (e) {
+      throw errorOf(this, e);
+    }
   }
 
   /**
@@ -458,10 +544,12 @@ export class LoopbackSafeIngress extends Construct {
    * @param options path type and per-rule CLB settings
    */
   public addRule(host: string, path: string, backend: any, options: LoopbackSafeIngressRuleOptions = {}): void {
+    withConstructPath(this, () => {
     if (typeof host !== 'string' || host === '') {
-      throw new Error(`'host' must be a host name (use addRules() for a rule without a host), got ${JSON.stringify(host)}`);
+        throw new Error(`'host' must be a host name (use addRules() for a rule without a host), got ${describeValue(host)}`);
     }
     this.addRuleAt({ ...options, host, path, backend }, '', `the backend of addRule(${JSON.stringify(host)}, ${JSON.stringify(path)})`);
+    });
   }
 
   /**
@@ -470,7 +558,7 @@ export class LoopbackSafeIngress extends Construct {
    * @param rules the rules to add
    */
   public addRules(...rules: LoopbackSafeIngressRule[]): void {
-    rules.forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`, `'rules[${i}].backend' of addRules()`));
+    withConstructPath(this, () => rules.forEach((rule, i) => this.addRuleAt(rule, `rules[${i}]`, `'rules[${i}].backend' of addRules()`)));
   }
 
   /**
@@ -480,24 +568,24 @@ export class LoopbackSafeIngress extends Construct {
    * @param tls the TLS entries
    */
   public addTls(tls: kplus.IngressTls[]): void {
-    this.addTlsAt(tls, 'tls');
+    withConstructPath(this, () => this.addTlsAt(tls, 'tls'));
   }
 
   private addRuleAt(rule: LoopbackSafeIngressRule, at: string, source: string): void {
     const prop = (name: string) => (at ? `${at}.${name}` : name);
-    if (!rule || typeof rule !== 'object') throw new Error(`'${at || 'rule'}' must be an object, got ${JSON.stringify(rule)}`);
+    if (!rule || typeof rule !== 'object') throw new Error(`'${at || 'rule'}' must be an object, got ${describeValue(rule)}`);
     if (rule.host !== undefined) validateHost(rule.host, prop('host'));
-    validatePath(rule.path, prop('path'));
-    if (!rule.backend) throw new Error(`'${prop('backend')}' is required, got ${JSON.stringify(rule.backend)}`);
     const pathType = validateOneOf(
       rule.pathType,
       [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.EXACT, kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC],
       prop('pathType'),
     ) ?? kplus.HttpIngressPathType.PREFIX;
+    validatePath(rule.path, prop('path'), pathType);
+    ingressBackendOf(rule.backend, prop('backend'));
     if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, prop('healthCheck'));
     if (rule.session !== undefined) validateSession(rule.session, prop('session'));
-    validateOneOf<string>(rule.scheduler, Object.values(TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler), prop('scheduler'));
-    validateOneOf<string>(rule.forwardType, Object.values(TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType), prop('forwardType'));
+    validateOneOf<string>(rule.scheduler, L7_RULE_SCHEDULERS, prop('scheduler'));
+    validateOneOf<string>(rule.forwardType, FORWARD_TYPES, prop('forwardType'));
 
     const duplicate = this._rules.find((r) => r.host === rule.host && r.path === rule.path);
     if (duplicate) {
@@ -519,6 +607,7 @@ export class LoopbackSafeIngress extends Construct {
         forwardType: rule.forwardType,
       },
       source,
+      at,
     };
     if (this._inCluster) this.mirrorRule(this._inCluster, entry);
     this.ingress.addRules({ host: entry.host, path: entry.path, pathType: entry.pathType, backend: entry.backend });
@@ -551,6 +640,10 @@ export class LoopbackSafeIngress extends Construct {
    * @see https://www.tencentcloud.com/document/product/457/42976
    */
   public routeInCluster(options: RouteInClusterOptions): kplus.Ingress {
+    return withConstructPath(this, () => this.routeInClusterNow(options));
+  }
+
+  private routeInClusterNow(options: RouteInClusterOptions): kplus.Ingress {
     if (this._inCluster) throw new Error(`routeInCluster() was already called on ${this.node.path}`);
     if (!options || !(options.dns instanceof CoreDnsRewrite)) {
       throw new Error(`'dns' must be a CoreDnsRewrite, got ${JSON.stringify(options?.dns === undefined ? undefined : String(options.dns))}`);
@@ -588,12 +681,8 @@ export class LoopbackSafeIngress extends Construct {
     }
     const serviceName = options.controllerServiceName ?? 'ingress-nginx-controller';
     const namespace = options.controllerServiceNamespace ?? 'ingress-nginx';
-    if (typeof serviceName !== 'string' || serviceName.length > 63 || !DNS_LABEL.test(serviceName)) {
-      throw new Error(`'controllerServiceName' must be a DNS-1123 label, got ${JSON.stringify(serviceName)}`);
-    }
-    if (typeof namespace !== 'string' || namespace.length > 63 || !DNS_LABEL.test(namespace)) {
-      throw new Error(`'controllerServiceNamespace' must be a DNS-1123 label, got ${JSON.stringify(namespace)}`);
-    }
+    throwIf(dns1035LabelProblem(serviceName, 'controllerServiceName'));
+    throwIf(dns1123LabelProblem(namespace, 'controllerServiceNamespace'));
     return DnsName.normalize(`${serviceName}.${namespace}.svc.${options.dns.clusterDomain}`, 'controllerServiceName');
   }
 
@@ -617,10 +706,14 @@ export class LoopbackSafeIngress extends Construct {
   }
 
   private addTlsAt(tls: kplus.IngressTls[], at: string): void {
-    if (!Array.isArray(tls)) throw new Error(`'${at}' must be a list of TLS entries, got ${JSON.stringify(tls)}`);
+    if (!Array.isArray(tls)) throw new Error(`'${at}' must be a list of TLS entries, got ${describeValue(tls)}`);
     const entries: TlsEntry[] = tls.map((t, i) => {
+      if (t === null || typeof t !== 'object') {
+        throw new Error(`'${at}[${this._tls.length + i}]' must be a TLS entry such as { hosts: ['a.example.com'], secret }, got ${describeValue(t)}`);
+      }
       const prop = `${at}[${this._tls.length + i}].hosts`;
-      const hosts = t?.hosts ?? [];
+      const hosts = t.hosts ?? [];
+      if (!Array.isArray(hosts)) throw new Error(`'${prop}' must be a list of host names, got ${describeValue(hosts)}`);
       hosts.forEach((h, j) => validateHost(h, `${prop}[${j}]`));
       return { hosts: [...hosts], prop };
     });
@@ -628,6 +721,40 @@ export class LoopbackSafeIngress extends Construct {
     this._inCluster?.ingress.addTls(tls);
     this._tls.push(...entries);
     this._tlsSpecs.push(...tls);
+  }
+
+  /**
+   * The `listen-ports` value to write for the `listenPorts` prop, or undefined when the prop is not
+   * set. A hand-set annotation must parse; when both are given they must declare the same listeners
+   * (the hand-set string is then kept as it is).
+   */
+  private listenPortsAnnotation(listenPorts: LoopbackSafeIngressListenPort[] | undefined): string | undefined {
+    const key = TkeAnnotations.INGRESS_LISTEN_PORTS;
+    const handSet = this._userAnnotations[key];
+    const parsedHandSet = handSet === undefined ? undefined : parseListenPorts(handSet);
+    if (parsedHandSet?.problem !== undefined) throw new Error(`'metadata.annotations' sets ${key}, which is malformed: ${parsedHandSet.problem}`);
+    if (listenPorts === undefined) return undefined;
+    if (!Array.isArray(listenPorts) || listenPorts.length === 0) {
+      throw new Error(`'listenPorts' must list at least one listener such as { protocol: HTTP, port: 8080 }, got ${describeValue(listenPorts)}`);
+    }
+    const value = JSON.stringify(listenPorts.map((l, i) => {
+      if (l === null || typeof l !== 'object') throw new Error(`'listenPorts[${i}]' must be an object such as { protocol: HTTP, port: 8080 }, got ${describeValue(l)}`);
+      validateOneOf<string>(l.protocol, L7_PROTOCOLS, `listenPorts[${i}].protocol`);
+      if (l.protocol === undefined) throw new Error(`'listenPorts[${i}].protocol' is required (HTTP or HTTPS), got undefined`);
+      validateIntRange(l.port, 1, 65535, `listenPorts[${i}].port`);
+      if (l.port === undefined) throw new Error(`'listenPorts[${i}].port' is required (1 to 65535), got undefined`);
+      return { [l.protocol]: l.port };
+    }));
+    const parsed = parseListenPorts(value);
+    if (parsed.problem !== undefined) throw new Error(`'listenPorts' ${parsed.problem}`);
+    if (parsedHandSet?.listeners !== undefined) {
+      const same = (a: ReadonlyArray<{ protocol: string; port: number }>) => a.map((l) => `${l.protocol}:${l.port}`).join(',');
+      if (same(parsedHandSet.listeners) !== same(parsed.listeners)) {
+        throw new Error(`'metadata.annotations' sets ${key}: ${JSON.stringify(handSet)}, but 'listenPorts' needs ${JSON.stringify(value)}: remove one of them`);
+      }
+      return handSet;
+    }
+    return value;
   }
 
   /** Sets an annotation the construct needs, failing when the user set the same key to another value. */
@@ -662,6 +789,26 @@ export class LoopbackSafeIngress extends Construct {
       problems.push(`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO} must be "true" for TkeServiceConfigBinding.AUTO, got ${JSON.stringify(auto)}`);
     }
     problems.push(...idAnnotationProblems(annotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
+    problems.push(...passToTargetProblems(annotations, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID));
+    const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
+    if (listenPorts !== undefined) {
+      const parsed = parseListenPorts(listenPorts);
+      if (parsed.problem !== undefined) problems.push(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
+    }
+    // Per-rule settings are objects the caller may still hold: judge them by their value now.
+    for (const rule of this._rules) {
+      const at = rule.at || `addRule(${JSON.stringify(rule.host)}, ${JSON.stringify(rule.path)}) options`;
+      for (const check of [
+        () => rule.options.healthCheck !== undefined && validateHealthCheck(rule.options.healthCheck, `${at}.healthCheck`),
+        () => rule.options.session !== undefined && validateSession(rule.options.session, `${at}.session`),
+      ]) {
+        try {
+          check();
+        } catch (e) {
+          problems.push(`${(e as Error).message} (the object was changed after it was passed in)`);
+        }
+      }
+    }
     for (const tls of this._tls) {
       tls.hosts.forEach((host, j) => {
         const served = this._rules.some((r) => r.host !== undefined && (tlsHostCovers(host, r.host) || tlsHostCovers(r.host, host)));
@@ -711,7 +858,7 @@ export class LoopbackSafeIngress extends Construct {
           `${source} routes to Service ${namespace}/${name} (${service.node.path}), which is ` +
             `${spec.clusterIP === 'None' ? 'headless' : 'of type ClusterIP'}: without direct access the CLB binds each backend ` +
             "Service's NodePort on every node, so the Service must be of type NodePort (or LoadBalancer), " +
-            "or set 'directAccess: true' (VPC-CNI)",
+            "or set 'directAccess: true' (VPC-CNI, or GlobalRouter with GlobalRouteDirectAccess: \"true\" in kube-system/tke-service-controller-config)",
         );
       }
     }
@@ -727,14 +874,30 @@ export class LoopbackSafeIngress extends Construct {
       throw new Error(`LoopbackSafeIngress ${this.node.path}:\n  - ${problems.join('\n  - ')}`);
     }
     const domains = this.renderDomains();
-    const listener = (protocol: TkeServiceConfigSpecLoadBalancerL7ListenersProtocol, port: number): TkeServiceConfigSpecLoadBalancerL7Listeners => ({
-      protocol,
+    const listener = ({ protocol, port }: DeclaredListener): TkeServiceConfigSpecLoadBalancerL7Listeners => ({
+      protocol: protocol === 'HTTPS' ? TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTPS : TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTP,
       port,
       keepaliveEnable: TkeServiceConfigSpecLoadBalancerL7ListenersKeepaliveEnable.VALUE_1,
       ...(domains.length > 0 ? { domains } : {}),
     });
-    const listeners = [listener(TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTP, HTTP_PORT)];
-    if (this._tls.length > 0) listeners.push(listener(TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTPS, HTTPS_PORT));
+    return this.listeners().map(listener);
+  }
+
+  /**
+   * The CLB's layer-7 listeners: those of `ingress.cloud.tencent.com/listen-ports` when the Ingress
+   * carries it (from `listenPorts` or set by hand), else TKE's defaults, HTTP 80 and, with TLS, HTTPS 443.
+   */
+  private listeners(): DeclaredListener[] {
+    const declared = annotationsOf(this.ingress.metadata)[TkeAnnotations.INGRESS_LISTEN_PORTS];
+    if (declared !== undefined) {
+      const parsed = parseListenPorts(declared);
+      if (parsed.problem !== undefined) {
+        throw new Error(`LoopbackSafeIngress ${this.node.path}: ${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
+      }
+      return parsed.listeners;
+    }
+    const listeners: DeclaredListener[] = [{ protocol: 'HTTP', port: HTTP_PORT }];
+    if (this._tls.length > 0) listeners.push({ protocol: 'HTTPS', port: HTTPS_PORT });
     return listeners;
   }
 

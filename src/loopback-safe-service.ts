@@ -4,8 +4,10 @@ import { Construct, IConstruct } from 'constructs';
 import { CoreDnsRewrite } from './coredns-rewrite';
 import { LoopbackStrategy } from './loopback-strategy';
 import { separateBothWays } from './private/anti-affinity';
-import { registerAppCheck } from './private/app-checks';
-import { idAnnotationProblems } from './private/id-annotations';
+import { AppIndex, registerAppCheck } from './private/app-checks';
+import { withConstructPath } from './private/construct-errors';
+import { idAnnotationProblems, passToTargetProblems } from './private/id-annotations';
+import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from './private/k8s-names';
 import { annotationsOf } from './private/metadata';
 import { podSelectorOf, workloadOf } from './private/plus-compat';
 import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './private/service-patches';
@@ -13,12 +15,9 @@ import { servicePortProblems } from './private/service-ports';
 import { TkeAnnotations } from './tke/annotations';
 import { TkeIds } from './tke/ids';
 
-/** A DNS-1035 label, what Kubernetes requires of a Service name. */
-const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-/** The longest DNS-1035 label. */
-const MAX_SERVICE_NAME_LENGTH = 63;
 const SUBNET_KEY = TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID;
 const LB_KEY = TkeAnnotations.SERVICE_EXISTED_LB_ID;
+const PASS_KEY = TkeAnnotations.SERVICE_PASS_TO_TARGET;
 
 /**
  * Props for `LoopbackSafeService`.
@@ -107,7 +106,8 @@ export interface LoopbackSafeServiceProps {
  *
  * It creates a cdk8s-plus-27 `Service` of type `LoadBalancer` (`service`) and applies a
  * `LoopbackStrategy` to it: by default the `service.cloud.tencent.com/prevent-loopback: "true"`
- * annotation, or `externalTrafficPolicy: Local` / VPC-CNI direct access, each with pod anti-affinity
+ * annotation, or `externalTrafficPolicy: Local` / direct access (VPC-CNI, or GlobalRouter with
+ * `GlobalRouteDirectAccess` turned on), each with pod anti-affinity
  * between the server and its clients.
  *
  * Bad props fail in the constructor, naming the prop and the value. Changes made later through
@@ -133,11 +133,19 @@ export class LoopbackSafeService extends Construct {
 
   constructor(scope: Construct, id: string, props: LoopbackSafeServiceProps) {
     super(scope, id);
+    if (!props || typeof props !== 'object') {
+      throw new Error(`LoopbackSafeService ${this.node.path}: props must be an object with 'selector' and 'ports', got ${describeValue(props)}`);
+    }
     this.strategy = props.strategy ?? LoopbackStrategy.preventLoopback();
-    this.selector = podSelectorOf(props.selector, 'selector');
-    checkSelector(this.selector);
-
-    throwProblems(servicePortProblems(props.ports ?? [], 'ports'));
+    this.selector = withConstructPath(this, () => podSelectorOf(props.selector, 'selector'));
+    this.service = withConstructPath(this, () => {
+      if (!(this.strategy instanceof LoopbackStrategy)) {
+        throw new Error(`'strategy' must be built with a LoopbackStrategy factory (LoopbackStrategy.preventLoopback(), ...), got ${describeValue(this.strategy)}`);
+      }
+      checkSelector(this.selector);
+      throwProblems(servicePortProblems(props.ports, 'ports'));
+      if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
+      if (props.metadata?.name !== undefined) throwIf(dns1035LabelProblem(props.metadata.name, 'metadata.name'));
     if (props.internalSubnetId !== undefined) {
       TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
       this.own(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
@@ -149,30 +157,36 @@ export class LoopbackSafeService extends Construct {
     for (const [key, value] of Object.entries(this.strategy.annotations)) {
       this.own(key, value, `the ${this.strategy.name} strategy`);
     }
-    throwProblems(this.annotationProblems(props.metadata?.annotations ?? {}));
-    throwProblems(idAnnotationProblems(props.metadata?.annotations ?? {}, SUBNET_KEY, LB_KEY));
+      const userAnnotations = props.metadata?.annotations ?? {};
+      throwProblems(this.annotationProblems(userAnnotations));
+      throwProblems(idAnnotationProblems(userAnnotations, SUBNET_KEY, LB_KEY));
+      throwProblems(passToTargetProblems({ ...userAnnotations, ...this.ownedValues() }, PASS_KEY, LB_KEY));
 
-    this.service = new kplus.Service(this, 'Resource', {
+      const service = new kplus.Service(this, 'Resource', {
       metadata: props.metadata,
       type: kplus.ServiceType.LOAD_BALANCER,
       selector: this.selector,
       ports: props.ports,
     });
-    checkServiceName(this.service.name);
+      throwIf(dns1035LabelProblem(service.name, 'metadata.name'));
+      const namespace = service.metadata.namespace;
+      if (namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
+      return service;
+    });
     for (const [key, { value }] of this.owned) {
       this.service.metadata.addAnnotation(key, value);
     }
     this.applyStrategy();
-    this.rewriteInClusterDomains(props.inClusterDomains, props.dns);
+    withConstructPath(this, () => this.rewriteInClusterDomains(props.inClusterDomains, props.dns));
 
     this.node.addValidation({ validate: () => this.synthProblems() });
-    registerAppCheck(this, [ApiObject.of(this.service)]);
+    registerAppCheck(this, [ApiObject.of(this.service)], (index) => this.renderedProblems(index));
   }
 
   /** Rewrites each in-cluster domain to the Service's in-cluster name. */
   private rewriteInClusterDomains(domains: string[] | undefined, dns: CoreDnsRewrite | undefined): void {
     if (domains === undefined) return;
-    if (!Array.isArray(domains)) throw new Error(`'inClusterDomains' must be a list of domain names, got ${JSON.stringify(domains)}`);
+    if (!Array.isArray(domains)) throw new Error(`'inClusterDomains' must be a list of domain names, got ${describeValue(domains)}`);
     if (dns === undefined) {
       throw new Error(`'inClusterDomains' needs 'dns', the CoreDnsRewrite that writes the rewrite rules, got inClusterDomains ${JSON.stringify(domains)} and no dns`);
     }
@@ -187,6 +201,53 @@ export class LoopbackSafeService extends Construct {
 
   private own(key: string, value: string, source: string): void {
     this.owned.set(key, { value, source });
+  }
+
+  /** The annotations this construct owns, as a plain map. */
+  private ownedValues(): { [key: string]: string } {
+    const out: { [key: string]: string } = {};
+    for (const [key, { value }] of this.owned) out[key] = value;
+    return out;
+  }
+
+  /**
+   * What the final manifest (after every JSON patch) must still carry: each annotation this construct
+   * owns, the strategy's `externalTrafficPolicy`, and type `LoadBalancer`. A user patch that removes or
+   * changes one fails synth, naming it. Reads the manifest that the app-wide check renders once per synth.
+   */
+  private renderedProblems(index: AppIndex): string[] {
+    const obj = ApiObject.of(this.service);
+    // Without JSON patches besides the strategy's own, the manifest is what synthProblems() already checked:
+    // skip rendering (the synth-overhead budget). `patches` is private in cdk8s: when it is not readable, render.
+    const patches = (obj as any).patches;
+    const ownPatches = this.strategy.externalTrafficPolicy === undefined ? 0 : 1;
+    if (Array.isArray(patches) && patches.length <= ownPatches) return [];
+    const manifest = index.rendered(obj);
+    if (manifest === undefined) return [];
+    const problems: string[] = [];
+    const annotations = manifest.metadata?.annotations ?? {};
+    for (const [key, { value, source }] of this.owned) {
+      if (annotations[key] !== value) {
+        problems.push(
+          `the synthesized Service has ${annotations[key] === undefined ? `no ${key}` : `${key}: ${JSON.stringify(annotations[key])}`}, ` +
+            `but ${source} needs ${key}: ${JSON.stringify(value)}: a JSON patch (ApiObject.of(...).addJsonPatch) removed or changed it; drop that patch`,
+        );
+      }
+    }
+    const policy = this.strategy.externalTrafficPolicy;
+    if (policy !== undefined && manifest.spec?.externalTrafficPolicy !== policy) {
+      problems.push(
+        `the synthesized Service has externalTrafficPolicy ${describeValue(manifest.spec?.externalTrafficPolicy)}, but the ${this.strategy.name} ` +
+          `strategy needs ${JSON.stringify(policy)}: a JSON patch removed or changed it; drop that patch`,
+      );
+    }
+    if (manifest.spec?.type !== 'LoadBalancer') {
+      problems.push(`the synthesized Service has type ${describeValue(manifest.spec?.type)}, but a LoopbackSafeService must be of type "LoadBalancer": drop the patch that changed it`);
+    }
+    // synthProblems() reports what the unpatched annotations already show; add only what a patch caused.
+    const unpatched = new Set(passToTargetProblems(annotationsOf(this.service.metadata), PASS_KEY, LB_KEY));
+    problems.push(...passToTargetProblems(annotations, PASS_KEY, LB_KEY).filter((p) => !unpatched.has(p)));
+    return problems;
   }
 
   private applyStrategy(): void {
@@ -219,7 +280,9 @@ export class LoopbackSafeService extends Construct {
     const annotations = annotationsOf(this.service.metadata);
     problems.push(...this.annotationProblems(annotations));
     problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
+    problems.push(...passToTargetProblems(annotations, PASS_KEY, LB_KEY));
     problems.push(...this.serverSelectionProblems());
+    // cdk8s prints these under this construct's path.
     return problems;
   }
 
@@ -258,7 +321,7 @@ function selectorLabels(selector: kplus.IPodSelector): { [key: string]: string }
  */
 function checkSelector(selector: kplus.IPodSelector): void {
   if (!selector || typeof (selector as any).toPodSelectorConfig !== 'function') {
-    throw new Error(`'selector' must be a workload or kplus.Pods.select(...), got ${JSON.stringify(selector === undefined ? undefined : String(selector))}`);
+    throw new Error(`'selector' must be a workload or kplus.Pods.select(...), got ${describeValue(selector)}`);
   }
   const kube = selector.toPodSelectorConfig().labelSelector._toKube();
   const labels = kube.matchLabels ?? {};
@@ -267,18 +330,6 @@ function checkSelector(selector: kplus.IPodSelector): void {
     throw new Error(
       "'selector' must select pods by labels: a Service supports equality selectors only, so a selector without labels " +
         `leaves the CLB without endpoints, got no labels${expressions.length > 0 ? ` and the expressions ${JSON.stringify(expressions)}` : ''}`,
-    );
-  }
-}
-
-/** A Service name must be a DNS-1035 label of at most 63 characters. */
-function checkServiceName(name: string): void {
-  if (name.length > MAX_SERVICE_NAME_LENGTH) {
-    throw new Error(`'metadata.name' must be at most ${MAX_SERVICE_NAME_LENGTH} characters (a Service name is a DNS-1035 label), got ${JSON.stringify(name)} (${name.length} characters)`);
-  }
-  if (!DNS_1035_LABEL.test(name)) {
-    throw new Error(
-      `'metadata.name' must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter and ending with a letter or digit), got ${JSON.stringify(name)}`,
     );
   }
 }

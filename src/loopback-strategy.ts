@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { describeValue } from './private/k8s-names';
 import { workloadOf } from './private/plus-compat';
 import { TkeAnnotations } from './tke/annotations';
 import { KubeProxyVersion } from './tke/kube-proxy-version';
@@ -8,19 +9,22 @@ import { KubeProxyVersion } from './tke/kube-proxy-version';
  */
 export interface PreventLoopbackOptions {
   /**
-   * The kube-proxy build of the cluster: the image tag of the `kube-proxy` DaemonSet in `kube-system`,
-   * for example `v1.20.6-tke.12` (`kubectl -n kube-system get ds kube-proxy -o
-   * jsonpath='{..image}'`).
+   * The kube-proxy build of the cluster: the image of the `kube-proxy` DaemonSet in `kube-system`, as
+   * `kubectl -n kube-system get ds kube-proxy -o jsonpath='{..image}'` prints it
+   * (`ccr.ccs.tencentyun.com/tkeimages/kube-proxy:v1.20.6-tke.12`; newer clusters run
+   * `.../hyperkube:v1.30.0-tke.9`), or just its tag (`v1.20.6-tke.12`, `v1.34.1-tke.2-rc3`).
    *
-   * When given, it is parsed with `KubeProxyVersion.parse()`, and the strategy fails when the string
-   * is not in that format, or when it is older than the minimum Tencent documents for its Kubernetes
-   * minor (`v1.12.4-tke.30`, `v1.14.3-tke.24`, `v1.16.3-tke.25`, `v1.18.4-tke.20`, `v1.20.6-tke.12`):
-   * an older kube-proxy ignores `service.cloud.tencent.com/prevent-loopback`. A minor with no
-   * documented minimum (1.22 and later, odd minors, anything before 1.12) is accepted: Tencent's
-   * loopback page names none, so there is nothing to check against.
+   * When given, it is checked with `KubeProxyVersion.checkPreventLoopback()`, and the strategy fails
+   * when the value is in none of those forms, when the build is older than Kubernetes 1.12 (Tencent
+   * documents no kube-proxy before 1.12 that supports `service.cloud.tencent.com/prevent-loopback`),
+   * or when it is older than the documented minimum of its minor: `v1.12.4-tke.30`, `v1.14.3-tke.24`,
+   * `v1.16.3-tke.25`, `v1.18.4-tke.20`, `v1.20.6-tke.12` (Tencent's loopback page) and `v1.28.3-tke.3`
+   * (TKE's revision history: "lb vip binding issue fixed (kube-proxy)"). A `-rc<n>` build comes before
+   * the release of the same tag. Other minors from 1.12 on have no documented minimum and are accepted.
    *
    * @default - the version is not checked
    * @see https://www.tencentcloud.com/document/product/457/42976
+   * @see https://www.tencentcloud.com/document/product/457/9315
    */
   readonly kubeProxyVersion?: string;
 }
@@ -65,7 +69,8 @@ export interface LoopbackAntiAffinityOptions {
  *
  * - `preventLoopback()` (the default): the `service.cloud.tencent.com/prevent-loopback: "true"` annotation;
  * - `localTrafficWithAntiAffinity()`: `externalTrafficPolicy: Local` plus pod anti-affinity between server and clients;
- * - `directAccessWithAntiAffinity()`: `service.cloud.tencent.com/direct-access: "true"` (VPC-CNI) plus the same anti-affinity.
+ * - `directAccessWithAntiAffinity()`: `service.cloud.tencent.com/direct-access: "true"` (VPC-CNI, or GlobalRouter with
+ *   `GlobalRouteDirectAccess` turned on) plus the same anti-affinity.
  *
  * @see https://www.tencentcloud.com/document/product/457/42976
  */
@@ -79,8 +84,9 @@ export class LoopbackStrategy {
    * (pass `kubeProxyVersion` to have it checked), and the CLB "non-VIP health-check source IP" feature,
    * which Tencent enables through a ticket.
    *
-   * Throws when `kubeProxyVersion` is not in the format `v<major>.<minor>.<patch>-tke.<revision>`, or is
-   * older than the documented minimum for its minor (the message names that minimum).
+   * Throws when `kubeProxyVersion` is neither a TKE kube-proxy tag nor an image reference carrying one,
+   * is older than 1.12, or is older than the documented minimum for its minor (the message names that
+   * minimum and the Tencent page).
    *
    * @param options the kube-proxy version to check
    * @see https://www.tencentcloud.com/document/product/457/42976
@@ -119,8 +125,13 @@ export class LoopbackStrategy {
 
   /**
    * Annotates the Service with `service.cloud.tencent.com/direct-access: "true"`, so that the CLB binds
-   * server pods directly as real servers (clusters with VPC-CNI networking only), and keeps `server`
-   * and every client apart with pod anti-affinity on `kubernetes.io/hostname` (both ways).
+   * server pods directly as real servers, and keeps `server` and every client apart with pod
+   * anti-affinity on `kubernetes.io/hostname` (both ways).
+   *
+   * Direct access works on VPC-CNI clusters (Kubernetes 1.12 or later, pods with an ENI, no
+   * `hostNetwork`) and on GlobalRouter clusters too, once `GlobalRouteDirectAccess: "true"` is set in the
+   * ConfigMap `kube-system/tke-service-controller-config` (GlobalRouter also needs CLB SNAT Pro or CCN).
+   * Neither can be set from this Service's manifest.
    *
    * Direct access alone does not stop loopback: a client on the same node as a server pod still
    * loops. The anti-affinity is what prevents it; it is required by default, and with
@@ -130,6 +141,7 @@ export class LoopbackStrategy {
    *
    * @param options the server, its clients, and whether separation is required
    * @see https://www.tencentcloud.com/document/product/457/42976
+   * @see https://www.tencentcloud.com/document/product/457/36837
    */
   public static directAccessWithAntiAffinity(options: LoopbackAntiAffinityOptions): LoopbackStrategy {
     return new LoopbackStrategy({
@@ -187,32 +199,29 @@ interface StrategyProps {
 }
 
 function checkKubeProxyVersion(value: string): KubeProxyVersion {
-  let version: KubeProxyVersion;
-  try {
-    version = KubeProxyVersion.parse(value);
-  } catch (e: any) {
-    throw new Error(`'kubeProxyVersion': ${e.message}`);
+  const support = KubeProxyVersion.checkPreventLoopback(value);
+  if (support.version === undefined) {
+    throw new Error(`'kubeProxyVersion': ${support.reason}`);
   }
-  const minimum = version.minimumForPreventLoopback();
-  if (minimum !== undefined && version.compareTo(minimum) < 0) {
+  if (!support.supported) {
     throw new Error(
-      `'kubeProxyVersion' ${JSON.stringify(value)} is older than ${minimum}, the oldest kube-proxy that Tencent documents ` +
-      `for ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK} on Kubernetes ${minimum.major}.${minimum.minor}: upgrade kube-proxy ` +
-      'to at least that build, or use LoopbackStrategy.localTrafficWithAntiAffinity() or directAccessWithAntiAffinity()',
+      `'kubeProxyVersion' ${JSON.stringify(value)} cannot honour ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: ${support.reason}. ` +
+        `Upgrade kube-proxy${support.minimum ? ` to ${support.minimum} or later` : ''}, or use ` +
+        'LoopbackStrategy.localTrafficWithAntiAffinity() or directAccessWithAntiAffinity()',
     );
   }
-  return version;
+  return support.version;
 }
 
 function checkAntiAffinity(options: LoopbackAntiAffinityOptions): LoopbackAntiAffinityOptions {
-  const { server, clients } = options;
-  if (!server) {
-    throw new Error(`'server' must be the workload behind the Service, got ${String(server)}`);
+  if (!options || typeof options !== 'object') {
+    throw new Error(`the anti-affinity options must be an object with 'server' and 'clients', got ${describeValue(options)}`);
   }
+  const { server, clients } = options;
   workloadOf(server, 'server');
   if (!Array.isArray(clients) || clients.length === 0) {
     throw new Error(
-      `'clients' must list at least one workload that calls the Service through its CLB, got ${Array.isArray(clients) ? '[]' : String(clients)}`,
+      `'clients' must list at least one workload that calls the Service through its CLB, got ${Array.isArray(clients) ? '[]' : describeValue(clients)}`,
     );
   }
   clients.forEach((client, i) => {
@@ -225,5 +234,8 @@ function checkAntiAffinity(options: LoopbackAntiAffinityOptions): LoopbackAntiAf
       throw new Error(`'clients[${i}]' repeats clients[${first}] (${client.node.path})`);
     }
   });
+  if (options.required !== undefined && typeof options.required !== 'boolean') {
+    throw new Error(`'required' must be true or false, got ${describeValue(options.required)}`);
+  }
   return { server, clients: [...clients], required: options.required ?? true };
 }

@@ -46,6 +46,24 @@ describe('examples', () => {
     }
   });
 
+  test('no example writes pass-to-target next to a reused CLB (Tencent: mutually exclusive), and ingress-auto-binding reuses one', () => {
+    const pairs: string[] = [];
+    for (const name of names) {
+      const manifests = fs.readdirSync(path.join(outdir, name)).filter((f) => f.endsWith('.yaml'))
+        .flatMap((f) => readYamlFile(path.join(outdir, name, f)));
+      for (const m of manifests) {
+        const a = m.metadata?.annotations ?? {};
+        const reused = a['kubernetes.io/ingress.existLbId'] ?? a['service.kubernetes.io/tke-existed-lbid'];
+        const pass = a['ingress.cloud.tencent.com/pass-to-target'] ?? a['service.cloud.tencent.com/pass-to-target'];
+        if (reused !== undefined && pass !== undefined) pairs.push(`${name}: ${m.kind} ${m.metadata.name}`);
+      }
+    }
+    expect(pairs).toEqual([]);
+    const legacy = readYamlFile(path.join(outdir, 'ingress-auto-binding', 'ingress-auto-binding.k8s.yaml')).find((m) => m.kind === 'Ingress');
+    expect(legacy.metadata.annotations['kubernetes.io/ingress.existLbId']).toEqual('lb-abcd1234');
+    expect(legacy.metadata.annotations['ingress.cloud.tencent.com/pass-to-target']).toBeUndefined();
+  });
+
   test('ingress-keepalive-l1 turns keepalive on for listeners 80 and 443', () => {
     const manifests = readYamlFile(path.join(outdir, 'ingress-keepalive-l1', 'ingress-keepalive-l1.k8s.yaml'));
     const config = manifests.find((m) => m.kind === 'TkeServiceConfig');

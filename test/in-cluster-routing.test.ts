@@ -49,7 +49,7 @@ describe('LoopbackSafeService inClusterDomains', () => {
   test('a bad domain fails, naming its index and quoting it', () => {
     const { chart, pods, dns } = setup();
     expect(() => new LoopbackSafeService(chart, 'server', { selector: pods, ports: [{ port: 80 }], inClusterDomains: ['a.oa.com', 'b.oa.com {'], dns }))
-      .toThrow(/^'inClusterDomains\[1\]': 'from' must be a DNS name .*got "b.oa.com \{"/);
+      .toThrow(/^LoopbackSafeService test\/server: 'inClusterDomains\[1\]': 'from' must be a DNS name .*got "b.oa.com \{"/);
   });
 });
 
@@ -124,8 +124,8 @@ describe('LoopbackSafeIngress.routeInCluster', () => {
   test.each([
     [{ ingressClass: 'qcloud' }, /'ingressClass' must name your own controller, got "qcloud"/],
     [{ ingressClass: 'Nginx Class' }, /'ingressClass' must be a DNS-1123 subdomain .*got "Nginx Class"/],
-    [{ controllerServiceName: 'a.b' }, /'controllerServiceName' must be a DNS-1123 label, got "a.b"/],
-    [{ controllerServiceNamespace: 'ns\n' }, /'controllerServiceNamespace' must be a DNS-1123 label, got "ns\\n"/],
+    [{ controllerServiceName: 'a.b' }, /'controllerServiceName' must be a DNS-1035 label .*got "a.b"/],
+    [{ controllerServiceNamespace: 'ns\n' }, /'controllerServiceNamespace' must be a DNS-1123 label .*got "ns\\n"/],
   ])('bad options fail: %j', (options, message) => {
     const { chart, dns, shop } = setup();
     const ingress = new LoopbackSafeIngress(chart, 'web', { rules: [{ host: 'shop.example.com', path: '/', backend: shop }] });
@@ -162,8 +162,8 @@ describe('LoopbackSafeIngress.routeInCluster', () => {
     ingress.routeInCluster({ dns });
     // THEN
     expect(() => ingress.addRule('taken.example.com', '/', shop)).toThrow(
-      /^routeInCluster: host "taken.example.com" of test\/web cannot be rewritten: 'from' "taken.example.com" \(exact\) is already rewritten by test\/dns/);
+      /^LoopbackSafeIngress test\/web: routeInCluster: host "taken.example.com" of test\/web cannot be rewritten: 'from' "taken.example.com" \(exact\) is already rewritten by test\/dns/);
     const other = new LoopbackSafeIngress(chart, 'other', { rules: [{ host: 'taken.example.com', path: '/', backend: shop }] });
-    expect(() => other.routeInCluster({ dns })).toThrow(/^routeInCluster: host "taken.example.com" of test\/other cannot be rewritten/);
+    expect(() => other.routeInCluster({ dns })).toThrow(/^LoopbackSafeIngress test\/other: routeInCluster: host "taken.example.com" of test\/other cannot be rewritten/);
   });
 });

@@ -414,8 +414,8 @@ describe('LoopbackSafeIngress: bad input', () => {
 
   test('an unknown scheduler or forwardType fails', () => {
     const { chart, backend } = setup();
-    expect(() => web(chart, backend, { rules: [{ host: 'shop.example.com', path: '/', backend, scheduler: 'IP_HASH' as any }] })).toThrow(
-      /'rules\[0\]\.scheduler' must be one of "WRR", "LEAST_CONN", got "IP_HASH"/,
+    expect(() => web(chart, backend, { rules: [{ host: 'shop.example.com', path: '/', backend, scheduler: 'RR' as any }] })).toThrow(
+      /'rules\[0\]\.scheduler' must be one of "WRR", "LEAST_CONN", "IP_HASH", got "RR"/,
     );
     expect(() => web(setup().chart, backend, { rules: [{ host: 'shop.example.com', path: '/', backend, forwardType: 'TCP' as any }] })).toThrow(
       /'rules\[0\]\.forwardType' must be one of "HTTP", "HTTPS", "GRPC", got "TCP"/,

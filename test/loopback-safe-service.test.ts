@@ -167,7 +167,7 @@ describe('LoopbackSafeService', () => {
   });
 
   describe('LoopbackStrategy.preventLoopback()', () => {
-    test.each(['v1.20.6-tke.12', 'v1.20.6-tke.13', 'v1.20.7-tke.1', 'v1.18.4-tke.20', 'v1.12.4-tke.30', 'v1.14.3-tke.24', 'v1.16.3-tke.25'])(
+    test.each(['v1.20.6-tke.12', 'v1.20.6-tke.13', 'v1.20.7-tke.1', 'v1.18.4-tke.20', 'v1.12.4-tke.30', 'v1.14.3-tke.24', 'v1.16.3-tke.25', 'v1.28.3-tke.3'])(
       'accepts kube-proxy %s (at or above the documented minimum of its minor)', (version) => {
         const f = fixture();
         const svc = new LoopbackSafeService(f.chart, 'api-svc', {
@@ -178,28 +178,46 @@ describe('LoopbackSafeService', () => {
         expect(findManifest(synthValidated(f.chart), 'Service', 'api').metadata.annotations).toEqual({ [PREVENT]: 'true' });
       });
 
-    test.each(['v1.22.5-tke.1', 'v1.28.3-tke.3', 'v1.30.0-tke.1', 'v1.19.0-tke.1', 'v1.10.0-tke.1'])(
+    test.each(['v1.22.5-tke.1', 'v1.30.0-tke.1', 'v1.19.0-tke.1', 'v1.34.1-tke.2-rc3'])(
       'accepts kube-proxy %s: its minor has no documented minimum', (version) => {
         expect(KubeProxyVersion.parse(version).minimumForPreventLoopback()).toBeUndefined();
         expect(LoopbackStrategy.preventLoopback({ kubeProxyVersion: version }).kubeProxyVersion?.toString()).toEqual(version);
       });
 
+    test.each([
+      ['ccr.ccs.tencentyun.com/tkeimages/kube-proxy:v1.20.6-tke.12', 'v1.20.6-tke.12'],
+      ['ccr.ccs.tencentyun.com/tkeimages/hyperkube:v1.32.2-tke.6', 'v1.32.2-tke.6'],
+    ])('accepts the image reference that kubectl prints: %s', (image, tag) => {
+      expect(LoopbackStrategy.preventLoopback({ kubeProxyVersion: image }).kubeProxyVersion?.toString()).toEqual(tag);
+    });
+
     test.each(KubeProxyVersion.documentedMinimums().map((m) => [m.toString(), `v${m.major}.${m.minor}.${m.patch}-tke.${m.tkeRevision - 1}`]))(
       'rejects a kube-proxy one revision below %s, naming the prop, the value and that minimum', (minimum, tooOld) => {
         expect(() => LoopbackStrategy.preventLoopback({ kubeProxyVersion: tooOld })).toThrow(
-          `'kubeProxyVersion' "${tooOld}" is older than ${minimum}, the oldest kube-proxy that Tencent documents for ${PREVENT}`,
+          `'kubeProxyVersion' "${tooOld}" cannot honour ${PREVENT}: ${tooOld} is older than ${minimum}, the first`,
         );
       });
 
     test('rejects an older patch of a documented minor', () => {
       expect(() => LoopbackStrategy.preventLoopback({ kubeProxyVersion: 'v1.20.5-tke.99' }))
-        .toThrow(/'kubeProxyVersion' "v1.20.5-tke.99" is older than v1.20.6-tke.12, .* on Kubernetes 1.20/);
+        .toThrow(/'kubeProxyVersion' "v1.20.5-tke.99" cannot honour .*: v1.20.5-tke.99 is older than v1.20.6-tke.12, the first 1.20 build/);
     });
 
-    test.each(['1.20.6-tke.12', 'v1.20.6', 'latest', '', 'v1.20.6-tke.x'])(
-      'rejects kube-proxy %j, naming the prop and the value and showing the expected format', (version) => {
+    test('rejects a 1.28 build before v1.28.3-tke.3, naming it (revision history 457/9315)', () => {
+      expect(() => LoopbackStrategy.preventLoopback({ kubeProxyVersion: 'v1.28.3-tke.1' }))
+        .toThrow(/older than v1.28.3-tke.3, the first 1.28 build that supports prevent-loopback \(https:\/\/www.tencentcloud.com\/document\/product\/457\/9315\)\. Upgrade kube-proxy to v1.28.3-tke.3 or later/);
+    });
+
+    test.each(['v1.10.5-tke.99', 'v1.10.0-tke.1'])('rejects %s: Tencent documents no support before 1.12', (version) => {
+      expect(() => LoopbackStrategy.preventLoopback({ kubeProxyVersion: version }))
+        .toThrow(`'kubeProxyVersion' "${version}" cannot honour ${PREVENT}: ${version} is older than Kubernetes 1.12`);
+    });
+
+    test.each(['1.20.6-tke.12', 'v1.20.6', 'latest', '', 'v1.20.6-tke.x', 'nginx:v1.20.6-tke.12'])(
+      'rejects kube-proxy %j, naming the prop and the value and showing the accepted forms', (version) => {
         expect(() => LoopbackStrategy.preventLoopback({ kubeProxyVersion: version })).toThrow(
-          `'kubeProxyVersion': kube-proxy version ${JSON.stringify(version)} is not in the format v<major>.<minor>.<patch>-tke.<revision>, for example v1.20.6-tke.12`,
+          `'kubeProxyVersion': ${JSON.stringify(version)} is not a TKE kube-proxy build, so its support for prevent-loopback is unknown; ` +
+            'expected a TKE build tag such as v1.20.6-tke.12 or v1.34.1-tke.2-rc3, or the full image reference',
         );
       });
 
@@ -440,7 +458,7 @@ describe('LoopbackSafeService', () => {
         .toThrow(/'metadata\.name' must be a DNS-1035 label .*got "1api"/);
       const long = 'a'.repeat(70);
       expect(() => new LoopbackSafeService(fixture().chart, 's', { ...baseProps(fixture()), metadata: { name: long } }))
-        .toThrow(new RegExp(`'metadata\\.name' must be at most 63 characters .*got "${long}" \\(70 characters\\)`));
+        .toThrow(new RegExp(`^LoopbackSafeService test/s: 'metadata\\.name' must be a DNS-1035 label \\(at most 63 .*got "${long}" \\(70 characters\\)`));
       // 63 characters is fine
       const f = fixture();
       new LoopbackSafeService(f.chart, 's', { ...baseProps(f), metadata: { name: 'a'.repeat(63) } });
@@ -545,7 +563,15 @@ describe('LoopbackSafeService', () => {
     test('a missing server (from JavaScript)', () => {
       const f = fixture();
       expect(() => LoopbackStrategy.localTrafficWithAntiAffinity({ server: undefined as any, clients: [f.web] }))
-        .toThrow("'server' must be the workload behind the Service, got undefined");
+        .toThrow("'server' must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, ...), got undefined");
+    });
+
+    test("clients: ['web'] (from JavaScript) names the entry and quotes the value", () => {
+      const f = fixture();
+      expect(() => LoopbackStrategy.localTrafficWithAntiAffinity({ server: f.server, clients: ['web'] as any }))
+        .toThrow('\'clients[0]\' must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, ...), got "web"');
+      expect(() => LoopbackStrategy.directAccessWithAntiAffinity({ server: f.server, clients: 'web' as any }))
+        .toThrow('\'clients\' must list at least one workload that calls the Service through its CLB, got "web"');
     });
 
     test('a repeated client', () => {

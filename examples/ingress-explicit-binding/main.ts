@@ -3,7 +3,8 @@
  * EXPLICIT binding. The Ingress names its TkeServiceConfig (`shop-loopback`), which turns keepalive on
  * for HTTP 80 and, because the Ingress has TLS, HTTPS 443. The API rule carries its own health check.
  *
- * Before this works, CLB layer-7 SNAT and keepalive must be enabled by a Tencent ticket.
+ * Before this works, CLB layer-7 SNAT and keepalive must be enabled by a Tencent ticket (keepalive is a
+ * beta feature behind a whitelist: without it, do not declare keepalive).
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';

@@ -1,5 +1,6 @@
 /**
- * VPC-CNI direct access plus pod anti-affinity: the CLB binds the `api` pods themselves as real
+ * Direct access plus pod anti-affinity (a VPC-CNI cluster, or GlobalRouter with `GlobalRouteDirectAccess:
+ * "true"` in `kube-system/tke-service-controller-config`): the CLB binds the `api` pods themselves as real
  * servers, and the client that calls the CLB (`web`) is kept off the nodes running them. Here the
  * anti-affinity is only preferred (`required: false`), so pods never stay Pending for it, at the cost
  * that loopback remains possible when the scheduler has to co-locate them.

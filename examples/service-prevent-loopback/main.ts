@@ -22,8 +22,9 @@ new LoopbackSafeService(chart, 'api-svc', {
   selector: api,
   ports: [{ port: 80, targetPort: 8080 }],
   internalSubnetId: 'subnet-abcd1234',
-  // The image tag of the kube-proxy DaemonSet in kube-system; an older build fails synth.
-  strategy: LoopbackStrategy.preventLoopback({ kubeProxyVersion: 'v1.20.6-tke.12' }),
+  // The image of the kube-proxy DaemonSet in kube-system, as
+  // `kubectl -n kube-system get ds kube-proxy -o jsonpath='{..image}'` prints it; an older build fails synth.
+  strategy: LoopbackStrategy.preventLoopback({ kubeProxyVersion: 'ccr.ccs.tencentyun.com/tkeimages/kube-proxy:v1.20.6-tke.12' }),
 });
 
 // A Service written without LoopbackSafeService: annotated at synth time all the same.

@@ -15,6 +15,12 @@ export interface AppIndex {
   readonly servicesByName: ReadonlyMap<string, ApiObject[]>;
   /** The rendered `spec` of a Service, computed once per synth (JSON patches count). */
   serviceSpec(service: ApiObject): any;
+  /**
+   * The rendered manifest of an API object, after every JSON patch, computed at most once per synth
+   * and shared by all checks; `undefined` when it cannot be rendered (rendering then fails with its own
+   * error right after validation).
+   */
+  rendered(obj: ApiObject): any;
 }
 
 /** A check that reads the index and returns problems (each naming the construct and prop). */
@@ -35,7 +41,9 @@ export function namespaceOf(obj: ApiObject): string {
 
 /**
  * Registers `owned` API objects for the name-collision check, and `check` (if any), with the root of
- * `scope`'s tree. The first registration in a tree adds the one validation that runs them all.
+ * `scope`'s tree. The first registration in a tree adds the one validation that runs them all. cdk8s
+ * reports the root's problems under the root's path (`[]`), so each problem of `check` is prefixed
+ * with `<ConstructType> <scope path>: `.
  */
 export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: AppCheck): void {
   const root = scope.node.root;
@@ -47,7 +55,10 @@ export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: 
     root.node.addValidation({ validate: () => runAppChecks(root, created) });
   }
   for (const obj of owned) registry.owned.add(obj);
-  if (check) registry.checks.push(check);
+  if (check) {
+    const prefix = `${scope.constructor.name} ${scope.node.path}: `;
+    registry.checks.push((index) => check(index).map((problem) => prefix + problem));
+  }
 }
 
 /** The key under which two API objects collide: the same apiVersion, kind, namespace and name. */
@@ -79,22 +90,27 @@ function runAppChecks(root: IConstruct, registry: Registry): string[] {
       else servicesByName.set(c.name, [c]);
     }
   }
-  const specs = new Map<ApiObject, any>();
+  const renders = new Map<ApiObject, any>();
+  const rendered = (obj: ApiObject): any => {
+    if (!renders.has(obj)) {
+      let manifest: any;
+      try {
+        manifest = obj.toJson();
+      } catch {
+        // Rendering fails with its own error right after validation.
+        manifest = undefined;
+      }
+      renders.set(obj, manifest);
+    }
+    return renders.get(obj);
+  };
   const index: AppIndex = {
     services,
     servicesByName,
+    rendered,
     serviceSpec: (service) => {
-      if (!specs.has(service)) {
-        let spec: any;
-        try {
-          spec = service.toJson()?.spec ?? {};
-        } catch {
-          // Rendering fails with its own error right after validation.
-          spec = undefined;
-        }
-        specs.set(service, spec);
-      }
-      return specs.get(service);
+      const manifest = rendered(service);
+      return manifest === undefined ? undefined : manifest?.spec ?? {};
     },
   };
   for (const check of registry.checks) problems.push(...check(index));

@@ -29,3 +29,28 @@ function tryMessage(fn: () => unknown): string {
     return (e as Error).message;
   }
 }
+
+/**
+ * `pass-to-target` next to a reused CLB: Tencent's `pass-to-target` works only on CLBs that TKE created
+ * and is mutually exclusive with a reused CLB (`service.kubernetes.io/tke-existed-lbid`,
+ * `kubernetes.io/ingress.existLbId`), so the annotation would be ignored and SNAT'd traffic dropped.
+ * Source: TKE engineers' guide (imroc/tke-guide, cilium/gateway-api.md): "pass-to-target 注解只支持 TKE
+ * 自动创建的 CLB，与 tke-existed-lbid 互斥"; annotation pages
+ * https://www.tencentcloud.com/document/product/457/39142 and
+ * https://www.tencentcloud.com/document/product/457/40675.
+ *
+ * @param annotations the object's annotations
+ * @param passKey the pass-to-target annotation of the object's kind
+ * @param loadBalancerKey the reused-CLB annotation of the object's kind
+ */
+export function passToTargetProblems(annotations: { [key: string]: string }, passKey: string, loadBalancerKey: string): string[] {
+  const pass = annotations[passKey];
+  const lb = annotations[loadBalancerKey];
+  if (pass === undefined || lb === undefined || pass === 'false') return [];
+  return [
+    `${passKey}: ${JSON.stringify(pass)} cannot be combined with ${loadBalancerKey}: ${JSON.stringify(lb)}: pass-to-target ` +
+      'works only on CLBs that TKE creates and is ignored on a reused CLB, so traffic from the CLB would still be dropped. ' +
+      'Remove the pass-to-target annotation, and allow 100.127.0.0/16 in the CVM security group or turn on the reused ' +
+      'CLB\'s own "allow by default" setting in the CLB console',
+  ];
+}

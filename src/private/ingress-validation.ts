@@ -1,3 +1,5 @@
+import { dns1123SubdomainProblem, describeValue, ingressHostProblem, ingressPathProblem, isIngressHost, MAX_SUBDOMAIN_LENGTH, throwIf } from './k8s-names';
+import { TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheck } from '../tke/imports/cloud.tencent.com';
 import {
   DEFAULT_HEALTH_CHECK_INTERVAL,
   DEFAULT_HEALTH_CHECK_TIMEOUT,
@@ -5,65 +7,37 @@ import {
   HTTP_CHECK_METHODS,
   SESSION_EXPIRE_RANGE,
   SOURCE_IP_TYPES,
-} from './tke-service-config-limits';
-import { TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheck } from '../tke/imports/cloud.tencent.com';
+} from '../tke/tke-service-config-limits';
 /**
  * Validators for the values a LoopbackSafeIngress carries: hosts, paths, Kubernetes names and the
  * TkeServiceConfig per-rule options (ranges from Tencent's "complete configuration reference",
- * tke-facts.md §3). Each throws an Error that names the prop and quotes the value. Never exported
+ * https://www.tencentcloud.com/document/product/457/37015). Each throws an Error that names the prop and quotes the value. Never exported
  * from the package.
  */
 
-/** One DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit. */
-const LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
-/** An RFC 1123 host name (a DNS-1123 subdomain) as Kubernetes accepts it in `spec.rules[].host`. */
-const HOST = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
-/** Four dotted decimal numbers: Kubernetes rejects IP addresses as Ingress hosts. */
-const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
-/**
- * A DNS-1123 subdomain as Kubernetes checks `metadata.name` (IsDNS1123Subdomain): dot-separated labels
- * of lowercase letters, digits and '-', at most 253 characters in all, with no limit per label.
- */
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /** The longest DNS-1123 subdomain, the limit on `metadata.name`. */
-export const MAX_NAME_LENGTH = 253;
-
+export const MAX_NAME_LENGTH = MAX_SUBDOMAIN_LENGTH;
 
 /** Whether `host` is an RFC 1123 host name, optionally with a wildcard as its whole leftmost label. */
 export function isValidHost(host: string): boolean {
-  if (typeof host !== 'string' || host.length === 0 || host.length > MAX_NAME_LENGTH) return false;
-  const rest = host.startsWith('*.') ? host.slice(2) : host;
-  return HOST.test(rest) && !IPV4.test(rest);
+  return isIngressHost(host);
 }
 
 /** Throws unless `host` is a valid Ingress host (see `isValidHost`). */
 export function validateHost(host: string, prop: string): string {
-  if (!isValidHost(host)) {
-    throw new Error(
-      `'${prop}' must be an RFC 1123 host name (lowercase labels of letters, digits and '-', at most 253 characters, ` +
-        `not an IP address), with a wildcard only as the whole leftmost label (*.example.com), got ${JSON.stringify(host)}`,
-    );
-  }
+  throwIf(ingressHostProblem(host, prop));
   return host;
 }
 
-/** Throws unless `path` starts with '/' and contains no whitespace. */
-export function validatePath(path: string, prop: string): string {
-  if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) {
-    throw new Error(`'${prop}' must start with "/" and contain no whitespace, got ${JSON.stringify(path)}`);
-  }
+/** Throws unless `path` starts with '/', contains no whitespace, and (for `Prefix`/`Exact`) is a path Kubernetes accepts. */
+export function validatePath(path: string, prop: string, pathType: string = 'Prefix'): string {
+  throwIf(ingressPathProblem(path, pathType, prop));
   return path;
 }
 
 /** Throws unless `name` is a DNS-1123 subdomain of at most 253 characters. */
 export function validateObjectName(name: string, prop: string): string {
-  if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH) {
-    throw new Error(`'${prop}' must be at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(name)} (${String(name?.length)} characters)`);
-  }
-  if (!SUBDOMAIN.test(name)) {
-    throw new Error(`'${prop}' must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.'), got ${JSON.stringify(name)}`);
-  }
+  throwIf(dns1123SubdomainProblem(name, prop));
   return name;
 }
 
@@ -71,7 +45,7 @@ export function validateObjectName(name: string, prop: string): string {
 export function validateIntRange(value: number | undefined, min: number, max: number, prop: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`'${prop}' must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new Error(`'${prop}' must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -80,7 +54,7 @@ export function validateIntRange(value: number | undefined, min: number, max: nu
 export function validateOneOf<T>(value: T | undefined, allowed: readonly T[], prop: string): T | undefined {
   if (value === undefined) return undefined;
   if (!allowed.includes(value)) {
-    throw new Error(`'${prop}' must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`);
+    throw new Error(`'${prop}' must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -88,7 +62,7 @@ export function validateOneOf<T>(value: T | undefined, allowed: readonly T[], pr
 /** Throws unless `value` is a boolean. */
 export function validateBoolean(value: unknown, prop: string): boolean {
   if (typeof value !== 'boolean') {
-    throw new Error(`'${prop}' must be true or false, got ${JSON.stringify(value)}`);
+    throw new Error(`'${prop}' must be true or false, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -15,6 +15,7 @@ export class TkeAnnotations {
    * feature, which is enabled by a Tencent ticket.
    *
    * @see https://www.tencentcloud.com/document/product/457/42976
+   * @see https://www.tencentcloud.com/document/product/457/39142
    */
   public static readonly SERVICE_PREVENT_LOOPBACK = 'service.cloud.tencent.com/prevent-loopback';
 
@@ -34,11 +35,15 @@ export class TkeAnnotations {
   public static readonly SERVICE_EXISTED_LB_ID = 'service.kubernetes.io/tke-existed-lbid';
 
   /**
-   * `service.cloud.tencent.com/direct-access`: set to `"true"` so that the CLB binds VPC-CNI pods as
-   * real servers directly, bypassing NodePorts. Loopback stays possible when a client runs on the same
-   * node as a server pod, so pair it with pod anti-affinity.
+   * `service.cloud.tencent.com/direct-access`: set to `"true"` so that the CLB binds pods as real servers
+   * directly, bypassing NodePorts. Works on VPC-CNI clusters, and on GlobalRouter clusters once
+   * `GlobalRouteDirectAccess: "true"` is set in the ConfigMap `kube-system/tke-service-controller-config`.
+   * Loopback stays possible when a client runs on the same node as a server pod, so pair it with pod
+   * anti-affinity.
    *
+   * @see https://www.tencentcloud.com/document/product/457/36837
    * @see https://www.tencentcloud.com/document/product/457/42976
+   * @see https://www.tencentcloud.com/document/product/457/39142
    */
   public static readonly SERVICE_DIRECT_ACCESS = 'service.cloud.tencent.com/direct-access';
 
@@ -47,6 +52,7 @@ export class TkeAnnotations {
    * in the Service's namespace. Must not be combined with `SERVICE_TKE_SERVICE_CONFIG_AUTO`.
    *
    * @see https://www.tencentcloud.com/document/product/457/36834
+   * @see https://www.tencentcloud.com/document/product/457/39142
    */
   public static readonly SERVICE_TKE_SERVICE_CONFIG = 'service.cloud.tencent.com/tke-service-config';
 
@@ -55,14 +61,16 @@ export class TkeAnnotations {
    * and owns the TkeServiceConfig `<service-name>-auto-service-config`.
    *
    * @see https://www.tencentcloud.com/document/product/457/36834
+   * @see https://www.tencentcloud.com/document/product/457/39142
    */
   public static readonly SERVICE_TKE_SERVICE_CONFIG_AUTO = 'service.cloud.tencent.com/tke-service-config-auto';
 
   /**
    * `service.cloud.tencent.com/pass-to-target`: set to `"true"` to turn on the CLB "allow by default"
-   * security-group setting for a Service's CLB.
+   * security-group setting for a Service's CLB. Works only on CLBs that TKE creates: it is mutually
+   * exclusive with a reused CLB (`service.kubernetes.io/tke-existed-lbid`), where it is ignored.
    *
-   * @see https://www.tencentcloud.com/document/product/457/40675
+   * @see https://www.tencentcloud.com/document/product/457/39142
    */
   public static readonly SERVICE_PASS_TO_TARGET = 'service.cloud.tencent.com/pass-to-target';
 
@@ -70,7 +78,7 @@ export class TkeAnnotations {
    * `service.cloud.tencent.com/security-groups`: up to five security group ids, comma-separated, bound to
    * a Service's CLB.
    *
-   * @see https://www.tencentcloud.com/document/product/457/40675
+   * @see https://www.tencentcloud.com/document/product/457/39142
    */
   public static readonly SERVICE_SECURITY_GROUPS = 'service.cloud.tencent.com/security-groups';
 
@@ -78,7 +86,7 @@ export class TkeAnnotations {
    * `kubernetes.io/ingress.class`: `qcloud` selects TKE's CLB ingress controller (also the behaviour
    * when the annotation and `spec.ingressClassName` are both absent).
    *
-   * @see https://www.tencentcloud.com/document/product/457/39142
+   * @see https://www.tencentcloud.com/document/product/457/40675
    */
   public static readonly INGRESS_CLASS = 'kubernetes.io/ingress.class';
 
@@ -86,22 +94,25 @@ export class TkeAnnotations {
    * `kubernetes.io/ingress.subnetId`: the subnet id (`subnet-xxxxxxxx`) of a private-network CLB for an
    * Ingress. Only private-network CLBs can loop back.
    *
-   * @see https://www.tencentcloud.com/document/product/457/39142
+   * @see https://www.tencentcloud.com/document/product/457/40675
    */
   public static readonly INGRESS_SUBNET_ID = 'kubernetes.io/ingress.subnetId';
 
   /**
    * `kubernetes.io/ingress.existLbId`: reuse an existing CLB (`lb-xxxxxxxx`) for an Ingress.
    *
-   * @see https://www.tencentcloud.com/document/product/457/39142
+   * @see https://www.tencentcloud.com/document/product/457/40675
    */
   public static readonly INGRESS_EXIST_LB_ID = 'kubernetes.io/ingress.existLbId';
 
   /**
-   * `ingress.cloud.tencent.com/direct-access`: set to `"true"` so that an Ingress's CLB binds VPC-CNI
-   * pods directly as real servers.
+   * `ingress.cloud.tencent.com/direct-access`: set to `"true"` so that an Ingress's CLB binds pods
+   * directly as real servers. Works on VPC-CNI clusters, and on GlobalRouter clusters once
+   * `GlobalRouteDirectAccess: "true"` is set in the ConfigMap `kube-system/tke-service-controller-config`.
    *
+   * @see https://www.tencentcloud.com/document/product/457/36837
    * @see https://www.tencentcloud.com/document/product/457/42976
+   * @see https://www.tencentcloud.com/document/product/457/40675
    */
   public static readonly INGRESS_DIRECT_ACCESS = 'ingress.cloud.tencent.com/direct-access';
 
@@ -111,6 +122,7 @@ export class TkeAnnotations {
    * `-auto-service-config`, and it must not be combined with `INGRESS_TKE_SERVICE_CONFIG_AUTO`.
    *
    * @see https://www.tencentcloud.com/document/product/457/37015
+   * @see https://www.tencentcloud.com/document/product/457/40675
    */
   public static readonly INGRESS_TKE_SERVICE_CONFIG = 'ingress.cloud.tencent.com/tke-service-config';
 
@@ -120,12 +132,15 @@ export class TkeAnnotations {
    * loopback page prescribes for existing Ingresses.
    *
    * @see https://www.tencentcloud.com/document/product/457/42976
+   * @see https://www.tencentcloud.com/document/product/457/40675
    */
   public static readonly INGRESS_TKE_SERVICE_CONFIG_AUTO = 'ingress.cloud.tencent.com/tke-service-config-auto';
 
   /**
    * `ingress.cloud.tencent.com/pass-to-target`: set to `"true"` to turn on the CLB "allow by default"
-   * security-group setting, so that traffic from a CLB with layer-7 SNAT reaches the nodes.
+   * security-group setting, so that traffic from a CLB with layer-7 SNAT reaches the nodes. Works only on
+   * CLBs that TKE creates: it is mutually exclusive with a reused CLB (`kubernetes.io/ingress.existLbId`),
+   * where it is ignored; allow 100.127.0.0/16 in the CVM security group instead.
    *
    * @see https://www.tencentcloud.com/document/product/457/40675
    */

@@ -59,8 +59,13 @@ describe('validation harness', () => {
 
     test('rejects an unknown field, at the top and deep inside', () => {
       expect(() => validateManifest(tkeServiceConfig(validL7, { status: {} }))).toThrow(/must NOT have additional properties: status/);
-      const deep = { loadBalancer: { l7Listeners: [{ protocol: 'HTTP', port: 80, keepAlive: 1 }] } };
-      expect(() => validateManifest(tkeServiceConfig(deep))).toThrow(/must NOT have additional properties: keepAlive/);
+      const deep = { loadBalancer: { l7Listener: [{ protocol: 'HTTP', port: 80, keepaliveEnable: 1 }] } };
+      expect(() => validateManifest(tkeServiceConfig(deep))).toThrow(/must NOT have additional properties: l7Listener/);
+    });
+
+    test('keeps unknown fields where the CRD says x-kubernetes-preserve-unknown-fields (listeners, domains, rules, health checks)', () => {
+      const spec = { loadBalancer: { l7Listeners: [{ protocol: 'HTTP', port: 80, listenerName: 'web', domains: [{ domain: '', http2: true }] }] } };
+      expect(manifestProblems(tkeServiceConfig(spec))).toEqual([]);
     });
 
     test('rejects a health check whose timeout is not less than its interval (the CRD CEL rule)', () => {

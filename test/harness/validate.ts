@@ -37,7 +37,10 @@ export class ManifestValidationError extends Error {
   }
 }
 
-/** Adds `additionalProperties: false` to every object schema that lists its properties. */
+/**
+ * Adds `additionalProperties: false` to every object schema that lists its properties, except those
+ * marked `x-kubernetes-preserve-unknown-fields: true` (the API server keeps unknown fields there too).
+ */
 function closeObjects(schema: any, at: string[] = []): any {
   if (Array.isArray(schema)) return schema.map((s) => closeObjects(s, at));
   if (!schema || typeof schema !== 'object') return schema;
@@ -51,7 +54,9 @@ function closeObjects(schema: any, at: string[] = []): any {
   }
   // metadata is validated separately (ObjectMeta); every other listed-property object is closed.
   const isMetadata = at.length === 1 && at[0] === 'metadata';
-  if (out.type === 'object' && out.properties && out.additionalProperties === undefined && !isMetadata) {
+  const preserves = out['x-kubernetes-preserve-unknown-fields'] === true;
+  delete out['x-kubernetes-preserve-unknown-fields'];
+  if (out.type === 'object' && out.properties && out.additionalProperties === undefined && !isMetadata && !preserves) {
     out.additionalProperties = false;
   }
   return out;

@@ -54,16 +54,50 @@ describe('host validation', () => {
 });
 
 describe('path validation', () => {
-  test('property: accepted exactly when it starts with / and has no whitespace', () => {
+  /** What Kubernetes rejects in a Prefix or Exact path (apiserver networking validation), restated for the oracle. */
+  const kubernetesRejects = (p: string) =>
+    ['//', '/./', '/../', '%2f', '%2F'].some((x) => p.includes(x)) || p.endsWith('/.') || p.endsWith('/..');
+
+  test('property (ImplementationSpecific): accepted exactly when it starts with / and has no whitespace', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string().map((s) => `/${s}`)), (p) => {
         const ok = p.startsWith('/') && !/\s/.test(p);
         if (ok) {
-          expect(validatePath(p, 'path')).toEqual(p);
+          expect(validatePath(p, 'path', 'ImplementationSpecific')).toEqual(p);
         } else {
-          expect(() => validatePath(p, 'path')).toThrow(`'path' must start with "/" and contain no whitespace, got ${JSON.stringify(p)}`);
+          expect(() => validatePath(p, 'path', 'ImplementationSpecific')).toThrow(`'path' must start with "/" and contain no whitespace, got ${JSON.stringify(p)}`);
         }
       }),
     );
+  });
+
+  test('property (Prefix, Exact): also rejected when Kubernetes rejects it, naming the prop and quoting the path', () => {
+    const segment = fc.constantFrom('a', '.', '..', '', '%2f', '%2F', 'b.c');
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 5 }), fc.constantFrom('Prefix', 'Exact'), (segments, pathType) => {
+        const p = `/${segments.join('/')}`;
+        if (kubernetesRejects(p)) {
+          let message = '';
+          try {
+            validatePath(p, 'rules[0].path', pathType);
+          } catch (e) {
+            message = (e as Error).message;
+          }
+          expect(message.startsWith("'rules[0].path' ")).toBe(true);
+          expect(message).toContain(`Kubernetes rejects in a path of type ${pathType}`);
+          expect(message.endsWith(`got ${JSON.stringify(p)}`)).toBe(true);
+        } else {
+          expect(validatePath(p, 'rules[0].path', pathType)).toEqual(p);
+        }
+      }),
+    );
+  });
+
+  test.each(['/a//b', '/a/./b', '/a/../b', '/a%2fb', '/a%2Fb', '/a/.', '/a/..', '//'])('%j is rejected for Prefix', (p) => {
+    expect(() => validatePath(p, 'path', 'Prefix')).toThrow(/Kubernetes rejects in a path of type Prefix/);
+  });
+
+  test.each(['/', '/a', '/a/b.c', '/a/.b', '/a/..b', '/.well-known'])('%j is accepted for Prefix', (p) => {
+    expect(validatePath(p, 'path', 'Prefix')).toEqual(p);
   });
 });

@@ -6,9 +6,10 @@ import { Testing } from 'cdk8s';
 import {
   TkeServiceConfig,
   TkeServiceConfigSpecLoadBalancerL4ListenersProtocol,
+  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler,
   TkeServiceConfigSpecLoadBalancerL7ListenersProtocol,
 } from '../../src';
-import { findManifest, synthValidated } from '../harness/validate';
+import { findManifest, synthValidated, validateManifests } from '../harness/validate';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -73,6 +74,64 @@ describe('TkeServiceConfig (generated L1)', () => {
     expect(committed).toEqual(generated);
     for (const file of generated) {
       expect(fs.readFileSync(path.join(ROOT, 'src', 'tke', 'imports', file), 'utf8')).toEqual(fs.readFileSync(path.join(out, file), 'utf8'));
+    }
+  });
+});
+
+describe('TkeServiceConfig schema (crds/) and what TKE controllers accept', () => {
+  test('a layer-7 rule may use scheduler IP_HASH (CLB API 214/30681), through the L1 enum', () => {
+    const chart = Testing.chart();
+    new TkeServiceConfig(chart, 'c', {
+      metadata: { name: 'ip-hash' },
+      spec: {
+        loadBalancer: {
+          l7Listeners: [{
+            protocol: TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTP,
+            port: 80,
+            domains: [{ domain: '', rules: [{ url: '/', scheduler: TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler.IP_UNDERSCORE_HASH }] }],
+          }],
+        },
+      },
+    });
+    const m = findManifest(synthValidated(chart), 'TkeServiceConfig', 'ip-hash');
+    expect(m.spec.loadBalancer.l7Listeners[0].domains[0].rules[0].scheduler).toEqual('IP_HASH');
+  });
+
+  test('a real config with fields newer controllers read (unconfirmed, not typed) does not fail the schema', () => {
+    expect(() => validateManifests([{
+      apiVersion: 'cloud.tencent.com/v1alpha1',
+      kind: 'TkeServiceConfig',
+      metadata: { name: 'real', namespace: 'prod' },
+      spec: {
+        loadBalancer: {
+          l4Listeners: [{ protocol: 'TCP', port: 80, snatEnable: true, healthCheck: { enable: true, checkType: 'HTTP', checkPort: 8080 } }],
+          l7Listeners: [{
+            protocol: 'HTTPS',
+            port: 443,
+            keepaliveEnable: 1,
+            listenerName: 'web',
+            domains: [{ domain: 'a.example.com', http2: true, rules: [{ url: '/', healthCheck: { enable: true, checkType: 'HTTP' } }] }],
+          }],
+        },
+      },
+    }])).not.toThrow();
+  });
+
+  test('a typo in a typed field is still caught (the schema is not opened wholesale)', () => {
+    expect(() => validateManifests([{
+      apiVersion: 'cloud.tencent.com/v1alpha1',
+      kind: 'TkeServiceConfig',
+      metadata: { name: 'typo' },
+      spec: { loadBalancer: { l7Listeners: [{ protocol: 'HTTP', port: 80, keepaliveEnable: 2 }], internetMaxBandwidthOutt: 1 } },
+    }])).toThrow();
+  });
+
+  test('the CRD lists the unconfirmed fields in a comment and types none of them', () => {
+    const crd = fs.readFileSync(path.join(ROOT, 'crds', 'tkeserviceconfig.yaml'), 'utf8');
+    const comments = crd.split('\n').filter((l) => l.startsWith('#')).join('\n');
+    for (const field of ['snatEnable', 'checkType', 'checkPort', 'http2', 'listenerName']) {
+      expect(comments).toContain(field);
+      expect(crd).not.toMatch(new RegExp(`^\\s+${field}:`, 'm'));
     }
   });
 });

@@ -68,9 +68,52 @@ describe('KubeProxyVersion', () => {
     expect(v.toString()).toEqual('v1.20.6-tke.12');
   });
 
-  test.each(['1.20.6-tke.12', 'v1.20.6', 'v1.20-tke.1', 'latest', '', 'v1.20.6-tke.x'])('rejects %j with the expected format', (s) => {
-    expect(() => KubeProxyVersion.parse(s)).toThrow(/not in the format v<major>.<minor>.<patch>-tke.<revision>, for example v1.20.6-tke.12/);
+  test.each([
+    ['ccr.ccs.tencentyun.com/tkeimages/kube-proxy:v1.20.6-tke.12', 'v1.20.6-tke.12'],
+    ['ccr.ccs.tencentyun.com/tkeimages/hyperkube:v1.30.0-tke.9', 'v1.30.0-tke.9'],
+    ['kube-proxy:v1.18.4-tke.20', 'v1.18.4-tke.20'],
+    ['registry:5000/a/b/kube-proxy:v1.18.4-tke.20@sha256:0123abcd', 'v1.18.4-tke.20'],
+    ['v1.34.1-tke.2-rc3', 'v1.34.1-tke.2-rc3'],
+    [' v1.20.6-tke.12 ', 'v1.20.6-tke.12'],
+  ])('accepts what users paste: %j is %s', (input, tag) => {
+    expect(KubeProxyVersion.parse(input).toString()).toEqual(tag);
+  });
+
+  test.each([
+    '1.20.6-tke.12', 'v1.20.6', 'v1.20-tke.1', 'latest', '', 'v1.20.6-tke.x', 'v1.20.6-tke.12-beta1',
+    'nginx:v1.20.6-tke.12', 'ccr.ccs.tencentyun.com/tkeimages/kube-proxy', 'ccr.ccs.tencentyun.com/tkeimages/kube-proxy:latest',
+  ])('rejects %j, quoting it and showing the accepted forms', (s) => {
+    expect(() => KubeProxyVersion.parse(s)).toThrow(
+      `kube-proxy version ${JSON.stringify(s)} is not a TKE kube-proxy build; expected a TKE build tag such as v1.20.6-tke.12 or v1.34.1-tke.2-rc3, or the full image reference`,
+    );
     expect(KubeProxyVersion.tryParse(s)).toBeUndefined();
+    expect(KubeProxyVersion.checkPreventLoopback(s)).toEqual({ supported: false, reason: expect.stringContaining(`${JSON.stringify(s)} is not a TKE kube-proxy build`) });
+  });
+
+  test('a release candidate comes before its release, and a lower rc before a higher one', () => {
+    const p = KubeProxyVersion.parse;
+    expect(p('v1.34.1-tke.2-rc3').compareTo(p('v1.34.1-tke.2'))).toBeLessThan(0);
+    expect(p('v1.34.1-tke.2').compareTo(p('v1.34.1-tke.2-rc3'))).toBeGreaterThan(0);
+    expect(p('v1.34.1-tke.2-rc3').compareTo(p('v1.34.1-tke.2-rc10'))).toBeLessThan(0);
+    expect(p('v1.34.1-tke.2-rc3').compareTo(p('v1.34.1-tke.1'))).toBeGreaterThan(0);
+    expect(p('v1.34.1-tke.2-rc3').releaseCandidate).toEqual(3);
+    expect(p('v1.34.1-tke.2').releaseCandidate).toBeUndefined();
+  });
+
+  test('checkPreventLoopback says why: older than the minimum, naming it and the Tencent page', () => {
+    const support = KubeProxyVersion.checkPreventLoopback('ccr.ccs.tencentyun.com/tkeimages/hyperkube:v1.28.3-tke.2');
+    expect(support.supported).toBe(false);
+    expect(support.minimum?.toString()).toEqual('v1.28.3-tke.3');
+    expect(support.version?.toString()).toEqual('v1.28.3-tke.2');
+    expect(support.reason).toEqual(
+      'v1.28.3-tke.2 is older than v1.28.3-tke.3, the first 1.28 build that supports prevent-loopback (https://www.tencentcloud.com/document/product/457/9315)',
+    );
+  });
+
+  test('checkPreventLoopback: nothing before 1.12 is documented', () => {
+    const support = KubeProxyVersion.checkPreventLoopback('v1.10.5-tke.99');
+    expect([support.supported, support.minimum]).toEqual([false, undefined]);
+    expect(support.reason).toMatch(/^v1.10.5-tke.99 is older than Kubernetes 1.12; Tencent documents no kube-proxy before v1.12.4-tke.30/);
   });
 
   test.each([
@@ -85,6 +128,13 @@ describe('KubeProxyVersion', () => {
     ['v1.12.4-tke.29', false],
     ['v1.22.5-tke.1', true], // no documented minimum: accepted
     ['v1.19.3-tke.1', true], // odd minor, no documented minimum
+    ['v1.28.3-tke.2', false], // revision history: fixed in v1.28.3-tke.3
+    ['v1.28.3-tke.3-rc1', false],
+    ['v1.28.3-tke.3', true],
+    ['v1.28.4-tke.1', true],
+    ['v1.10.5-tke.99', false], // before 1.12: nothing documented
+    ['v1.11.9-tke.1', false],
+    ['v1.34.1-tke.2-rc3', true],
   ])('%s supports prevent-loopback: %s', (s, expected) => {
     expect(KubeProxyVersion.parse(s).supportsPreventLoopback()).toBe(expected);
   });
@@ -93,7 +143,7 @@ describe('KubeProxyVersion', () => {
     expect(KubeProxyVersion.parse('v1.18.2-tke.3').minimumForPreventLoopback()?.toString()).toEqual('v1.18.4-tke.20');
     expect(KubeProxyVersion.parse('v1.24.4-tke.3').minimumForPreventLoopback()).toBeUndefined();
     expect(KubeProxyVersion.documentedMinimums().map(String)).toEqual([
-      'v1.12.4-tke.30', 'v1.14.3-tke.24', 'v1.16.3-tke.25', 'v1.18.4-tke.20', 'v1.20.6-tke.12',
+      'v1.12.4-tke.30', 'v1.14.3-tke.24', 'v1.16.3-tke.25', 'v1.18.4-tke.20', 'v1.20.6-tke.12', 'v1.28.3-tke.3',
     ]);
   });
 
@@ -102,5 +152,26 @@ describe('KubeProxyVersion', () => {
     expect(p('v1.20.6-tke.12').compareTo(p('v1.20.6-tke.12'))).toEqual(0);
     expect(p('v1.20.6-tke.2').compareTo(p('v1.20.6-tke.12'))).toBeLessThan(0);
     expect(p('v1.21.0-tke.1').compareTo(p('v1.20.9-tke.99'))).toBeGreaterThan(0);
+  });
+});
+
+describe('TkeAnnotations @see links name the right annotation page', () => {
+  // 457/39142 is "Service Annotation", 457/40675 is "Ingress Annotation".
+  const source = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'tke', 'annotations.ts'), 'utf8');
+  const blocks = [...source.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*public static readonly (\w+) =/g)].map((m) => ({ doc: m[1], name: m[2] }));
+
+  test('every annotation constant has a doc comment', () => {
+    expect(blocks.filter((b) => b.name.startsWith('SERVICE_') || b.name.startsWith('INGRESS_')).length)
+      .toEqual(Object.keys(TkeAnnotations).length);
+  });
+
+  test.each(blocks.filter((b) => b.name.startsWith('SERVICE_')).map((b) => [b.name, b.doc]))('%s cites 457/39142 and not 457/40675', (_name, doc) => {
+    expect(doc).toContain('@see https://www.tencentcloud.com/document/product/457/39142');
+    expect(doc).not.toContain('457/40675');
+  });
+
+  test.each(blocks.filter((b) => b.name.startsWith('INGRESS_')).map((b) => [b.name, b.doc]))('%s cites 457/40675 and not 457/39142', (_name, doc) => {
+    expect(doc).toContain('@see https://www.tencentcloud.com/document/product/457/40675');
+    expect(doc).not.toContain('457/39142');
   });
 });

@@ -1,11 +1,18 @@
 import {
+  CHECKER_INTERVAL_RANGE,
   DEFAULT_HEALTH_CHECK_INTERVAL,
   DEFAULT_HEALTH_CHECK_TIMEOUT,
+  FORWARD_TYPES,
   HEALTH_CHECK_RANGES,
   HTTP_CHECK_METHODS,
+  KEEPALIVE_VALUES,
+  L4_PROTOCOLS,
+  L4_SCHEDULERS,
+  L7_PROTOCOLS,
+  L7_RULE_SCHEDULERS,
   SESSION_EXPIRE_RANGE,
   SOURCE_IP_TYPES,
-} from '../../private/tke-service-config-limits';
+} from '../../tke/tke-service-config-limits';
 import { describe, Entry, isMap, ManifestSet, show } from '../private/manifests';
 import { serviceConfigs } from '../private/tke';
 import { FindingLevel } from '../types';
@@ -69,8 +76,6 @@ class Problems {
   }
 }
 
-const SCHEDULERS = ['WRR', 'LEAST_CONN'];
-
 function checkSession(p: Problems, path: string, value: unknown): void {
   const session = p.map(path, value);
   if (!session) return;
@@ -82,7 +87,8 @@ function checkHealthCheck(p: Problems, path: string, value: unknown, http: boole
   const hc = p.map(path, value);
   if (!hc) return;
   p.bool(`${path}.enable`, hc.enable, true);
-  for (const field of ['intervalTime', 'healthNum', 'unHealthNum', 'timeout'] as const) {
+  p.int(`${path}.intervalTime`, hc.intervalTime, CHECKER_INTERVAL_RANGE.min, CHECKER_INTERVAL_RANGE.max);
+  for (const field of ['healthNum', 'unHealthNum', 'timeout'] as const) {
     p.int(`${path}.${field}`, hc[field], HEALTH_CHECK_RANGES[field].min, HEALTH_CHECK_RANGES[field].max);
   }
   const timeout = hc.timeout === undefined ? DEFAULT_HEALTH_CHECK_TIMEOUT : hc.timeout;
@@ -125,11 +131,11 @@ export function configProblems(config: Entry): string[] {
     const path = `spec.loadBalancer.l4Listeners[${i}]`;
     const l = p.map(path, item ?? null);
     if (!l) return;
-    p.oneOf(`${path}.protocol`, l.protocol, ['TCP', 'UDP'], true);
+    p.oneOf(`${path}.protocol`, l.protocol, L4_PROTOCOLS, true);
     p.int(`${path}.port`, l.port, 1, 65535, true);
     checkSession(p, `${path}.session`, l.session);
     checkHealthCheck(p, `${path}.healthCheck`, l.healthCheck, false);
-    p.oneOf(`${path}.scheduler`, l.scheduler, SCHEDULERS);
+    p.oneOf(`${path}.scheduler`, l.scheduler, L4_SCHEDULERS);
   });
   checkDuplicates(p, 'spec.loadBalancer.l4Listeners', l4);
 
@@ -138,10 +144,10 @@ export function configProblems(config: Entry): string[] {
     const path = `spec.loadBalancer.l7Listeners[${i}]`;
     const l = p.map(path, item ?? null);
     if (!l) return;
-    p.oneOf(`${path}.protocol`, l.protocol, ['HTTP', 'HTTPS'], true);
+    p.oneOf(`${path}.protocol`, l.protocol, L7_PROTOCOLS, true);
     p.int(`${path}.port`, l.port, 1, 65535, true);
     p.str(`${path}.defaultServer`, l.defaultServer);
-    p.oneOf(`${path}.keepaliveEnable`, l.keepaliveEnable, [0, 1]);
+    p.oneOf(`${path}.keepaliveEnable`, l.keepaliveEnable, KEEPALIVE_VALUES);
     p.array(`${path}.domains`, l.domains).forEach((d, j) => {
       const dPath = `${path}.domains[${j}]`;
       const domain = p.map(dPath, d ?? null);
@@ -152,10 +158,10 @@ export function configProblems(config: Entry): string[] {
         const rule = p.map(rPath, r ?? null);
         if (!rule) return;
         p.str(`${rPath}.url`, rule.url);
-        p.oneOf(`${rPath}.forwardType`, rule.forwardType, ['HTTP', 'HTTPS', 'GRPC']);
+        p.oneOf(`${rPath}.forwardType`, rule.forwardType, FORWARD_TYPES);
         checkSession(p, `${rPath}.session`, rule.session);
         checkHealthCheck(p, `${rPath}.healthCheck`, rule.healthCheck, true);
-        p.oneOf(`${rPath}.scheduler`, rule.scheduler, SCHEDULERS);
+        p.oneOf(`${rPath}.scheduler`, rule.scheduler, L7_RULE_SCHEDULERS);
       });
     });
   });
@@ -173,7 +179,8 @@ export const TKE_CFG_001: LoopbackRule = {
     cause: 'A TkeServiceConfig breaks the ranges, enums or cross-field rules of Tencent\'s configuration reference.',
     explanation:
       'TKE\'s controllers reject, or silently skip, a TkeServiceConfig whose values are out of range (ports 1-65535, ' +
-      'sessionExpireTime 30-3600, intervalTime 5-300, healthNum and unHealthNum 2-10, timeout 2-60, httpCode 1-31, ' +
+      'sessionExpireTime 30-3600, intervalTime 2-300 (the CLB API\'s range for IPv4 CLBs; TKE\'s own page says 5-300, ' +
+      'which the constructs keep), healthNum and unHealthNum 2-10, timeout 2-60, httpCode 1-31, ' +
       'internetMaxBandwidthOut 0-2048), not in an enum (protocol, scheduler, httpCheckMethod, forwardType, ' +
       'keepaliveEnable 0|1, sourceIpType 0|1), or whose health-check timeout is not less than its intervalTime ' +
       '(Tencent\'s defaults are 2 and 5). The keepalive that fixes layer-7 loopback then never reaches the CLB.',

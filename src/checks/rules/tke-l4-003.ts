@@ -24,38 +24,41 @@ function kubeProxyImage(ds: Entry): string | undefined {
 }
 
 /**
- * TKE-L4-003: `prevent-loopback` on a cluster whose kube-proxy is too old to honour it.
+ * TKE-L4-003: `prevent-loopback` on a cluster whose kube-proxy cannot honour it, or whose kube-proxy
+ * image does not say which build it is. Judged by the one table in `src/tke/kube-proxy-version.ts`.
  */
 export const TKE_L4_003: LoopbackRule = {
   info: {
     id: 'TKE-L4-003',
     level: FindingLevel.ERROR,
-    cause: 'A Service relies on prevent-loopback, but the kube-proxy DaemonSet in kube-system runs a build older than the documented minimum.',
+    cause: 'A Service relies on prevent-loopback, but the kube-proxy DaemonSet in kube-system runs a build that does not support it, or one whose version cannot be read.',
     explanation:
       `\`${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"\` works only when kube-proxy binds the CLB VIP to the IPVS ` +
-      'interface. Tencent names the first builds that can: v1.12.4-tke.30, v1.14.3-tke.24, v1.16.3-tke.25, ' +
-      'v1.18.4-tke.20 and v1.20.6-tke.12. With an older build of the same minor the annotation has no effect on the ' +
-      'node and the Service still loops back. No minimum is documented for other minors, so they are not reported, ' +
-      'and neither is an image tag that is not of the form v<major>.<minor>.<patch>-tke.<n>.',
-    fix: 'Update the image of the kube-proxy DaemonSet in kube-system to the documented minimum of its minor or later.',
+      'interface. Tencent names builds that can: v1.12.4-tke.30, v1.14.3-tke.24, v1.16.3-tke.25, v1.18.4-tke.20 and ' +
+      'v1.20.6-tke.12 (loopback page 457/42976), and v1.28.3-tke.3 for 1.28 (revision history 457/9315: "lb vip binding ' +
+      'issue fixed"). An older build of the same minor, or any build before 1.12 (none is documented), leaves the ' +
+      'annotation without effect on the node and the Service still loops back. Other minors from 1.12 on have no ' +
+      'documented minimum and are not reported. A kube-proxy image whose tag is not a TKE build (kube-proxy or ' +
+      'hyperkube image, tag v<major>.<minor>.<patch>-tke.<n>, optionally -rc<n>) is reported, because support cannot be judged.',
+    fix: 'Update the image of the kube-proxy DaemonSet in kube-system to the documented minimum of its minor or later (a TKE kube-proxy or hyperkube image).',
   },
   check(set: ManifestSet): RuleFinding[] {
     const proxy = set.find('DaemonSet', 'kube-system', 'kube-proxy');
     if (!proxy || proxy.namespace !== 'kube-system') return [];
     const image = kubeProxyImage(proxy);
-    const tag = image ? imageTag(image) : undefined;
-    const version = tag ? KubeProxyVersion.tryParse(tag) : undefined;
-    if (!version || version.supportsPreventLoopback()) return [];
-    const minimum = version.minimumForPreventLoopback();
+    const support = KubeProxyVersion.checkPreventLoopback(image ?? '');
+    if (support.supported) return [];
     const out: RuleFinding[] = [];
     for (const svc of services(set)) {
       if (!hasPreventLoopback(svc)) continue;
+      const runs = image === undefined ? 'has no container image' : `runs image ${image}`;
       out.push({
         entry: svc,
         message:
-          `${describe(svc)} sets ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true", but ${describe(proxy)} runs ` +
-          `${version.toString()} (image ${image}), older than ${minimum?.toString()}, the first v${version.major}.${version.minor} build that supports it`,
-        fix: `Update the kube-proxy DaemonSet in kube-system to ${minimum?.toString()} or later.`,
+          `${describe(svc)} sets ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true", but ${describe(proxy)} ${runs}: ${support.reason}`,
+        fix: support.minimum
+          ? `Update the kube-proxy DaemonSet in kube-system to ${support.minimum.toString()} or later.`
+          : 'Run a TKE kube-proxy build that supports prevent-loopback (v1.12.4-tke.30 or later; upgrade the cluster) and check its image tag.',
       });
     }
     return out;

@@ -490,7 +490,7 @@ export interface TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRules {
   readonly healthCheck?: TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheck;
 
   /**
-   * Balancing method.
+   * Balancing method of the rule: WRR (weighted round robin), LEAST_CONN (least connections) or IP_HASH (CLB API ModifyRule, https://cloud.tencent.com/document/product/214/30681; CLB listener doc https://cloud.tencent.com/document/product/214/54821, "WRR、WLC 和 IP Hash").
    *
    * @schema TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRules#scheduler
    */
@@ -666,7 +666,7 @@ export function toJson_TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Balancing method.
+ * Balancing method of the rule: WRR (weighted round robin), LEAST_CONN (least connections) or IP_HASH (CLB API ModifyRule, https://cloud.tencent.com/document/product/214/30681; CLB listener doc https://cloud.tencent.com/document/product/214/54821, "WRR、WLC 和 IP Hash").
  *
  * @schema TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler
  */
@@ -675,6 +675,8 @@ export enum TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler {
   WRR = "WRR",
   /** LEAST_CONN */
   LEAST_UNDERSCORE_CONN = "LEAST_CONN",
+  /** IP_HASH */
+  IP_UNDERSCORE_HASH = "IP_HASH",
 }
 
 /**

@@ -10,6 +10,31 @@ function problems(loadBalancer: any): string[] {
 }
 
 describe(RULE, () => {
+  describe('health-check interval (CLB API 214/30681: 2-300 on IPv4 CLBs)', () => {
+    const hc = (intervalTime: number) => ({ l4Listeners: [{ protocol: 'TCP', port: 80, healthCheck: { enable: true, intervalTime, timeout: 2 } }] });
+    test('an interval of 3 is accepted by the checker (TKE\'s page says 5-300, the CLB API 2-300)', () => {
+      expect(problems(hc(3))).toEqual([]);
+    });
+    test('an interval of 1 is reported', () => {
+      expect(problems(hc(1))).toEqual([
+        'spec.loadBalancer.l4Listeners[0].healthCheck.intervalTime is 1: must be from 2 to 300',
+        'spec.loadBalancer.l4Listeners[0].healthCheck.timeout is 2 and spec.loadBalancer.l4Listeners[0].healthCheck.intervalTime is 1: timeout must be less than intervalTime',
+      ]);
+    });
+  });
+
+  describe('layer-7 rule scheduler', () => {
+    const rule = (scheduler: string) => ({ l7Listeners: [{ protocol: 'HTTP', port: 80, domains: [{ domain: '', rules: [{ url: '/', scheduler }] }] }] });
+    test('IP_HASH is accepted on a layer-7 rule (CLB API 214/30681)', () => {
+      expect(problems(rule('IP_HASH'))).toEqual([]);
+    });
+    test('an unknown scheduler lists WRR, LEAST_CONN and IP_HASH once each', () => {
+      expect(problems(rule('RR'))).toEqual([
+        'spec.loadBalancer.l7Listeners[0].domains[0].rules[0].scheduler is "RR": must be one of "WRR", "LEAST_CONN", "IP_HASH"',
+      ]);
+    });
+  });
+
   describe('non-compliant', () => {
     test('each finding names the object, field path and value', () => {
       const report = LoopbackChecker.check([serviceConfig('cfg', { l4Listeners: [{ protocol: 'TCP', port: 70000 }] }, 'shop')]);
@@ -39,7 +64,7 @@ describe(RULE, () => {
         'spec.loadBalancer.l4Listeners[0].session.enable is missing: it is required (true or false)',
         'spec.loadBalancer.l4Listeners[0].session.sessionExpireTime is 10: must be from 30 to 3600',
         'spec.loadBalancer.l4Listeners[0].healthCheck.enable is "yes": must be true or false',
-        'spec.loadBalancer.l4Listeners[0].healthCheck.intervalTime is 400: must be from 5 to 300',
+        'spec.loadBalancer.l4Listeners[0].healthCheck.intervalTime is 400: must be from 2 to 300',
         'spec.loadBalancer.l4Listeners[0].healthCheck.healthNum is 1: must be from 2 to 10',
         'spec.loadBalancer.l4Listeners[0].healthCheck.unHealthNum is 11: must be from 2 to 10',
         'spec.loadBalancer.l4Listeners[0].healthCheck.timeout is 61: must be from 2 to 60',
