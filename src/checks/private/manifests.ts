@@ -237,6 +237,11 @@ export class ManifestSet {
     });
   }
 
+  /** The pod templates in `ns` whose labels include `key: value`, in input order. */
+  public podsWithLabel(ns: string, key: string, value: string): readonly PodTemplate[] {
+    return this.pods().get(labelKey(ns, key, value)) ?? [];
+  }
+
   private pods(): Map<string, PodTemplate[]> {
     if (this.podIndex) return this.podIndex;
     const index = new Map<string, PodTemplate[]>();

@@ -1,4 +1,5 @@
 import { Entry, ManifestSet } from '../private/manifests';
+import { ClbDeclarations } from '../private/tke';
 import { FindingLevel, LoopbackRuleInfo } from '../types';
 
 /** What a rule returns for one problem; the runner turns it into a `LoopbackFinding`. */
@@ -11,12 +12,18 @@ export interface RuleFinding {
   readonly fix?: string;
   /** The level, when lower than the rule's. */
   readonly level?: FindingLevel;
+  /** For a finding about one line of a multi-line string field (`data.Corefile`): the field's dotted path. */
+  readonly field?: string;
+  /** The 1-based line within `field`. */
+  readonly fieldLine?: number;
 }
 
 /** What the runner tells every rule besides the manifests. */
 export interface RuleContext {
   /** The ids of every rule in the registry the check runs with. */
   readonly knownRuleIds: ReadonlySet<string>;
+  /** The CLB ids the user declared private or public. */
+  readonly clbs: ClbDeclarations;
 }
 
 /** A loopback rule: static metadata plus a pure function of the whole manifest set. */
