@@ -11,7 +11,7 @@
  */
 import { LoopbackChecker } from './checker';
 import { DEFAULT_MAX_INPUT_BYTES, InputError, ParsedInput, readInputs, STDIN_NAME } from './input';
-import { CheckRun, escapeControl, locate, renderJson, renderSarif, renderText, RunError, runErrorOf, TOOL_NAME, toolVersion } from './output';
+import { CheckRun, escapeControl, locate, renderJson, renderSarif, renderText, RunError, runErrorOf, runErrorText, TOOL_NAME, toolVersion } from './output';
 import { FindingLevel, KubeProxyMode, LoopbackCheckOptions } from './types';
 
 /** Exit code: no finding at or above the fail level, every input read, something checked. */
@@ -220,11 +220,13 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
     const options = parseCheckArgs(rest);
     const run = await runCheck(options, io.readStdin);
     const render = options.format === 'json' ? renderJson : options.format === 'sarif' ? renderSarif : renderText;
-    const code = write(io, render(run), exitCodeOf(run));
-    if (code === EXIT_ERROR || run.errors.length === 0) return code;
-    io.err(escapeControl(`${TOOL_NAME}: ${run.errors.length === 1 ? run.errors[0].message : `${run.errors.length} inputs could not be read or parsed`}` +
-      (run.errors.length === 1 && run.errors[0].file ? ` (${run.errors[0].file})` : '') + '; exit code 2') + '\n');
-    return EXIT_ERROR;
+    const written = write(io, render(run), EXIT_PASSED);
+    if (written !== EXIT_PASSED) return written;
+    // The report lists the errors; standard error repeats them (at most a few), so they are seen when stdout is piped.
+    const shown = run.errors.slice(0, 5).map((e) => `${TOOL_NAME}: ${e.file === undefined ? e.message : runErrorText(e).replace(': error: ', ': ')}`);
+    if (run.errors.length > shown.length) shown.push(`${TOOL_NAME}: ... and ${run.errors.length - shown.length} more input errors (listed in the report)`);
+    if (shown.length > 0) io.err(shown.map((line) => `${escapeControl(line)}\n`).join(''));
+    return exitCodeOf(run);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`${TOOL_NAME}: ${escapeControl(e.message)}\n\n${USAGE}`);

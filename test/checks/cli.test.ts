@@ -53,21 +53,45 @@ describe('exit codes', () => {
     ]);
   });
 
-  test('2: a parse error names the file, line and column, and nothing is checked', () => {
+  test('2: a parse error names the file, line and column, and the other files are still checked and reported', () => {
+    const f = onlyFinding('private-lb.yaml');
+
     const r = runBin(['check', 'private-lb.yaml', 'parse-error.yaml']);
 
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(`private-lb.yaml:11: error TKE-L4-001 ${f.message} Fix: ${f.fix}`);
     // The flow map opened on line 7 is still open when line 8 starts at column 1.
+    expect(lines[1]).toMatch(/^parse-error\.yaml:8:1: error: Flow map .+$/);
+    expect(lines[2]).toBe('cdk8s-tke-loopback: 2 objects checked in 2 files, 0 documents skipped: 1 error, 0 warnings, 0 suppressed: ' +
+      'INCOMPLETE (1 input error), FAILED (--fail-on error)');
     expect(r.stderr).toMatch(/^cdk8s-tke-loopback: parse-error\.yaml:8:1: Flow map .+\n$/);
+  });
+
+  test('2 (not 1): a parse error together with error findings still exits 2, in JSON and SARIF too', () => {
+    const json = runBin(['check', '--format', 'json', 'private-lb.yaml', 'parse-error.yaml']);
+    const sarif = runBin(['check', '--format', 'sarif', 'private-lb.yaml', 'parse-error.yaml']);
+
+    expect(json.code).toBe(2);
+    const out = JSON.parse(json.stdout);
+    expect([out.passed, out.complete, out.findings.map((x: any) => x.ruleId)]).toEqual([false, false, ['TKE-L4-001']]);
+    expect(out.errors).toEqual([{ file: 'parse-error.yaml', line: 8, column: 1, message: expect.stringMatching(/^Flow map/) }]);
+    expect(sarif.code).toBe(2);
+    const invocation = JSON.parse(sarif.stdout).runs[0].invocations[0];
+    expect(invocation.executionSuccessful).toBe(false);
+    expect(invocation.toolExecutionNotifications).toEqual([{
+      level: 'error',
+      message: { text: expect.stringMatching(/^Flow map/) },
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'parse-error.yaml' }, region: { startLine: 8, startColumn: 1 } } }],
+    }]);
   });
 
   test('2: a parse error on standard input is reported as <stdin> with its line', () => {
     const r = runBin(['check', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n   bad: indentation\n' });
 
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
     // Line 5 is indented deeper than `name: a`, which yaml reports where that value starts.
+    expect(r.stdout).toMatch(/^<stdin>:4:9: error: .+\n/);
     expect(r.stderr).toMatch(/^cdk8s-tke-loopback: <stdin>:4:9: .+\n$/);
   });
 
@@ -78,11 +102,12 @@ describe('exit codes', () => {
     expect(r.stderr).toMatch(/^cdk8s-tke-loopback: <stdin>:3:1: Map keys must be unique\n$/);
   });
 
-  test('2: an input that does not exist', () => {
+  test('2: an input that does not exist is named; the others are checked', () => {
     const r = runBin(['check', 'private-lb.yaml', 'no-such-file.yaml']);
 
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
+    expect(r.stdout).toMatch(/^private-lb\.yaml:11: error TKE-L4-001 /);
+    expect(r.stdout).toContain('\nno-such-file.yaml: error: cannot read: no such file or directory\n');
     expect(r.stderr).toBe('cdk8s-tke-loopback: no-such-file.yaml: cannot read: no such file or directory\n');
   });
 
@@ -101,14 +126,14 @@ describe('exit codes', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')[0]).toBe(`cdk8s-tke-loopback: ${message}`);
-    expect(r.stderr).toContain('Usage: cdk8s-tke-loopback check [--format text|json|sarif] [--fail-on error|warning] <files|dirs|->');
+    expect(r.stderr).toContain('Usage: cdk8s-tke-loopback check [options] <files|dirs|->');
   });
 
   test('0: --help prints the usage on stdout', () => {
     const r = runBin(['check', '--help']);
 
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('Usage: cdk8s-tke-loopback check [--format text|json|sarif] [--fail-on error|warning] <files|dirs|->');
+    expect(r.stdout.split('\n')[0]).toBe('Usage: cdk8s-tke-loopback check [options] <files|dirs|->');
   });
 });
 
@@ -231,10 +256,13 @@ describe('--format json', () => {
       tool: 'cdk8s-tke-loopback',
       version,
       passed: false,
+      complete: true,
+      errors: [],
+      notes: [],
       failOn: 'error',
       files: ['private-lb.yaml', 'protected.yaml', 'skipped.yaml'],
       objects: 5,
-      summary: { errors: 1, warnings: 0, suppressed: 1, skipped: 3 },
+      summary: { errors: 1, warnings: 0, suppressed: 1, skipped: 3, inputErrors: 0 },
       findings: [{
         ruleId: 'TKE-L4-001',
         level: 'error',
@@ -263,7 +291,7 @@ describe('--format json', () => {
 
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).passed).toBe(true);
-    expect(JSON.parse(r.stdout).summary).toEqual({ errors: 0, warnings: 1, suppressed: 0, skipped: 0 });
+    expect(JSON.parse(r.stdout).summary).toEqual({ errors: 0, warnings: 1, suppressed: 0, skipped: 0, inputErrors: 0 });
   });
 });
 

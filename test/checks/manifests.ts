@@ -88,6 +88,8 @@ export interface IngressOptions {
   annotations?: Record<string, any>;
   tls?: boolean;
   ingressClassName?: string;
+  /** The hosts of its rules (and TLS section). */
+  hosts?: string[];
 }
 
 export function ingress(o: IngressOptions = {}): any {
@@ -101,8 +103,9 @@ export function ingress(o: IngressOptions = {}): any {
     },
     spec: {
       ...(o.ingressClassName ? { ingressClassName: o.ingressClassName } : {}),
-      rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }],
-      ...(o.tls ? { tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }] } : {}),
+      rules: (o.hosts ?? ['shop.example.com']).map((host) => (
+        { host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } })),
+      ...(o.tls ? { tls: [{ hosts: o.hosts ?? ['shop.example.com'], secretName: 'shop-tls' }] } : {}),
     },
   };
 }
