@@ -12,6 +12,11 @@ export const ING_CONFIG_AUTO = 'ingress.cloud.tencent.com/tke-service-config-aut
 export const SVC_CONFIG = 'service.cloud.tencent.com/tke-service-config';
 export const SVC_CONFIG_AUTO = 'service.cloud.tencent.com/tke-service-config-auto';
 export const SUPPRESS = 'cdk8s-tke-loopback/suppress';
+export const CLB_NETWORK = 'cdk8s-tke-loopback/clb-network';
+export const EXISTED_LB = 'service.kubernetes.io/tke-existed-lbid';
+export const LEGACY_LB = 'service.kubernetes.io/loadbalance-id';
+export const EXIST_LB = 'kubernetes.io/ingress.existLbId';
+export const LISTEN_PORTS = 'ingress.cloud.tencent.com/listen-ports';
 
 export interface ServiceOptions {
   name?: string;

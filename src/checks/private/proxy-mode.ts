@@ -25,8 +25,10 @@ export function detectProxyMode(set: ManifestSet): ProxyModeSource | undefined {
   if (ds && ds.namespace === 'kube-system') {
     const containers = asArray(asMap(asMap(asMap(ds.obj.spec).template).spec).containers).filter(isMap);
     for (const c of containers) {
-      for (const word of [...asArray(c.command), ...asArray(c.args)]) {
-        const m = typeof word === 'string' ? FLAG.exec(word) : null;
+      // `--proxy-mode=x` and `--proxy-mode x` in one word (a shell command line), or the flag and its value as two words.
+      const words = [...asArray(c.command), ...asArray(c.args)].map((w) => (typeof w === 'string' ? w : ''));
+      for (let i = 0; i < words.length; i++) {
+        const m = words[i] === '--proxy-mode' ? /^["']?([A-Za-z]+)/.exec(words[i + 1] ?? '') : FLAG.exec(words[i]);
         if (m) return { mode: m[1].toLowerCase(), source: `${describe(ds)} runs with --proxy-mode=${m[1]}` };
       }
     }
