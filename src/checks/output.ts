@@ -135,8 +135,11 @@ export function counts(run: CheckRun): { errors: number; warnings: number; suppr
 /** The one-line summary that ends the text output. */
 export function summaryLine(run: CheckRun): string {
   const c = counts(run);
-  const verdict = run.errors.length > 0
-    ? `INCOMPLETE (${plural(run.errors.length, 'input error')}), ${run.failed ? 'FAILED' : 'passed'} (--fail-on ${run.failOn})`
+  const inputErrors = run.errors.filter((e) => e.file !== undefined).length;
+  const verdict = run.errors.length > inputErrors && run.input.objects.length === 0
+    ? 'NOTHING CHECKED (exit code 2)'
+    : run.errors.length > 0
+      ? `INCOMPLETE (${plural(inputErrors, 'input error')}), ${run.failed ? 'FAILED' : 'passed'} (--fail-on ${run.failOn})`
     : run.failed ? `FAILED (--fail-on ${run.failOn})` : `passed (--fail-on ${run.failOn})`;
   return `${TOOL_NAME}: ${plural(run.input.objects.length, 'object')} checked in ${plural(run.input.files.length, 'file')}, `
     + `${plural(c.skipped, 'document')} skipped: ${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, `

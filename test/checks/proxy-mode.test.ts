@@ -43,7 +43,7 @@ describe('kube-proxy mode', () => {
     const overridden = LoopbackChecker.check([unprotected, proxyConfigMap('iptables')], { proxyMode: KubeProxyMode.IPVS });
 
     expect(byOption.findings).toEqual([]);
-    expect(byOption.notes[0]).toMatch(/iptables mode \(as given in the check options\)/);
+    expect(byOption.notes[0]).toMatch(/iptables mode \(as declared with --proxy-mode or the proxyMode option\)/);
     expect(overridden.findings.map((f) => f.ruleId)).toEqual(['TKE-L4-001']);
     expect(overridden.notes).toEqual([]);
   });

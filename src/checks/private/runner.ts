@@ -69,7 +69,7 @@ export const LAYER4_PREFIX = 'TKE-L4-';
 /** The proxy mode to judge by: the option when given, else what the set shows, else undefined (IPVS). */
 function proxyModeOf(set: ManifestSet, options: LoopbackCheckOptions): ProxyModeSource | undefined {
   if (options.proxyMode !== undefined) {
-    return { mode: options.proxyMode, source: 'as given in the check options' };
+    return { mode: options.proxyMode, source: 'as declared with --proxy-mode or the proxyMode option' };
   }
   return detectProxyMode(set);
 }
