@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BIN, REPO_ROOT, requireCompiledLib, runBin } from './cli-helpers';
-import { corednsConfigMap, EXISTED_LB, privateIngress, privateService, service } from './manifests';
+import { EXISTED_LB, privateIngress, privateService, service } from './manifests';
 import { runCli } from '../../src/checks/cli';
 
 beforeAll(() => requireCompiledLib());
