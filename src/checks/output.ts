@@ -140,7 +140,7 @@ export function summaryLine(run: CheckRun): string {
     ? 'NOTHING CHECKED (exit code 2)'
     : run.errors.length > 0
       ? `INCOMPLETE (${plural(inputErrors, 'input error')}), ${run.failed ? 'FAILED' : 'passed'} (--fail-on ${run.failOn})`
-    : run.failed ? `FAILED (--fail-on ${run.failOn})` : `passed (--fail-on ${run.failOn})`;
+      : run.failed ? `FAILED (--fail-on ${run.failOn})` : `passed (--fail-on ${run.failOn})`;
   return `${TOOL_NAME}: ${plural(run.input.objects.length, 'object')} checked in ${plural(run.input.files.length, 'file')}, `
     + `${plural(c.skipped, 'document')} skipped: ${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, `
     + `${c.suppressed} suppressed: ${verdict}`;

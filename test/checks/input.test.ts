@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { parse as parseYaml, stringify } from 'yaml';
@@ -270,7 +271,7 @@ describe('reading real-world input', () => {
 describe('reading files', () => {
   let dir: string;
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'tke-input-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tke-input-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

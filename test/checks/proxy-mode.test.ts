@@ -1,5 +1,5 @@
-import { KubeProxyMode, LoopbackChecker } from '../../src';
 import { kubeProxy, privateService, PREVENT, workload } from './manifests';
+import { KubeProxyMode, LoopbackChecker } from '../../src';
 
 /** The kube-proxy DaemonSet of kube-system, started with `args`. */
 function proxyWithArgs(args: string[]): any {
