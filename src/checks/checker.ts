@@ -1,6 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { describeObject } from './private/manifests';
 import { runChecks, validateCheckOptions } from './private/runner';
+import { failsAt, parseFailOn } from './private/severity';
 import { RULES } from './rules';
 import { FindingLevel, LoopbackCheckOptions, LoopbackFinding, LoopbackReport, LoopbackRuleInfo } from './types';
 
@@ -15,9 +17,6 @@ export interface LoopbackEnforceOptions extends LoopbackCheckOptions {
    */
   readonly failOn?: FindingLevel;
 }
-
-/** Levels from least to most serious. */
-const SEVERITY: Record<string, number> = { [FindingLevel.WARNING]: 1, [FindingLevel.ERROR]: 2 };
 
 /**
  * Finds TKE CLB loopback risks in a set of Kubernetes manifests: private-network LoadBalancer
@@ -93,10 +92,7 @@ export class LoopbackChecker {
    * @param options which level fails synthesis
    */
   public static enforce(scope: IConstruct, options: LoopbackEnforceOptions = {}): void {
-    const threshold = SEVERITY[options.failOn ?? FindingLevel.ERROR];
-    if (threshold === undefined) {
-      throw new Error(`'failOn' must be one of ${Object.keys(SEVERITY).join(', ')}, got ${JSON.stringify(options.failOn)}`);
-    }
+    const failOn = parseFailOn(options.failOn, "'failOn'");
     validateCheckOptions(options);
     if (!(scope instanceof App)) Chart.of(scope); // throws now, not at synth, when scope is in no chart
     let running = false;
@@ -107,10 +103,10 @@ export class LoopbackChecker {
         running = true;
         try {
           const report = scope instanceof App ? LoopbackChecker.checkApp(scope, options) : LoopbackChecker.checkChart(Chart.of(scope), options);
-          const failing = report.findings.filter((f) => (SEVERITY[f.level] ?? 0) >= threshold);
+          const failing = report.findings.filter((f) => failsAt(f.level, failOn));
           if (failing.length === 0) return [];
           return [
-            `cdk8s-tke-loopback: ${failing.length} loopback finding(s) at or above ${options.failOn ?? FindingLevel.ERROR}:\n` +
+            `cdk8s-tke-loopback: ${failing.length} loopback finding(s) at or above ${failOn}:\n` +
             failing.map(formatFinding).join('\n'),
           ];
         } finally {
@@ -125,6 +121,5 @@ export class LoopbackChecker {
 
 /** One finding as a line of text, for enforce() errors. */
 function formatFinding(f: LoopbackFinding): string {
-  const where = `${f.kind || '<no kind>'} ${f.namespace ? `${f.namespace}/` : ''}${f.name ?? '<unnamed>'}`;
-  return `    [${f.ruleId}] ${f.level} ${where}: ${f.message}\n      fix: ${f.fix}`;
+  return `    [${f.ruleId}] ${f.level} ${describeObject(f.kind, f.namespace, f.name)}: ${f.message}\n      fix: ${f.fix}`;
 }

@@ -12,6 +12,7 @@
 import { LoopbackChecker } from './checker';
 import { DEFAULT_MAX_INPUT_BYTES, InputError, ParsedInput, readInputs, STDIN_NAME } from './input';
 import { CheckRun, escapeControl, locate, renderJson, renderSarif, renderText, RunError, runErrorOf, runErrorText, TOOL_NAME, toolVersion } from './output';
+import { parseFailOn } from './private/severity';
 import { FindingLevel, KubeProxyMode, LoopbackCheckOptions } from './types';
 
 /** Exit code: no finding at or above the fail level, every input read, something checked. */
@@ -119,10 +120,11 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions {
       format = value as Format;
     } else if (name === '--fail-on') {
       const value = takeValue();
-      if (value !== FindingLevel.ERROR && value !== FindingLevel.WARNING) {
-        throw new UsageError(`--fail-on must be error or warning, got "${value}"`);
+      try {
+        failOn = parseFailOn(value, '--fail-on');
+      } catch (e) {
+        throw new UsageError((e as Error).message);
       }
-      failOn = value;
     } else if (name === '--allow-empty') {
       if (eq >= 0) throw new UsageError('--allow-empty takes no value');
       allowEmpty = true;

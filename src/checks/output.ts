@@ -7,6 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { formatPosition, InputError, ParsedInput, STDIN_NAME } from './input';
+import { describeObject as describeParts } from './private/manifests';
+import { failsAt } from './private/severity';
 import { FindingLevel, LoopbackFinding, LoopbackReport, LoopbackRuleInfo } from './types';
 
 /** The tool's name, as in `package.json` `bin`. */
@@ -67,11 +69,7 @@ export interface CheckRun {
   readonly failed: boolean;
 }
 
-/** Whether a finding of `level` fails a run whose fail level is `failOn`. Unknown levels count as errors. */
-export function failsAt(level: string, failOn: FindingLevel): boolean {
-  if (failOn === FindingLevel.WARNING) return true;
-  return level !== FindingLevel.WARNING;
-}
+export { failsAt } from './private/severity';
 
 /**
  * Puts a report's findings next to the files and lines of the objects they are about; a finding about a
@@ -101,9 +99,7 @@ export function locate(input: ParsedInput, report: LoopbackReport, rules: Loopba
 
 /** `Service default/web`: the kind, then namespace/name as far as they are known. */
 export function describeObject(f: LoopbackFinding): string {
-  const kind = f.kind || '(no kind)';
-  const name = f.name ?? '(no name)';
-  return f.namespace ? `${kind} ${f.namespace}/${name}` : `${kind} ${name}`;
+  return describeParts(f.kind, f.namespace, f.name);
 }
 
 /**

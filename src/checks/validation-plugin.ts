@@ -3,6 +3,7 @@ import { LoopbackChecker } from './checker';
 import { IGNORED_FILE_NAMES, readInputs } from './input';
 import { counts, locate, objectAndMessage, runErrorOf, runErrorText } from './output';
 import { validateCheckOptions } from './private/runner';
+import { parseFailOn } from './private/severity';
 import { FindingLevel, KubeProxyMode, LoopbackCheckOptions } from './types';
 
 /** Where the rules are documented, for the violations' "fix" links. */
@@ -81,10 +82,7 @@ export class LoopbackValidation {
         `the properties are ${KNOWN_PROPS.join(', ')}`,
       );
     }
-    const failOn = props.failOn ?? FindingLevel.ERROR;
-    if (failOn !== FindingLevel.ERROR && failOn !== FindingLevel.WARNING) {
-      throw new Error(`LoopbackValidation: 'failOn' must be "error" or "warning", got ${JSON.stringify(failOn)}`);
-    }
+    const failOn = parseFailOn(props.failOn, "LoopbackValidation: 'failOn'");
     const options: LoopbackCheckOptions = {
       ...(props.privateClbIds !== undefined ? { privateClbIds: props.privateClbIds } : {}),
       ...(props.publicClbIds !== undefined ? { publicClbIds: props.publicClbIds } : {}),

@@ -116,7 +116,7 @@ describe('exit codes', () => {
     [['lint', 'x.yaml'], 'unknown command "lint"'],
     [['check'], 'no input: give files, directories, or - for standard input'],
     [['check', '--format', 'xml', 'a.yaml'], '--format must be one of text, json, sarif, got "xml"'],
-    [['check', '--fail-on=info', 'a.yaml'], '--fail-on must be error or warning, got "info"'],
+    [['check', '--fail-on=info', 'a.yaml'], '--fail-on must be "error" or "warning", got "info"'],
     [['check', '--format'], 'option --format needs a value'],
     [['check', '--strict', 'a.yaml'], 'unknown option --strict'],
     [['check', '-', '-'], '- (standard input) can be given only once'],

@@ -11,7 +11,7 @@
  * A term without a label selector selects no pods and protects nothing. A `namespaceSelector` is taken
  * to cover every namespace (namespace labels are not known to the checker).
  */
-import { AntiAffinity, asArray, asMap, asString, Entry, isMap, ManifestSet, PodTemplate, podTemplateOf, stringMap } from './manifests';
+import { AntiAffinity, asArray, asMap, asString, Entry, isMap, labelKey, ManifestSet, PodTemplate, podTemplateOf, stringMap, WORKLOAD_GROUPS } from './manifests';
 
 /** One requirement of a label selector's `matchExpressions`. */
 interface Requirement {
@@ -99,12 +99,8 @@ export function termsOf(pod: PodTemplate): AntiAffinityTerm[] {
 }
 
 /** The kinds whose pod templates can carry client-side anti-affinity, beyond the Service backends. */
-const CLIENT_KINDS: ReadonlyArray<[string, readonly string[]]> = [
-  ['Deployment', ['apps', 'extensions']],
-  ['StatefulSet', ['apps']],
-  ['DaemonSet', ['apps', 'extensions']],
-  ['ReplicaSet', ['apps', 'extensions']],
-  ['Pod', ['']],
+export const CLIENT_KINDS: ReadonlyArray<[string, readonly string[]]> = [
+  ...WORKLOAD_GROUPS,
   ['Job', ['batch']],
   ['CronJob', ['batch']],
 ];
@@ -185,10 +181,6 @@ function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
   const list = map.get(k);
   if (list) list.push(v);
   else map.set(k, [v]);
-}
-
-function labelKey(ns: string, k: string, v: string): string {
-  return `${ns}\u0000${k}\u0000${v}`;
 }
 
 /** Kinds in the order a fix should name them: the workload someone edits first, its Pods last. */

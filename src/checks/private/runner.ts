@@ -2,7 +2,7 @@
  * The check runner: runs every rule over one indexed manifest set, turns a rule that throws into a
  * `TKE-INT-001` finding, applies suppressions and orders the findings by input position.
  */
-import { LoopbackRule, RuleContext, RuleFinding } from '../rules/rule';
+import { LoopbackRule, RuleContext, RuleFinding } from './rule';
 import { FindingLevel, KubeProxyMode, LoopbackCheckOptions, LoopbackFinding, LoopbackReport, LoopbackRuleInfo, SuppressedFinding } from '../types';
 import { Entry, isMap, ManifestSet, show, Unreadable } from './manifests';
 import { detectProxyMode, ProxyModeSource } from './proxy-mode';

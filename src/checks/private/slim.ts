@@ -4,19 +4,10 @@
  * (CRD schemas, dashboards in ConfigMaps, Secret data, `managedFields`, the last-applied annotation).
  */
 
-/** Kinds whose `spec` (or `data`) a rule reads. Other kinds keep `apiVersion`, `kind` and `metadata`. */
-const KINDS_WITH_BODY: ReadonlySet<string> = new Set([
-  'Service',
-  'Ingress',
-  'TkeServiceConfig',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'Pod',
-  'Job',
-  'CronJob',
-]);
+import { CLIENT_KINDS } from './anti-affinity';
+
+/** Kinds whose `spec` a rule reads: the workloads, and what TKE makes CLBs of. Others keep `apiVersion`, `kind`, `metadata`. */
+const KINDS_WITH_BODY: ReadonlySet<string> = new Set(['Service', 'Ingress', 'TkeServiceConfig', ...CLIENT_KINDS.map(([kind]) => kind)]);
 
 /** ConfigMaps whose `data` a rule reads (in any namespace; the rules check the namespace themselves). */
 const CONFIGMAPS_READ: ReadonlySet<string> = new Set(['coredns', 'kube-proxy']);
