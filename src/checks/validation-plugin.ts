@@ -41,6 +41,61 @@ export interface LoopbackValidationProps {
   readonly proxyMode?: KubeProxyMode;
 }
 
+/**
+ * One resource a violation is about, as cdk8s-cli's `ValidationViolatingResource`.
+ */
+export interface LoopbackViolatingResource {
+  /** The object's `metadata.name` (empty when it has none, or for a manifest that does not parse). */
+  readonly resourceName: string;
+  /** Where in the manifest: `line N`. */
+  readonly locations: string[];
+  /** The manifest file. */
+  readonly manifestPath: string;
+}
+
+/**
+ * One violation, as cdk8s-cli's `ValidationViolation`.
+ */
+export interface LoopbackViolation {
+  /** The rule id and level, the object and the problem: `TKE-L4-001 (error): Service shop/web is ...`. */
+  readonly ruleName: string;
+  /** What to change (the finding's fix). */
+  readonly recommendation: string;
+  /** A link to the rule in RULES.md. */
+  readonly fix: string;
+  /** The resources it is about. */
+  readonly violatingResources: LoopbackViolatingResource[];
+}
+
+/**
+ * The report a validation plugin fills, as cdk8s-cli's `ValidationReport` (the part this plugin uses).
+ */
+export interface ILoopbackValidationReport {
+  /**
+   * Adds one violation.
+   *
+   * @param violation the violation
+   */
+  addViolation(violation: LoopbackViolation): void;
+  /**
+   * Submits the report.
+   *
+   * @param status `success` or `failure`
+   * @param metadata counts and settings shown with the report
+   */
+  submit(status: string, metadata?: { [key: string]: string }): void;
+}
+
+/**
+ * What cdk8s-cli passes to a validation plugin, as its `ValidationContext` (the part this plugin uses).
+ */
+export interface ILoopbackValidationContext {
+  /** The paths of the synthesized manifest files (only read; cdk8s-cli passes a readonly array). */
+  readonly manifests: string[];
+  /** The report to fill and submit. */
+  readonly report: ILoopbackValidationReport;
+}
+
 /** The properties the plugin knows, to reject misspelled ones. */
 const KNOWN_PROPS = ['failOn', 'privateClbIds', 'publicClbIds', 'proxyMode'];
 
@@ -62,8 +117,8 @@ const KNOWN_PROPS = ['failOn', 'privateClbIds', 'publicClbIds', 'proxyMode'];
  * with code 2 when a finding is at or above `failOn`, or a manifest cannot be read. Each violation's rule
  * name carries the rule id, level and problem; its recommendation is the fix; its "fix" links to the rule.
  *
- * This class implements cdk8s-cli's `Validation` interface structurally; cdk8s-cli's types are kept
- * out of this library's API, so the context is typed `any` here.
+ * This class implements cdk8s-cli's `Validation` interface structurally: cdk8s-cli's types are kept out
+ * of this library's API, and `ILoopbackValidationContext` declares the part of its `ValidationContext` used.
  */
 export class LoopbackValidation {
   private readonly failOn: FindingLevel;
@@ -104,8 +159,8 @@ export class LoopbackValidation {
    *
    * @param context cdk8s-cli's `ValidationContext`
    */
-  public async validate(context: any): Promise<void> {
-    const manifests = (context.manifests as string[]).filter((m) => !IGNORED_FILE_NAMES.includes(path.basename(m)));
+  public async validate(context: ILoopbackValidationContext): Promise<void> {
+    const manifests = context.manifests.filter((m) => !IGNORED_FILE_NAMES.includes(path.basename(m)));
     const input = readInputs(manifests, undefined, { continueOnError: true, slim: true });
     const report = LoopbackChecker.check(input.objects.map((o) => o.object), this.options);
     const run = locate(input, report, LoopbackChecker.rules(), this.failOn);

@@ -2,9 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { ValidationContext } from 'cdk8s-cli/plugins';
 import { parseAllDocuments } from 'yaml';
 import { FIXTURES, REPO_ROOT, requireCompiledLib } from './cli-helpers';
-import { FindingLevel, LoopbackChecker, LoopbackValidation } from '../../src';
+import { FindingLevel, ILoopbackValidationContext, LoopbackChecker, LoopbackValidation } from '../../src';
 
 const CDK8S_CLI = path.join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 const SUBNET = 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid';
@@ -226,6 +227,14 @@ describe('LoopbackValidation (in process, with a recording context)', () => {
     [{ proxyMode: 'nft' }, /LoopbackValidation: 'proxyMode' must be "ipvs" or "iptables", got "nft"/],
   ])('rejects %j with a clear message', (props, message) => {
     expect(() => new LoopbackValidation(props as any)).toThrow(message);
+  });
+
+  test('cdk8s-cli\'s ValidationContext fits ILoopbackValidationContext (the compiler checks its report\'s methods)', async () => {
+    // jsii has no readonly arrays: cdk8s-cli's `readonly string[]` is copied here; the plugin only reads it.
+    const asContext = (c: ValidationContext): ILoopbackValidationContext => ({ manifests: [...c.manifests], report: c.report });
+    const rec = recordingContext([path.join(FIXTURES, 'protected.yaml')]);
+    await new LoopbackValidation().validate(asContext(rec.context as unknown as ValidationContext));
+    expect(rec.submitted.map((x) => x.status)).toEqual(['success']);
   });
 
   test('rejects an unknown failOn, naming the prop and the value', () => {
