@@ -59,6 +59,8 @@ export interface CliIo {
    * as text or as bytes (bytes are decoded like files: UTF-8 or UTF-16).
    */
   readonly readStdin: (maxBytes?: number) => Promise<string | Buffer>;
+  /** The directory relative input paths are read from (tests run the CLI in process with it); the process's when undefined. */
+  readonly cwd?: string;
 }
 
 /** The options of `check`. */
@@ -177,7 +179,7 @@ export function nothingChecked(input: ParsedInput, inputs: readonly string[]): s
  * Reads the inputs (every one that can be read), runs the checker and locates its findings. Inputs that
  * cannot be read or parsed, and an empty input without `allowEmpty`, are the run's `errors`.
  */
-export async function runCheck(options: CheckOptions, readStdin: (maxBytes?: number) => Promise<string | Buffer>): Promise<CheckRun> {
+export async function runCheck(options: CheckOptions, readStdin: (maxBytes?: number) => Promise<string | Buffer>, cwd?: string): Promise<CheckRun> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
   const errors: RunError[] = [];
   let stdin: string | Buffer | undefined;
@@ -189,12 +191,13 @@ export async function runCheck(options: CheckOptions, readStdin: (maxBytes?: num
       stdin = '';
     }
   }
-  const input = readInputs(options.inputs, stdin, { continueOnError: true, maxBytes, slim: true });
+  const input = readInputs(options.inputs, stdin, { continueOnError: true, maxBytes, slim: true, ...(cwd !== undefined ? { baseDir: cwd } : {}) });
   errors.push(...input.errors.map(runErrorOf));
   const report = LoopbackChecker.check(input.objects.map((o) => o.object), options.checkOptions ?? {});
   const empty = options.allowEmpty ? undefined : nothingChecked(input, options.inputs);
   if (empty !== undefined && errors.length === 0) errors.push({ message: empty });
-  return locate(input, report, LoopbackChecker.rules(), options.failOn, errors);
+  const run = locate(input, report, LoopbackChecker.rules(), options.failOn, errors);
+  return cwd === undefined ? run : { ...run, cwd };
 }
 
 /** The exit code of a run: 2 when an input could not be read or nothing was checked, else 1 on failing findings, else 0. */
@@ -220,7 +223,7 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
       return write(io, USAGE, EXIT_PASSED);
     }
     const options = parseCheckArgs(rest);
-    const run = await runCheck(options, io.readStdin);
+    const run = await runCheck(options, io.readStdin, io.cwd);
     const render = options.format === 'json' ? renderJson : options.format === 'sarif' ? renderSarif : renderText;
     const written = write(io, render(run), EXIT_PASSED);
     if (written !== EXIT_PASSED) return written;

@@ -101,6 +101,11 @@ export interface ReadOptions {
    * @default false
    */
   readonly slim?: boolean;
+  /**
+   * The directory relative paths are read from; paths are still shown as given (`tree/a.yaml`).
+   * @default - the process's working directory
+   */
+  readonly baseDir?: string;
 }
 
 /** An input that cannot be read or parsed; `file` and `line` say where. */
@@ -384,12 +389,12 @@ function isFile(p: string): boolean {
  *
  * @throws InputError when the file cannot be read or is larger than `maxBytes`
  */
-export function readFileBounded(file: string, maxBytes: number = DEFAULT_MAX_INPUT_BYTES): Buffer {
+export function readFileBounded(file: string, maxBytes: number = DEFAULT_MAX_INPUT_BYTES, name: string = file): Buffer {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
   } catch (e) {
-    throw new InputError(file, undefined, undefined, `cannot read: ${errorCode(e)}`);
+    throw new InputError(name, undefined, undefined, `cannot read: ${errorCode(e)}`);
   }
   try {
     const chunks: Buffer[] = [];
@@ -400,12 +405,12 @@ export function readFileBounded(file: string, maxBytes: number = DEFAULT_MAX_INP
       try {
         n = fs.readSync(fd, chunk, 0, chunk.length, null);
       } catch (e) {
-        throw new InputError(file, undefined, undefined, `cannot read: ${errorCode(e)}`);
+        throw new InputError(name, undefined, undefined, `cannot read: ${errorCode(e)}`);
       }
       if (n === 0) break;
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       total += n;
-      if (total > maxBytes) throw tooLarge(file, maxBytes);
+      if (total > maxBytes) throw tooLarge(name, maxBytes);
     }
     return Buffer.concat(chunks, total);
   } finally {
@@ -442,18 +447,25 @@ export function readInputs(args: readonly string[], stdinText?: string | Buffer,
       else parseSource(STDIN_NAME, stdin, into, options);
       continue;
     }
+    // Read at `at(x)`, shown as `x` (or as the path under `arg` for a file found in a directory).
+    const base = options.baseDir;
+    const at = (p: string): string => (base === undefined ? p : path.resolve(base, p));
+    const shown = (p: string): string => (base === undefined ? p : path.join(arg, path.relative(at(arg), p)));
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(arg);
+      stat = fs.statSync(at(arg));
     } catch (e) {
       fail(new InputError(arg, undefined, undefined, `cannot read: ${errorCode(e)}`));
       continue;
     }
-    const files = stat.isDirectory() ? findManifestFiles(arg, options.continueOnError ? fail : undefined) : [arg];
+    const onDirError = options.continueOnError
+      ? (e: InputError) => fail(new InputError(shown(e.file), e.line, e.column, e.detail))
+      : undefined;
+    const files = stat.isDirectory() ? findManifestFiles(at(arg), onDirError).map(shown) : [arg];
     for (const file of files) {
       let bytes: Buffer;
       try {
-        bytes = readFileBounded(file, maxBytes);
+        bytes = readFileBounded(at(file), maxBytes, file);
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         fail(e);

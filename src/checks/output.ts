@@ -57,6 +57,8 @@ export interface CheckRun {
   readonly errors: RunError[];
   /** What the checker left out and why (the layer-4 rules in iptables mode). */
   readonly notes: string[];
+  /** The directory relative file names are relative to (for SARIF URIs); the process's working directory when undefined. */
+  readonly cwd?: string;
   /** The lowest level that fails the run. */
   readonly failOn: FindingLevel;
   /** The findings that were not suppressed, located. */
@@ -245,7 +247,7 @@ export function artifactLocation(file: string, cwd: string = process.cwd()): Rec
   return { uri: pathToFileURL(abs).href };
 }
 
-function sarifResult(l: LocatedFinding, ruleIndex: Map<string, number>): Record<string, unknown> {
+function sarifResult(l: LocatedFinding, ruleIndex: Map<string, number>, cwd: string): Record<string, unknown> {
   const f = l.finding;
   const result: Record<string, unknown> = {
     ruleId: f.ruleId,
@@ -257,7 +259,7 @@ function sarifResult(l: LocatedFinding, ruleIndex: Map<string, number>): Record<
   if (l.file !== undefined) {
     result.locations = [{
       physicalLocation: {
-        artifactLocation: artifactLocation(l.file),
+        artifactLocation: artifactLocation(l.file, cwd),
         region: { startLine: l.line ?? 1 },
       },
       logicalLocations: [{
@@ -279,6 +281,7 @@ function sarifResult(l: LocatedFinding, ruleIndex: Map<string, number>): Record<
  * false`), skipped documents and notes as tool execution notifications.
  */
 export function renderSarif(run: CheckRun): string {
+  const cwd = run.cwd ?? process.cwd();
   const ruleIndex = new Map<string, number>();
   run.rules.forEach((r, i) => ruleIndex.set(r.id, i));
   const log = {
@@ -308,7 +311,7 @@ export function renderSarif(run: CheckRun): string {
             ...(e.file === undefined ? {} : {
               locations: [{
                 physicalLocation: {
-                  artifactLocation: artifactLocation(e.file),
+                  artifactLocation: artifactLocation(e.file, cwd),
                   ...(e.line === undefined ? {} : { region: { startLine: e.line, ...(e.column === undefined ? {} : { startColumn: e.column }) } }),
                 },
               }],
@@ -318,15 +321,15 @@ export function renderSarif(run: CheckRun): string {
             level: 'note',
             message: { text: `skipped: ${s.reason}` },
             locations: [{
-              physicalLocation: { artifactLocation: artifactLocation(s.file), region: { startLine: s.line } },
+              physicalLocation: { artifactLocation: artifactLocation(s.file, cwd), region: { startLine: s.line } },
             }],
           })),
           ...run.notes.map((n) => ({ level: 'note', message: { text: n } })),
         ],
       }],
       results: [
-        ...run.findings.map((l) => sarifResult(l, ruleIndex)),
-        ...run.suppressed.map((l) => sarifResult(l, ruleIndex)),
+        ...run.findings.map((l) => sarifResult(l, ruleIndex, cwd)),
+        ...run.suppressed.map((l) => sarifResult(l, ruleIndex, cwd)),
       ],
     }],
   };
