@@ -1,13 +1,15 @@
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { runChecks } from './private/runner';
+import { describeObject } from './private/manifests';
+import { runChecks, validateCheckOptions } from './private/runner';
+import { failsAt, parseFailOn } from './private/severity';
 import { RULES } from './rules';
-import { FindingLevel, LoopbackFinding, LoopbackReport, LoopbackRuleInfo } from './types';
+import { FindingLevel, LoopbackCheckOptions, LoopbackFinding, LoopbackReport, LoopbackRuleInfo } from './types';
 
 /**
  * Options for `LoopbackChecker.enforce()`.
  */
-export interface LoopbackEnforceOptions {
+export interface LoopbackEnforceOptions extends LoopbackCheckOptions {
   /**
    * The lowest level that fails synthesis: `ERROR` fails on errors only, `WARNING` on warnings too.
    *
@@ -15,9 +17,6 @@ export interface LoopbackEnforceOptions {
    */
   readonly failOn?: FindingLevel;
 }
-
-/** Levels from least to most serious. */
-const SEVERITY: Record<string, number> = { [FindingLevel.WARNING]: 1, [FindingLevel.ERROR]: 2 };
 
 /**
  * Finds TKE CLB loopback risks in a set of Kubernetes manifests: private-network LoadBalancer
@@ -46,9 +45,11 @@ export class LoopbackChecker {
    * `TKE-INT-001` finding (the other objects and rules are still checked).
    *
    * @param manifests the objects to check, in input order (`manifestIndex` in findings refers to it)
+   * @param options what the manifests cannot tell: CLB ids declared private or public, the kube-proxy mode
+   * @throws Error when an option is malformed (naming it and quoting the value)
    */
-  public static check(manifests: any[]): LoopbackReport {
-    return runChecks(manifests, RULES);
+  public static check(manifests: any[], options: LoopbackCheckOptions = {}): LoopbackReport {
+    return runChecks(manifests, RULES, options);
   }
 
   /**
@@ -62,9 +63,10 @@ export class LoopbackChecker {
    * Checks the manifests a chart synthesizes (`chart.toJson()`).
    *
    * @param chart the chart to synthesize and check
+   * @param options what the manifests cannot tell: CLB ids declared private or public, the kube-proxy mode
    */
-  public static checkChart(chart: Chart): LoopbackReport {
-    return LoopbackChecker.check(chart.toJson());
+  public static checkChart(chart: Chart, options: LoopbackCheckOptions = {}): LoopbackReport {
+    return LoopbackChecker.check(chart.toJson(), options);
   }
 
   /**
@@ -73,9 +75,10 @@ export class LoopbackChecker {
    * `chart.toJson()` over `app.charts`, in that order.
    *
    * @param app the app whose charts to synthesize and check
+   * @param options what the manifests cannot tell: CLB ids declared private or public, the kube-proxy mode
    */
-  public static checkApp(app: App): LoopbackReport {
-    return LoopbackChecker.check(app.charts.flatMap((c) => c.toJson()));
+  public static checkApp(app: App, options: LoopbackCheckOptions = {}): LoopbackReport {
+    return LoopbackChecker.check(app.charts.flatMap((c) => c.toJson()), options);
   }
 
   /**
@@ -89,10 +92,8 @@ export class LoopbackChecker {
    * @param options which level fails synthesis
    */
   public static enforce(scope: IConstruct, options: LoopbackEnforceOptions = {}): void {
-    const threshold = SEVERITY[options.failOn ?? FindingLevel.ERROR];
-    if (threshold === undefined) {
-      throw new Error(`'failOn' must be one of ${Object.keys(SEVERITY).join(', ')}, got ${JSON.stringify(options.failOn)}`);
-    }
+    const failOn = parseFailOn(options.failOn, "'failOn'");
+    validateCheckOptions(options);
     if (!(scope instanceof App)) Chart.of(scope); // throws now, not at synth, when scope is in no chart
     let running = false;
     scope.node.addValidation({
@@ -101,11 +102,11 @@ export class LoopbackChecker {
         if (running) return [];
         running = true;
         try {
-          const report = scope instanceof App ? LoopbackChecker.checkApp(scope) : LoopbackChecker.checkChart(Chart.of(scope));
-          const failing = report.findings.filter((f) => (SEVERITY[f.level] ?? 0) >= threshold);
+          const report = scope instanceof App ? LoopbackChecker.checkApp(scope, options) : LoopbackChecker.checkChart(Chart.of(scope), options);
+          const failing = report.findings.filter((f) => failsAt(f.level, failOn));
           if (failing.length === 0) return [];
           return [
-            `cdk8s-tke-loopback: ${failing.length} loopback finding(s) at or above ${options.failOn ?? FindingLevel.ERROR}:\n` +
+            `cdk8s-tke-loopback: ${failing.length} loopback finding(s) at or above ${failOn}:\n` +
             failing.map(formatFinding).join('\n'),
           ];
         } finally {
@@ -120,6 +121,5 @@ export class LoopbackChecker {
 
 /** One finding as a line of text, for enforce() errors. */
 function formatFinding(f: LoopbackFinding): string {
-  const where = `${f.kind || '<no kind>'} ${f.namespace ? `${f.namespace}/` : ''}${f.name ?? '<unnamed>'}`;
-  return `    [${f.ruleId}] ${f.level} ${where}: ${f.message}\n      fix: ${f.fix}`;
+  return `    [${f.ruleId}] ${f.level} ${describeObject(f.kind, f.namespace, f.name)}: ${f.message}\n      fix: ${f.fix}`;
 }

@@ -3,11 +3,21 @@
  * `kind: List` (what `kubectl get ... -o yaml` prints), each object remembered with the file and line it
  * came from so that a finding can point at it.
  *
+ * The reader keeps going: a file or document that cannot be read or parsed becomes an `InputError` in
+ * `ParsedInput.errors` (with `readInputs(..., { continueOnError: true })`), and everything else is still
+ * read. Text is decoded from UTF-8 (with or without a byte order mark) or UTF-16 (LE or BE, with a byte
+ * order mark, or recognised by the zero bytes of ASCII text). Each source is read up to a size limit
+ * (`DEFAULT_MAX_INPUT_BYTES`), so that `/dev/zero` or a runaway pipe fails instead of reading forever,
+ * and parsed one document at a time, so that the parser's syntax tree of one document is dropped before
+ * the next is read.
+ *
  * Not exported from the package barrel: it uses the `yaml` package's types, which are not jsii types.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isMap as isYamlMap, isSeq as isYamlSeq, LineCounter, parseAllDocuments } from 'yaml';
+import { Composer, isAlias, isMap as isYamlMap, isPair, isScalar, isSeq as isYamlSeq, LineCounter, Parser } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+import { slimForChecking } from './private/slim';
 
 /** The name a source read from standard input is shown under. */
 export const STDIN_NAME = '<stdin>';
@@ -15,8 +25,24 @@ export const STDIN_NAME = '<stdin>';
 /** File name endings a directory is searched for. */
 export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
 
+/**
+ * Files that a directory search passes over although their names end in `.json`: the
+ * `construct-metadata.json` that `cdk8s synth` writes next to the manifests.
+ */
+export const IGNORED_FILE_NAMES: readonly string[] = ['construct-metadata.json'];
+
+/** The most bytes read from one source (a file or standard input) unless `ReadOptions.maxBytes` says otherwise: 64 MiB. */
+export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
 /** How many alias expansions one document may cause before it is refused (a "billion laughs" guard). */
 const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * How many nodes aliases may add to one document when expanded (each alias counts as the size of the
+ * node it refers to). Kubernetes tools never write aliases; hand-written anchors for shared blocks stay
+ * far below this, a list of hundreds of aliases to one large object does not.
+ */
+export const MAX_ALIAS_EXPANDED_NODES = 100_000;
 
 /** One Kubernetes object read from the input, with where it came from. */
 export interface InputObject {
@@ -26,6 +52,11 @@ export interface InputObject {
   readonly file: string;
   /** The 1-based line its mapping starts on. */
   readonly line: number;
+  /**
+   * The 1-based file line of the first line of multi-line literal string values (`key: |`), keyed by their
+   * dotted path (`data.Corefile`), so that a finding about a line inside such a value can point at it.
+   */
+  readonly valueLines?: Record<string, number>;
 }
 
 /** A document that is not a Kubernetes object, and why it was skipped. */
@@ -46,6 +77,35 @@ export interface ParsedInput {
   readonly skipped: SkippedDocument[];
   /** The files read (including `<stdin>`), in order. */
   readonly files: string[];
+  /** The inputs, files or documents that could not be read or parsed, in input order (only with `continueOnError`). */
+  readonly errors: InputError[];
+}
+
+/** How `readInputs` and `parseSource` read. */
+export interface ReadOptions {
+  /**
+   * Record an input that cannot be read or parsed in `ParsedInput.errors` and go on with the rest,
+   * instead of throwing the first one.
+   * @default false
+   */
+  readonly continueOnError?: boolean;
+  /**
+   * The most bytes read from one source; a larger one is an error.
+   * @default DEFAULT_MAX_INPUT_BYTES
+   */
+  readonly maxBytes?: number;
+  /**
+   * Keep only what the checker's rules read of each object (drops `status`, `managedFields`, the
+   * last-applied annotation, Secret data, the data of ConfigMaps no rule reads, and the bodies of kinds no
+   * rule reads), to bound memory on large inputs. Do not use when the objects are written back.
+   * @default false
+   */
+  readonly slim?: boolean;
+  /**
+   * The directory relative paths are read from; paths are still shown as given (`tree/a.yaml`).
+   * @default - the process's working directory
+   */
+  readonly baseDir?: string;
 }
 
 /** An input that cannot be read or parsed; `file` and `line` say where. */
@@ -69,7 +129,7 @@ export function formatPosition(file: string, line?: number, column?: number): st
 
 /** An empty result to parse sources into. */
 export function emptyInput(): ParsedInput {
-  return { objects: [], skipped: [], files: [] };
+  return { objects: [], skipped: [], files: [], errors: [] };
 }
 
 /** Whether `v` looks like a Kubernetes object: a map with a non-empty string `apiVersion` and `kind`. */
@@ -94,33 +154,73 @@ function skipReason(v: unknown): string {
   return `a mapping without ${missing.join(' and ')}, not a Kubernetes object`;
 }
 
+/** The message of a document that holds an unrendered Helm or Go template. */
+export const TEMPLATE_MESSAGE =
+  'looks like an unrendered Helm/Go template; render it first (`helm template ... | cdk8s-tke-loopback check -`)';
+
 /**
- * Parses one source (a file's or stdin's text) and appends its objects and skipped documents to `into`.
- *
- * @throws InputError on the first YAML or JSON syntax error, naming the file, line and column.
+ * Decodes the bytes of a manifest: UTF-8 with or without a byte order mark, UTF-16 LE or BE with a byte
+ * order mark, or UTF-16 without one when the first character is ASCII (its other byte is zero).
  */
-export function parseSource(file: string, text: string, into: ParsedInput): void {
+export function decodeManifest(bytes: Buffer | string): string {
+  if (typeof bytes === 'string') return bytes.charCodeAt(0) === 0xfeff ? bytes.slice(1) : bytes;
+  const b = bytes;
+  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return b.subarray(3).toString('utf-8');
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString('utf16le');
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return utf16be(b.subarray(2));
+  if (b.length >= 2 && b.length % 2 === 0 && b[0] !== 0 && b[1] === 0) return b.toString('utf16le');
+  if (b.length >= 2 && b.length % 2 === 0 && b[0] === 0 && b[1] !== 0) return utf16be(b);
+  return b.toString('utf-8');
+}
+
+function utf16be(b: Buffer): string {
+  const swapped = Buffer.from(b.subarray(0, b.length - (b.length % 2)));
+  swapped.swap16();
+  return swapped.toString('utf16le');
+}
+
+/**
+ * Parses one source (a file's or stdin's text or bytes) and appends its objects, skipped documents and,
+ * with `continueOnError`, its errors to `into`. Documents are parsed one at a time.
+ *
+ * @throws InputError without `continueOnError`, on the first YAML or JSON syntax error, naming the file, line and column
+ */
+export function parseSource(file: string, text: string | Buffer, into: ParsedInput, options: ReadOptions = {}): void {
   into.files.push(file);
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const source = decodeManifest(text);
+  const fail = (e: InputError): void => {
+    if (!options.continueOnError) throw e;
+    into.errors.push(e);
+  };
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(source, { lineCounter, merge: true, prettyErrors: false });
-  // An empty stream (empty file, or comments only) parses to a list without documents.
-  if (!Array.isArray(docs)) return;
+  const parser = new Parser(lineCounter.addNewLine);
+  const composer = new Composer({ merge: true, prettyErrors: false, logLevel: 'error' });
   const lineAt = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
 
-  for (const doc of docs) {
-    const error = doc.errors[0];
-    if (error) {
-      const pos = lineCounter.linePos(error.pos[0]);
-      throw new InputError(file, pos.line, pos.col, firstLine(error.message));
-    }
-    const node = doc.contents;
+  for (const doc of composer.compose(parser.parse(source), false, source.length)) {
+    const node = doc.contents as YamlNode | null;
     const docLine = lineAt(node?.range?.[0] ?? doc.range[0]);
+    const docText = source.slice(doc.range[0], doc.range[2]);
+    const templateAt = docText.indexOf('{{');
+    const error = doc.errors[0];
+    if (error || (templateAt >= 0 && hasCollectionKey(node))) {
+      // `{{ x }}` parses as a flow mapping used as a key (or not at all): an unrendered template.
+      if (templateAt >= 0) {
+        const pos = lineCounter.linePos(doc.range[0] + templateAt);
+        fail(new InputError(file, pos.line, pos.col, TEMPLATE_MESSAGE));
+      } else {
+        const pos = lineCounter.linePos(error!.pos[0]);
+        fail(new InputError(file, pos.line, pos.col, firstLine(error!.message)));
+      }
+      continue;
+    }
     let value: unknown;
     try {
+      checkAliasExpansion(doc);
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
-      throw new InputError(file, docLine, undefined, firstLine(e instanceof Error ? e.message : String(e)));
+      fail(new InputError(file, docLine, undefined, firstLine(e instanceof Error ? e.message : String(e))));
+      continue;
     }
 
     if (!isKubernetesObject(value)) {
@@ -128,7 +228,7 @@ export function parseSource(file: string, text: string, into: ParsedInput): void
       continue;
     }
     if (!isListObject(value)) {
-      into.objects.push({ object: value, file, line: docLine });
+      into.objects.push(located(value, file, docLine, node, lineAt, options));
       continue;
     }
 
@@ -140,12 +240,103 @@ export function parseSource(file: string, text: string, into: ParsedInput): void
       const itemNode: any = itemNodes[i];
       const line = lineAt(itemNode?.range?.[0] ?? node?.range?.[0]);
       if (isKubernetesObject(item)) {
-        into.objects.push({ object: item, file, line });
+        into.objects.push(located(item, file, line, isAlias(itemNode) ? undefined : itemNode, lineAt, options));
       } else {
         into.skipped.push({ file, line, reason: `${(value as any).kind} item ${i}: ${skipReason(item)}` });
       }
     });
   }
+}
+
+function located(
+  value: any,
+  file: string,
+  line: number,
+  node: YamlNode | null | undefined,
+  lineAt: (offset: number | undefined) => number,
+  options: ReadOptions,
+): InputObject {
+  const valueLines = literalLines(node, lineAt);
+  return {
+    object: options.slim ? slimForChecking(value) : value,
+    file,
+    line,
+    ...(valueLines ? { valueLines } : {}),
+  };
+}
+
+/** The first content line of the block literal strings two levels down (`data.Corefile`), by dotted path. */
+function literalLines(node: YamlNode | null | undefined, lineAt: (offset: number | undefined) => number): Record<string, number> | undefined {
+  if (!isYamlMap(node)) return undefined;
+  let out: Record<string, number> | undefined;
+  for (const outer of node.items) {
+    if (!isScalar(outer.key) || !isYamlMap(outer.value)) continue;
+    for (const inner of outer.value.items) {
+      const v = inner.value;
+      if (!isScalar(inner.key) || !isScalar(v) || v.type !== 'BLOCK_LITERAL' || !v.range) continue;
+      // The value's range starts at the `|` indicator; its content starts on the next line.
+      (out ??= {})[`${String(outer.key.value)}.${String(inner.key.value)}`] = lineAt(v.range[0]) + 1;
+    }
+  }
+  return out;
+}
+
+/** Whether a mapping anywhere in the tree has a key that is itself a mapping or a sequence. */
+function hasCollectionKey(node: unknown): boolean {
+  const stack: unknown[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (isYamlMap(n) || isYamlSeq(n)) {
+      for (const item of (n as any).items) stack.push(item);
+    } else if (isPair(n)) {
+      if (isYamlMap(n.key) || isYamlSeq(n.key)) return true;
+      stack.push(n.value);
+    }
+  }
+  return false;
+}
+
+/**
+ * Refuses a document whose aliases would expand into more than `MAX_ALIAS_EXPANDED_NODES` nodes: each
+ * alias counts as the size of what it refers to (itself expanded), so a few aliases of a large object, or
+ * many of a small one, are caught before anything is expanded.
+ */
+function checkAliasExpansion(doc: Document.Parsed): void {
+  const sizes = new Map<unknown, number>();
+  let added = 0;
+  const size = (n: unknown, depth: number): number => {
+    if (depth > 10_000) throw new Error('the document nests too deeply');
+    if (isAlias(n)) {
+      const target = n.resolve(doc);
+      const s = target === undefined ? 1 : (sizes.get(target) ?? size(target, depth + 1));
+      added += s;
+      if (added > MAX_ALIAS_EXPANDED_NODES) {
+        throw new Error(`its aliases expand to more than ${MAX_ALIAS_EXPANDED_NODES} nodes; write the objects out instead of aliasing them`);
+      }
+      return s;
+    }
+    let total = 1;
+    if (isYamlMap(n) || isYamlSeq(n)) {
+      for (const item of (n as any).items) total += size(item, depth + 1);
+    } else if (isPair(n)) {
+      total = size(n.key, depth + 1) + size(n.value, depth + 1);
+    }
+    if (n !== null && typeof n === 'object' && (n as any).anchor) sizes.set(n, total);
+    return total;
+  };
+  if (!hasAlias(doc.contents)) return;
+  size(doc.contents, 0);
+}
+
+function hasAlias(node: unknown): boolean {
+  const stack: unknown[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (isAlias(n)) return true;
+    if (isYamlMap(n) || isYamlSeq(n)) for (const item of (n as any).items) stack.push(item);
+    else if (isPair(n)) stack.push(n.key, n.value);
+  }
+  return false;
 }
 
 function firstLine(message: string): string {
@@ -154,17 +345,28 @@ function firstLine(message: string): string {
 
 /**
  * The manifest files under `dir`, recursively, in a stable (sorted) order. Symbolic links to
- * directories are not followed (no cycles); links to files are read.
+ * directories are not followed (no cycles); links to files are read. `IGNORED_FILE_NAMES` are passed over.
+ *
+ * @param onError called with each subdirectory that cannot be listed (it is then passed over); without it, the error is thrown
  */
-export function findManifestFiles(dir: string): string[] {
+export function findManifestFiles(dir: string, onError?: (e: InputError) => void): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
-    const entries = fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch (e) {
+      const error = new InputError(d, undefined, undefined, `cannot read directory: ${errorCode(e)}`);
+      if (!onError) throw error;
+      onError(error);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) {
         walk(full);
-      } else if (MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
+      } else if (MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase()) && !IGNORED_FILE_NAMES.includes(entry.name)) {
         if (entry.isFile() || (entry.isSymbolicLink() && isFile(full))) out.push(full);
       }
     }
@@ -182,33 +384,94 @@ function isFile(p: string): boolean {
 }
 
 /**
- * Reads files and directories (never writes them) into one `ParsedInput`. `stdinText` is the text read
- * from standard input, used for the argument `-`.
+ * Reads at most `maxBytes` bytes of a file; a longer file (or a device that never ends, like `/dev/zero`)
+ * is an error naming the limit.
  *
- * @throws InputError when a path does not exist or cannot be read, or a file does not parse.
+ * @throws InputError when the file cannot be read or is larger than `maxBytes`
  */
-export function readInputs(args: readonly string[], stdinText?: string): ParsedInput {
+export function readFileBounded(file: string, maxBytes: number = DEFAULT_MAX_INPUT_BYTES, name: string = file): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new InputError(name, undefined, undefined, `cannot read: ${errorCode(e)}`);
+  }
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, maxBytes + 1 - total));
+      let n: number;
+      try {
+        n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        throw new InputError(name, undefined, undefined, `cannot read: ${errorCode(e)}`);
+      }
+      if (n === 0) break;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      total += n;
+      if (total > maxBytes) throw tooLarge(name, maxBytes);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The error of a source larger than `maxBytes`. */
+export function tooLarge(file: string, maxBytes: number): InputError {
+  return new InputError(file, undefined, undefined, `larger than the input limit of ${formatBytes(maxBytes)}; split it, or raise the limit (--max-input-mb)`);
+}
+
+function formatBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
+}
+
+/**
+ * Reads files and directories (never writes them) into one `ParsedInput`. `stdinText` is the text (or the
+ * bytes) read from standard input, used for the argument `-`.
+ *
+ * @throws InputError without `options.continueOnError`, when a path does not exist or cannot be read, or a file does not parse
+ */
+export function readInputs(args: readonly string[], stdinText?: string | Buffer, options: ReadOptions = {}): ParsedInput {
   const into = emptyInput();
+  const fail = (e: InputError): void => {
+    if (!options.continueOnError) throw e;
+    into.errors.push(e);
+  };
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
   for (const arg of args) {
     if (arg === '-') {
-      parseSource(STDIN_NAME, stdinText ?? '', into);
+      const stdin = stdinText ?? '';
+      if (stdin.length > maxBytes) fail(tooLarge(STDIN_NAME, maxBytes));
+      else parseSource(STDIN_NAME, stdin, into, options);
       continue;
     }
+    // Read at `at(x)`, shown as `x` (or as the path under `arg` for a file found in a directory).
+    const base = options.baseDir;
+    const at = (p: string): string => (base === undefined ? p : path.resolve(base, p));
+    const shown = (p: string): string => (base === undefined ? p : path.join(arg, path.relative(at(arg), p)));
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(arg);
+      stat = fs.statSync(at(arg));
     } catch (e) {
-      throw new InputError(arg, undefined, undefined, `cannot read: ${errorCode(e)}`);
+      fail(new InputError(arg, undefined, undefined, `cannot read: ${errorCode(e)}`));
+      continue;
     }
-    const files = stat.isDirectory() ? findManifestFiles(arg) : [arg];
+    const onDirError = options.continueOnError
+      ? (e: InputError) => fail(new InputError(shown(e.file), e.line, e.column, e.detail))
+      : undefined;
+    const files = stat.isDirectory() ? findManifestFiles(at(arg), onDirError).map(shown) : [arg];
     for (const file of files) {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = fs.readFileSync(file, 'utf-8');
+        bytes = readFileBounded(at(file), maxBytes, file);
       } catch (e) {
-        throw new InputError(file, undefined, undefined, `cannot read: ${errorCode(e)}`);
+        if (!(e instanceof InputError)) throw e;
+        fail(e);
+        continue;
       }
-      parseSource(file, text, into);
+      parseSource(file, bytes, into, options);
     }
   }
   return into;

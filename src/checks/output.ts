@@ -6,7 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { formatPosition, ParsedInput, STDIN_NAME } from './input';
+import { formatPosition, InputError, ParsedInput, STDIN_NAME } from './input';
+import { describeObject as describeParts } from './private/manifests';
+import { failsAt } from './private/severity';
 import { FindingLevel, LoopbackFinding, LoopbackReport, LoopbackRuleInfo } from './types';
 
 /** The tool's name, as in `package.json` `bin`. */
@@ -27,10 +29,36 @@ export interface LocatedFinding {
   readonly reason?: string;
 }
 
+/** Something that kept the run from checking everything: an input that could not be read, or nothing to check. */
+export interface RunError {
+  /** The file or directory it is about; undefined for the run as a whole. */
+  readonly file?: string;
+  /** The 1-based line. */
+  readonly line?: number;
+  /** The 1-based column. */
+  readonly column?: number;
+  /** What went wrong. */
+  readonly message: string;
+}
+
+/** An input error as a run error. */
+export function runErrorOf(e: InputError): RunError {
+  return { file: e.file, line: e.line, column: e.column, message: e.detail };
+}
+
 /** One run of the checker over parsed input, ready to render. */
 export interface CheckRun {
   /** What was read. */
   readonly input: ParsedInput;
+  /**
+   * What could not be read or parsed, and "nothing was checked" unless allowed; any of them makes the exit
+   * code 2 (after everything else is reported).
+   */
+  readonly errors: RunError[];
+  /** What the checker left out and why (the layer-4 rules in iptables mode). */
+  readonly notes: string[];
+  /** The directory relative file names are relative to (for SARIF URIs); the process's working directory when undefined. */
+  readonly cwd?: string;
   /** The lowest level that fails the run. */
   readonly failOn: FindingLevel;
   /** The findings that were not suppressed, located. */
@@ -43,22 +71,26 @@ export interface CheckRun {
   readonly failed: boolean;
 }
 
-/** Whether a finding of `level` fails a run whose fail level is `failOn`. Unknown levels count as errors. */
-export function failsAt(level: string, failOn: FindingLevel): boolean {
-  if (failOn === FindingLevel.WARNING) return true;
-  return level !== FindingLevel.WARNING;
-}
+export { failsAt } from './private/severity';
 
-/** Puts a report's findings next to the files and lines of the objects they are about. */
-export function locate(input: ParsedInput, report: LoopbackReport, rules: LoopbackRuleInfo[], failOn: FindingLevel): CheckRun {
+/**
+ * Puts a report's findings next to the files and lines of the objects they are about; a finding about a
+ * line of a multi-line field (a Corefile) points at that line of the file when the field is a block literal.
+ * `errors` are the run's input errors (by default those of `input`).
+ */
+export function locate(input: ParsedInput, report: LoopbackReport, rules: LoopbackRuleInfo[], failOn: FindingLevel, errors?: RunError[]): CheckRun {
   const at = (f: LoopbackFinding, reason?: string): LocatedFinding => {
     const obj = f.manifestIndex === undefined ? undefined : input.objects[f.manifestIndex];
-    return { finding: f, file: obj?.file, line: obj?.line, reason };
+    const fieldStart = f.field !== undefined && f.fieldLine !== undefined ? obj?.valueLines?.[f.field] : undefined;
+    const line = fieldStart !== undefined ? fieldStart + f.fieldLine! - 1 : obj?.line;
+    return { finding: f, file: obj?.file, line, reason };
   };
   const findings = report.findings.map((f) => at(f));
   const suppressed = report.suppressed.map((s) => at(s.finding, s.reason));
   return {
     input,
+    errors: errors ?? (input.errors ?? []).map(runErrorOf),
+    notes: report.notes ?? [],
     failOn,
     findings,
     suppressed,
@@ -69,9 +101,7 @@ export function locate(input: ParsedInput, report: LoopbackReport, rules: Loopba
 
 /** `Service default/web`: the kind, then namespace/name as far as they are known. */
 export function describeObject(f: LoopbackFinding): string {
-  const kind = f.kind || '(no kind)';
-  const name = f.name ?? '(no name)';
-  return f.namespace ? `${kind} ${f.namespace}/${name}` : `${kind} ${name}`;
+  return describeParts(f.kind, f.namespace, f.name);
 }
 
 /**
@@ -103,15 +133,37 @@ export function counts(run: CheckRun): { errors: number; warnings: number; suppr
 /** The one-line summary that ends the text output. */
 export function summaryLine(run: CheckRun): string {
   const c = counts(run);
-  const verdict = run.failed ? `FAILED (--fail-on ${run.failOn})` : `passed (--fail-on ${run.failOn})`;
+  const inputErrors = run.errors.filter((e) => e.file !== undefined).length;
+  const verdict = run.errors.length > inputErrors && run.input.objects.length === 0
+    ? 'NOTHING CHECKED (exit code 2)'
+    : run.errors.length > 0
+      ? `INCOMPLETE (${plural(inputErrors, 'input error')}), ${run.failed ? 'FAILED' : 'passed'} (--fail-on ${run.failOn})`
+      : run.failed ? `FAILED (--fail-on ${run.failOn})` : `passed (--fail-on ${run.failOn})`;
   return `${TOOL_NAME}: ${plural(run.input.objects.length, 'object')} checked in ${plural(run.input.files.length, 'file')}, `
     + `${plural(c.skipped, 'document')} skipped: ${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}, `
     + `${c.suppressed} suppressed: ${verdict}`;
 }
 
+/** The text of a run error: `file:line:col: cannot ...`, or the message alone for the run as a whole. */
+export function runErrorText(e: RunError): string {
+  return e.file === undefined ? `error: ${e.message}` : `${formatPosition(e.file, e.line, e.column)}: error: ${e.message}`;
+}
+
+/**
+ * `text` with control characters (ANSI escapes among them) written as `\xNN` or `\uNNNN`, so that a name or
+ * message read from a manifest cannot move the cursor, recolour or clear the terminal.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /**
  * Text: one line per finding (`file:line: level RULE-ID Kind ns/name: message Fix: fix`), one per
- * suppressed finding and skipped document, then the summary line.
+ * suppressed finding (with the reason its `cdk8s-tke-loopback/suppress` annotation gives), one per input
+ * error and skipped document, the notes, then the summary line. Control characters are escaped.
  */
 export function renderText(run: CheckRun): string {
   const lines: string[] = [];
@@ -122,11 +174,13 @@ export function renderText(run: CheckRun): string {
   for (const l of run.suppressed) {
     lines.push(`${where(l)}: suppressed ${l.finding.ruleId} ${describeObject(l.finding)}: ${l.reason}`);
   }
+  for (const e of run.errors) lines.push(runErrorText(e));
   for (const s of run.input.skipped) {
     lines.push(`${formatPosition(s.file, s.line)}: skipped: ${s.reason}`);
   }
+  for (const n of run.notes) lines.push(`note: ${n}`);
   lines.push(summaryLine(run));
-  return lines.join('\n') + '\n';
+  return lines.map(escapeControl).join('\n') + '\n';
 }
 
 function findingJson(l: LocatedFinding): Record<string, unknown> {
@@ -146,21 +200,25 @@ function findingJson(l: LocatedFinding): Record<string, unknown> {
 }
 
 /**
- * JSON: `{ tool, version, passed, failOn, files, objects, summary, findings[], suppressed[], skipped[] }`.
- * `passed` follows the fail level (it is false exactly when the exit code is 1).
+ * JSON: `{ tool, version, passed, complete, failOn, files, objects, summary, findings[], suppressed[], errors[],
+ * skipped[], notes[] }`. `passed` is true exactly when the exit code is 0: no finding at or above the fail
+ * level and no entry in `errors[]`; `complete` is false when `errors[]` has entries (exit code 2).
  */
 export function renderJson(run: CheckRun): string {
   const out = {
     tool: TOOL_NAME,
     version: toolVersion(),
-    passed: !run.failed,
+    passed: !run.failed && run.errors.length === 0,
+    complete: run.errors.length === 0,
     failOn: run.failOn,
     files: run.input.files,
     objects: run.input.objects.length,
-    summary: counts(run),
+    summary: { ...counts(run), inputErrors: run.errors.length },
     findings: run.findings.map(findingJson),
     suppressed: run.suppressed.map(findingJson),
+    errors: run.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
     skipped: run.input.skipped.map((s) => ({ file: s.file, line: s.line, reason: s.reason })),
+    notes: run.notes,
   };
   return JSON.stringify(out, null, 2) + '\n';
 }
@@ -189,7 +247,7 @@ export function artifactLocation(file: string, cwd: string = process.cwd()): Rec
   return { uri: pathToFileURL(abs).href };
 }
 
-function sarifResult(l: LocatedFinding, ruleIndex: Map<string, number>): Record<string, unknown> {
+function sarifResult(l: LocatedFinding, ruleIndex: Map<string, number>, cwd: string): Record<string, unknown> {
   const f = l.finding;
   const result: Record<string, unknown> = {
     ruleId: f.ruleId,
@@ -201,7 +259,7 @@ function sarifResult(l: LocatedFinding, ruleIndex: Map<string, number>): Record<
   if (l.file !== undefined) {
     result.locations = [{
       physicalLocation: {
-        artifactLocation: artifactLocation(l.file),
+        artifactLocation: artifactLocation(l.file, cwd),
         region: { startLine: l.line ?? 1 },
       },
       logicalLocations: [{
@@ -219,9 +277,11 @@ function sarifResult(l: LocatedFinding, ruleIndex: Map<string, number>): Record<
 
 /**
  * A SARIF 2.1.0 log with one run: `tool.driver.rules[]` from the rule registry, one result per finding
- * (suppressed ones carry `suppressions[]`), and skipped documents as tool execution notifications.
+ * (suppressed ones carry `suppressions[]`), and input errors (level `error`, with `executionSuccessful:
+ * false`), skipped documents and notes as tool execution notifications.
  */
 export function renderSarif(run: CheckRun): string {
+  const cwd = run.cwd ?? process.cwd();
   const ruleIndex = new Map<string, number>();
   run.rules.forEach((r, i) => ruleIndex.set(r.id, i));
   const log = {
@@ -243,18 +303,33 @@ export function renderSarif(run: CheckRun): string {
         },
       },
       invocations: [{
-        executionSuccessful: true,
-        toolExecutionNotifications: run.input.skipped.map((s) => ({
-          level: 'note',
-          message: { text: `skipped: ${s.reason}` },
-          locations: [{
-            physicalLocation: { artifactLocation: artifactLocation(s.file), region: { startLine: s.line } },
-          }],
-        })),
+        executionSuccessful: run.errors.length === 0,
+        toolExecutionNotifications: [
+          ...run.errors.map((e) => ({
+            level: 'error',
+            message: { text: e.message },
+            ...(e.file === undefined ? {} : {
+              locations: [{
+                physicalLocation: {
+                  artifactLocation: artifactLocation(e.file, cwd),
+                  ...(e.line === undefined ? {} : { region: { startLine: e.line, ...(e.column === undefined ? {} : { startColumn: e.column }) } }),
+                },
+              }],
+            }),
+          })),
+          ...run.input.skipped.map((s) => ({
+            level: 'note',
+            message: { text: `skipped: ${s.reason}` },
+            locations: [{
+              physicalLocation: { artifactLocation: artifactLocation(s.file, cwd), region: { startLine: s.line } },
+            }],
+          })),
+          ...run.notes.map((n) => ({ level: 'note', message: { text: n } })),
+        ],
       }],
       results: [
-        ...run.findings.map((l) => sarifResult(l, ruleIndex)),
-        ...run.suppressed.map((l) => sarifResult(l, ruleIndex)),
+        ...run.findings.map((l) => sarifResult(l, ruleIndex, cwd)),
+        ...run.suppressed.map((l) => sarifResult(l, ruleIndex, cwd)),
       ],
     }],
   };

@@ -43,6 +43,17 @@ export interface LoopbackFinding {
    * @default - the input object is not a list
    */
   readonly itemIndex?: number;
+  /**
+   * For a finding about one line of a multi-line string field of the object (a Corefile): the field's
+   * dotted path, for example `data.Corefile`.
+   * @default - the finding is about the object as a whole
+   */
+  readonly field?: string;
+  /**
+   * The 1-based line within `field` that the finding is about.
+   * @default - the finding is about the object as a whole
+   */
+  readonly fieldLine?: number;
 }
 
 /**
@@ -65,6 +76,51 @@ export interface LoopbackReport {
   readonly findings: LoopbackFinding[];
   /** Findings that an annotation suppressed, with the reason. */
   readonly suppressed: SuppressedFinding[];
+  /**
+   * What the check left out and why, for example the layer-4 rules when kube-proxy runs in iptables mode.
+   */
+  readonly notes: string[];
+}
+
+/**
+ * The kube-proxy mode of the cluster the manifests are for.
+ */
+export enum KubeProxyMode {
+  /** IPVS mode: a pod's traffic to a LoadBalancer address goes to the CLB, so layer-4 loopback can happen. */
+  IPVS = 'ipvs',
+  /**
+   * iptables mode: kube-proxy routes a pod's traffic to a LoadBalancer address inside the node, so it never
+   * reaches the CLB and cannot loop back; the layer-4 rules (TKE-L4-*) do not run.
+   */
+  IPTABLES = 'iptables',
+}
+
+/**
+ * What the checker cannot read from the manifests and the user can tell it.
+ */
+export interface LoopbackCheckOptions {
+  /**
+   * Ids of existing CLBs (`lb-xxxxxxxx`) that are private-network CLBs. A LoadBalancer Service that reuses
+   * one (`service.kubernetes.io/tke-existed-lbid`) or a TKE Ingress that does (`kubernetes.io/ingress.existLbId`)
+   * is then judged by the private-network rules.
+   *
+   * @default - none
+   */
+  readonly privateClbIds?: string[];
+  /**
+   * Ids of existing CLBs (`lb-xxxxxxxx`) that are public-network CLBs; objects that reuse one are not judged
+   * by the private-network rules and TKE-CLB-001 stays silent about them.
+   *
+   * @default - none
+   */
+  readonly publicClbIds?: string[];
+  /**
+   * The kube-proxy mode of the cluster. In iptables mode the layer-4 rules (TKE-L4-*) do not run.
+   *
+   * @default - read from the kube-proxy DaemonSet's `--proxy-mode` or the kube-proxy ConfigMap's `mode` in
+   * kube-system when the checked set has them, else IPVS (TKE's mode, where loopback happens)
+   */
+  readonly proxyMode?: KubeProxyMode;
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 import { L4FixMode, LoopbackFixChange } from './types';
 import { PARSE_OPTIONS, PatchError } from './yaml-patch';
 import type { CliIo } from '../checks/cli';
-import { findManifestFiles, formatPosition, InputError, STDIN_NAME } from '../checks/input';
+import { decodeManifest, findManifestFiles, formatPosition, InputError, STDIN_NAME } from '../checks/input';
 import { TOOL_NAME } from '../checks/output';
 
 /** Exit code: everything that was found is fixed. */
@@ -251,7 +251,8 @@ export async function runFix(args: readonly string[], io: CliIo): Promise<number
     const files = listInputs(parsed.inputs);
     const sources: FixSource[] = files.map((f) => ({ name: f.file, text: readText(f.file) }));
     if (parsed.inputs.includes('-')) {
-      const stdinText = await io.readStdin();
+      const raw = await io.readStdin();
+      const stdinText = typeof raw === 'string' ? raw : decodeManifest(raw);
       if (parsed.inputs.length === 1 && isKrmInput(stdinText)) {
         const krm = fixResourceList(STDIN_NAME, stdinText, parsed.options);
         io.out(krm.outputs[0].text);

@@ -9,7 +9,7 @@ import { LoopbackChecker } from '../checks/checker';
 import { asArray, asMap, describe, Entry, isMap, ManifestSet } from '../checks/private/manifests';
 import {
   bindingOf, findServiceConfig, ingresses, isPrivateLoadBalancer, isPrivateTkeIngress, services,
-  serviceConfigsByApplyNamespace, hasTls,
+  serviceConfigsByApplyNamespace, hasTls, NO_CLB_DECLARATIONS,
 } from '../checks/private/tke';
 import { TKE_L4_003 } from '../checks/rules/tke-l4-003';
 import { LoopbackFinding } from '../checks/types';
@@ -276,7 +276,7 @@ class Planner {
           kind: 'Service',
           metadata: { name: 'probe', annotations: { [TkeAnnotations.SERVICE_PREVENT_LOOPBACK]: 'true' } },
         };
-        const found = TKE_L4_003.check(new ManifestSet([proxy.obj, probe]), { knownRuleIds: new Set() })[0];
+        const found = TKE_L4_003.check(new ManifestSet([proxy.obj, probe]), { knownRuleIds: new Set(), clbs: NO_CLB_DECLARATIONS })[0];
         if (found) {
           reason = `the set's kube-proxy is too old for ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: ` +
             `${found.message.replace(/^.*, but /, '')}. ${found.fix ?? ''} Then run fix again`.trim();

@@ -103,7 +103,7 @@ describe('enforce', () => {
 
   test('a bad failOn is rejected, naming the option', () => {
     const chart = Testing.chart();
-    expect(() => LoopbackChecker.enforce(chart, { failOn: 'fatal' as any })).toThrow(/'failOn' must be one of warning, error, got "fatal"/);
+    expect(() => LoopbackChecker.enforce(chart, { failOn: 'fatal' as any })).toThrow(/'failOn' must be "error" or "warning", got "fatal"/);
   });
 });
 

@@ -4,6 +4,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { runCli } from '../../src/checks/cli';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(REPO_ROOT, 'bin', 'cdk8s-tke-loopback');
@@ -33,4 +34,25 @@ export function runBin(args: string[], options: { input?: string; cwd?: string }
   });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs `runCli` in this process through its I/O seam (standard output and error collected, standard input
+ * given, relative paths read from `cwd`, test/fixtures/cli by default): the same result as `runBin`, without
+ * starting a process. Keep `runBin` for what only a process shows (exit status, real streams, the bin shim).
+ */
+export async function runInProcess(args: string[], options: { input?: string; cwd?: string } = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    out: (text) => {
+      stdout += text;
+    },
+    err: (text) => {
+      stderr += text;
+    },
+    readStdin: async () => options.input ?? '',
+    cwd: options.cwd ?? FIXTURES,
+  });
+  return { code, stdout, stderr };
 }

@@ -3,10 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { FIXTURES, REPO_ROOT, requireCompiledLib, runBin } from './cli-helpers';
+import { FIXTURES, REPO_ROOT, requireCompiledLib, runBin, runInProcess } from './cli-helpers';
 import { FindingLevel, LoopbackChecker, LoopbackFinding } from '../../src';
 
 beforeAll(() => requireCompiledLib());
+
+/** The CLI, run in this process through `runCli`'s I/O seam (the real binary is tested at the end). */
+const cli = runInProcess;
 
 /** The library's findings for the Kubernetes objects of one fixture file (parsed here, independently). */
 function libraryFindings(file: string): LoopbackFinding[] {
@@ -23,9 +26,9 @@ function onlyFinding(file: string): LoopbackFinding {
 }
 
 describe('exit codes', () => {
-  test('0: no finding at or above the fail level (a suppressed finding is listed, not counted)', () => {
+  test('0: no finding at or above the fail level (a suppressed finding is listed, not counted)', async () => {
     // WHEN
-    const r = runBin(['check', 'protected.yaml']);
+    const r = await cli(['check', 'protected.yaml']);
     // THEN
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
@@ -36,11 +39,11 @@ describe('exit codes', () => {
     );
   });
 
-  test('1: an error finding, reported with file, line, level, rule, object, message and fix', () => {
+  test('1: an error finding, reported with file, line, level, rule, object, message and fix', async () => {
     const f = onlyFinding('private-lb.yaml');
     expect([f.ruleId, f.level, f.kind, f.namespace, f.name]).toEqual(['TKE-L4-001', FindingLevel.ERROR, 'Service', 'shop', 'web']);
 
-    const r = runBin(['check', 'private-lb.yaml']);
+    const r = await cli(['check', 'private-lb.yaml']);
 
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
@@ -53,36 +56,61 @@ describe('exit codes', () => {
     ]);
   });
 
-  test('2: a parse error names the file, line and column, and nothing is checked', () => {
-    const r = runBin(['check', 'private-lb.yaml', 'parse-error.yaml']);
+  test('2: a parse error names the file, line and column, and the other files are still checked and reported', async () => {
+    const f = onlyFinding('private-lb.yaml');
+
+    const r = await cli(['check', 'private-lb.yaml', 'parse-error.yaml']);
 
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(`private-lb.yaml:11: error TKE-L4-001 ${f.message} Fix: ${f.fix}`);
     // The flow map opened on line 7 is still open when line 8 starts at column 1.
+    expect(lines[1]).toMatch(/^parse-error\.yaml:8:1: error: Flow map .+$/);
+    expect(lines[2]).toBe('cdk8s-tke-loopback: 2 objects checked in 2 files, 0 documents skipped: 1 error, 0 warnings, 0 suppressed: ' +
+      'INCOMPLETE (1 input error), FAILED (--fail-on error)');
     expect(r.stderr).toMatch(/^cdk8s-tke-loopback: parse-error\.yaml:8:1: Flow map .+\n$/);
   });
 
-  test('2: a parse error on standard input is reported as <stdin> with its line', () => {
-    const r = runBin(['check', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n   bad: indentation\n' });
+  test('2 (not 1): a parse error together with error findings still exits 2, in JSON and SARIF too', async () => {
+    const json = await cli(['check', '--format', 'json', 'private-lb.yaml', 'parse-error.yaml']);
+    const sarif = await cli(['check', '--format', 'sarif', 'private-lb.yaml', 'parse-error.yaml']);
+
+    expect(json.code).toBe(2);
+    const out = JSON.parse(json.stdout);
+    expect([out.passed, out.complete, out.findings.map((x: any) => x.ruleId)]).toEqual([false, false, ['TKE-L4-001']]);
+    expect(out.errors).toEqual([{ file: 'parse-error.yaml', line: 8, column: 1, message: expect.stringMatching(/^Flow map/) }]);
+    expect(sarif.code).toBe(2);
+    const invocation = JSON.parse(sarif.stdout).runs[0].invocations[0];
+    expect(invocation.executionSuccessful).toBe(false);
+    expect(invocation.toolExecutionNotifications).toEqual([{
+      level: 'error',
+      message: { text: expect.stringMatching(/^Flow map/) },
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'parse-error.yaml' }, region: { startLine: 8, startColumn: 1 } } }],
+    }]);
+  });
+
+  test('2: a parse error on standard input is reported as <stdin> with its line', async () => {
+    const r = await cli(['check', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n   bad: indentation\n' });
 
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
     // Line 5 is indented deeper than `name: a`, which yaml reports where that value starts.
+    expect(r.stdout).toMatch(/^<stdin>:4:9: error: .+\n/);
     expect(r.stderr).toMatch(/^cdk8s-tke-loopback: <stdin>:4:9: .+\n$/);
   });
 
-  test('2: a duplicate key is a parse error', () => {
-    const r = runBin(['check', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nkind: Secret\n' });
+  test('2: a duplicate key is a parse error', async () => {
+    const r = await cli(['check', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nkind: Secret\n' });
 
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^cdk8s-tke-loopback: <stdin>:3:1: Map keys must be unique\n$/);
   });
 
-  test('2: an input that does not exist', () => {
-    const r = runBin(['check', 'private-lb.yaml', 'no-such-file.yaml']);
+  test('2: an input that does not exist is named; the others are checked', async () => {
+    const r = await cli(['check', 'private-lb.yaml', 'no-such-file.yaml']);
 
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
+    expect(r.stdout).toMatch(/^private-lb\.yaml:11: error TKE-L4-001 /);
+    expect(r.stdout).toContain('\nno-such-file.yaml: error: cannot read: no such file or directory\n');
     expect(r.stderr).toBe('cdk8s-tke-loopback: no-such-file.yaml: cannot read: no such file or directory\n');
   });
 
@@ -91,38 +119,38 @@ describe('exit codes', () => {
     [['lint', 'x.yaml'], 'unknown command "lint"'],
     [['check'], 'no input: give files, directories, or - for standard input'],
     [['check', '--format', 'xml', 'a.yaml'], '--format must be one of text, json, sarif, got "xml"'],
-    [['check', '--fail-on=info', 'a.yaml'], '--fail-on must be error or warning, got "info"'],
+    [['check', '--fail-on=info', 'a.yaml'], '--fail-on must be "error" or "warning", got "info"'],
     [['check', '--format'], 'option --format needs a value'],
     [['check', '--strict', 'a.yaml'], 'unknown option --strict'],
     [['check', '-', '-'], '- (standard input) can be given only once'],
-  ])('2: usage error for %j', (args, message) => {
-    const r = runBin(args);
+  ])('2: usage error for %j', async (args, message) => {
+    const r = await cli(args);
 
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')[0]).toBe(`cdk8s-tke-loopback: ${message}`);
-    expect(r.stderr).toContain('Usage: cdk8s-tke-loopback check [--format text|json|sarif] [--fail-on error|warning] <files|dirs|->');
+    expect(r.stderr).toContain('Usage: cdk8s-tke-loopback check [options] <files|dirs|->');
   });
 
-  test('0: --help prints the usage on stdout', () => {
-    const r = runBin(['check', '--help']);
+  test('0: --help prints the usage on stdout', async () => {
+    const r = await cli(['check', '--help']);
 
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('Usage: cdk8s-tke-loopback check [--format text|json|sarif] [--fail-on error|warning] <files|dirs|->');
+    expect(r.stdout.split('\n')[0]).toBe('Usage: cdk8s-tke-loopback check [options] <files|dirs|->');
   });
 });
 
 describe('--fail-on', () => {
-  test('a warning passes at the default level and fails with --fail-on warning', () => {
+  test('a warning passes at the default level and fails with --fail-on warning', async () => {
     const f = onlyFinding('local-preferred.yaml');
     expect([f.ruleId, f.level]).toEqual(['TKE-L4-002', FindingLevel.WARNING]);
     const object = f.message.startsWith('Service shop/cart') ? '' : 'Service shop/cart: ';
     const line = `local-preferred.yaml:3: warning TKE-L4-002 ${object}${f.message} Fix: ${f.fix}`;
     const summary = 'cdk8s-tke-loopback: 2 objects checked in 1 file, 0 documents skipped: 0 errors, 1 warning, 0 suppressed: ';
 
-    const byDefault = runBin(['check', 'local-preferred.yaml']);
-    const onWarning = runBin(['check', '--fail-on', 'warning', 'local-preferred.yaml']);
-    const onWarningEq = runBin(['check', '--fail-on=warning', 'local-preferred.yaml']);
+    const byDefault = await cli(['check', 'local-preferred.yaml']);
+    const onWarning = await cli(['check', '--fail-on', 'warning', 'local-preferred.yaml']);
+    const onWarningEq = await cli(['check', '--fail-on=warning', 'local-preferred.yaml']);
 
     expect(byDefault.code).toBe(0);
     expect(byDefault.stdout).toBe(`${line}\n${summary}passed (--fail-on error)\n`);
@@ -131,16 +159,16 @@ describe('--fail-on', () => {
     expect(onWarningEq.code).toBe(1);
   });
 
-  test('--fail-on warning still fails on errors', () => {
-    expect(runBin(['check', '--fail-on', 'warning', 'private-lb.yaml']).code).toBe(1);
+  test('--fail-on warning still fails on errors', async () => {
+    expect((await cli(['check', '--fail-on', 'warning', 'private-lb.yaml'])).code).toBe(1);
   });
 });
 
 describe('inputs', () => {
-  test('standard input (-) is read and shown as <stdin>', () => {
+  test('standard input (-) is read and shown as <stdin>', async () => {
     const text = fs.readFileSync(path.join(FIXTURES, 'private-lb.yaml'), 'utf-8');
 
-    const r = runBin(['check', '--format', 'json', '-'], { input: text });
+    const r = await cli(['check', '--format', 'json', '-'], { input: text });
 
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
@@ -148,8 +176,8 @@ describe('inputs', () => {
     expect(out.findings.map((f: any) => [f.file, f.line, f.ruleId, f.name])).toEqual([['<stdin>', 11, 'TKE-L4-001', 'web']]);
   });
 
-  test('kind: List (kubectl get -o yaml) is expanded; each item keeps its own line; a non-object item is skipped', () => {
-    const r = runBin(['check', 'kubectl-list.yaml']);
+  test('kind: List (kubectl get -o yaml) is expanded; each item keeps its own line; a non-object item is skipped', async () => {
+    const r = await cli(['check', 'kubectl-list.yaml']);
 
     expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
@@ -164,8 +192,8 @@ describe('inputs', () => {
     );
   });
 
-  test('a directory is searched recursively for .yaml, .yml and .json files, in sorted order; other files are ignored', () => {
-    const r = runBin(['check', '--format', 'json', 'tree']);
+  test('a directory is searched recursively for .yaml, .yml and .json files, in sorted order; other files are ignored', async () => {
+    const r = await cli(['check', '--format', 'json', 'tree']);
 
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
@@ -177,8 +205,8 @@ describe('inputs', () => {
     ]);
   });
 
-  test('documents that are not Kubernetes objects are skipped and reported', () => {
-    const r = runBin(['check', 'skipped.yaml']);
+  test('documents that are not Kubernetes objects are skipped and reported', async () => {
+    const r = await cli(['check', 'skipped.yaml']);
 
     expect(r.code).toBe(0);
     expect(r.stdout).toBe([
@@ -190,8 +218,8 @@ describe('inputs', () => {
     ].join('\n'));
   });
 
-  test('findings map to the right file when several inputs are given', () => {
-    const r = runBin(['check', '--format', 'json', 'protected.yaml', 'private-lb.yaml', 'kubectl-list.yaml']);
+  test('findings map to the right file when several inputs are given', async () => {
+    const r = await cli(['check', '--format', 'json', 'protected.yaml', 'private-lb.yaml', 'kubectl-list.yaml']);
 
     const out = JSON.parse(r.stdout);
     expect(out.findings.map((f: any) => `${f.file}:${f.line} ${f.name}`)).toEqual([
@@ -203,24 +231,24 @@ describe('inputs', () => {
     ]);
   });
 
-  test('the inputs are never written: contents and modification times are unchanged', () => {
+  test('the inputs are never written: contents and modification times are unchanged', async () => {
     const files = listFiles(FIXTURES);
     const before = files.map(fingerprint);
 
-    runBin(['check', FIXTURES]);
-    runBin(['check', '--format', 'json', 'private-lb.yaml', 'tree']);
-    runBin(['check', '--format', 'sarif', 'kubectl-list.yaml', 'skipped.yaml']);
-    runBin(['check', 'parse-error.yaml']);
+    await cli(['check', FIXTURES]);
+    await cli(['check', '--format', 'json', 'private-lb.yaml', 'tree']);
+    await cli(['check', '--format', 'sarif', 'kubectl-list.yaml', 'skipped.yaml']);
+    await cli(['check', 'parse-error.yaml']);
 
     expect(files.map(fingerprint)).toEqual(before);
   });
 });
 
 describe('--format json', () => {
-  test('prints the verdict, counts, located findings, suppressed findings and skipped documents', () => {
+  test('prints the verdict, counts, located findings, suppressed findings and skipped documents', async () => {
     const f = onlyFinding('private-lb.yaml');
 
-    const r = runBin(['check', '--format', 'json', 'private-lb.yaml', 'protected.yaml', 'skipped.yaml']);
+    const r = await cli(['check', '--format', 'json', 'private-lb.yaml', 'protected.yaml', 'skipped.yaml']);
 
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
@@ -231,10 +259,13 @@ describe('--format json', () => {
       tool: 'cdk8s-tke-loopback',
       version,
       passed: false,
+      complete: true,
+      errors: [],
+      notes: [],
       failOn: 'error',
       files: ['private-lb.yaml', 'protected.yaml', 'skipped.yaml'],
       objects: 5,
-      summary: { errors: 1, warnings: 0, suppressed: 1, skipped: 3 },
+      summary: { errors: 1, warnings: 0, suppressed: 1, skipped: 3, inputErrors: 0 },
       findings: [{
         ruleId: 'TKE-L4-001',
         level: 'error',
@@ -258,20 +289,20 @@ describe('--format json', () => {
     ]);
   });
 
-  test('passed is true when the exit code is 0', () => {
-    const r = runBin(['check', '--format', 'json', 'local-preferred.yaml']);
+  test('passed is true when the exit code is 0', async () => {
+    const r = await cli(['check', '--format', 'json', 'local-preferred.yaml']);
 
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).passed).toBe(true);
-    expect(JSON.parse(r.stdout).summary).toEqual({ errors: 0, warnings: 1, suppressed: 0, skipped: 0 });
+    expect(JSON.parse(r.stdout).summary).toEqual({ errors: 0, warnings: 1, suppressed: 0, skipped: 0, inputErrors: 0 });
   });
 });
 
 describe('--format sarif', () => {
   const validate = sarifValidator();
 
-  test('the log validates against the SARIF 2.1.0 schema and carries rules, results, suppressions and skips', () => {
-    const r = runBin(['check', '--format', 'sarif', 'private-lb.yaml', 'local-preferred.yaml', 'protected.yaml', 'skipped.yaml']);
+  test('the log validates against the SARIF 2.1.0 schema and carries rules, results, suppressions and skips', async () => {
+    const r = await cli(['check', '--format', 'sarif', 'private-lb.yaml', 'local-preferred.yaml', 'protected.yaml', 'skipped.yaml']);
 
     expect(r.code).toBe(1);
     const log = JSON.parse(r.stdout);
@@ -327,10 +358,10 @@ describe('--format sarif', () => {
     ]);
   });
 
-  test('stdin, directories and a clean run also validate', () => {
+  test('stdin, directories and a clean run also validate', async () => {
     const text = fs.readFileSync(path.join(FIXTURES, 'kubectl-list.yaml'), 'utf-8');
-    const fromStdin = runBin(['check', '--format', 'sarif', '-', 'tree'], { input: text });
-    const clean = runBin(['check', '--format', 'sarif', 'protected.yaml']);
+    const fromStdin = await cli(['check', '--format', 'sarif', '-', 'tree'], { input: text });
+    const clean = await cli(['check', '--format', 'sarif', 'protected.yaml']);
 
     for (const r of [fromStdin, clean]) {
       const ok = validate(JSON.parse(r.stdout));
@@ -343,7 +374,7 @@ describe('--format sarif', () => {
     expect(uris).toEqual(['stdin', 'tree/a/svc.yml']);
   });
 
-  test('the validator rejects a log that breaks the schema (it can fail)', () => {
+  test('the validator rejects a log that breaks the schema (it can fail)', async () => {
     expect(validate({ version: '2.1.0', runs: [{ results: [] }] })).toBe(false);
     expect(validate({ version: '2.0.0', runs: [] })).toBe(false);
   });
@@ -385,3 +416,24 @@ function fingerprint(file: string): string {
   const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
   return `${file} ${hash} ${stat.mtimeMs} ${stat.mode}`;
 }
+
+describe('the real binary (bin/cdk8s-tke-loopback in a child process)', () => {
+  test.each([
+    [['check', 'protected.yaml'], 0],
+    [['check', 'private-lb.yaml'], 1],
+    [['check', 'private-lb.yaml', 'parse-error.yaml'], 2],
+    [['check', '--strict', 'a.yaml'], 2],
+  ])('%j exits %d, with the same output as in process', async (args, code) => {
+    const real = runBin(args);
+    const inProcess = await cli(args);
+
+    expect(real.code).toBe(code);
+    expect(real).toEqual(inProcess);
+  });
+
+  test('standard input is read from the process', () => {
+    const r = runBin(['check', '-'], { input: fs.readFileSync(path.join(FIXTURES, 'private-lb.yaml'), 'utf-8') });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^<stdin>:11: error TKE-L4-001 /);
+  });
+});

@@ -12,6 +12,11 @@ export const ING_CONFIG_AUTO = 'ingress.cloud.tencent.com/tke-service-config-aut
 export const SVC_CONFIG = 'service.cloud.tencent.com/tke-service-config';
 export const SVC_CONFIG_AUTO = 'service.cloud.tencent.com/tke-service-config-auto';
 export const SUPPRESS = 'cdk8s-tke-loopback/suppress';
+export const CLB_NETWORK = 'cdk8s-tke-loopback/clb-network';
+export const EXISTED_LB = 'service.kubernetes.io/tke-existed-lbid';
+export const LEGACY_LB = 'service.kubernetes.io/loadbalance-id';
+export const EXIST_LB = 'kubernetes.io/ingress.existLbId';
+export const LISTEN_PORTS = 'ingress.cloud.tencent.com/listen-ports';
 
 export interface ServiceOptions {
   name?: string;
@@ -88,6 +93,8 @@ export interface IngressOptions {
   annotations?: Record<string, any>;
   tls?: boolean;
   ingressClassName?: string;
+  /** The hosts of its rules (and TLS section). */
+  hosts?: string[];
 }
 
 export function ingress(o: IngressOptions = {}): any {
@@ -101,8 +108,9 @@ export function ingress(o: IngressOptions = {}): any {
     },
     spec: {
       ...(o.ingressClassName ? { ingressClassName: o.ingressClassName } : {}),
-      rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }],
-      ...(o.tls ? { tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }] } : {}),
+      rules: (o.hosts ?? ['shop.example.com']).map((host) => (
+        { host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } })),
+      ...(o.tls ? { tls: [{ hosts: o.hosts ?? ['shop.example.com'], secretName: 'shop-tls' }] } : {}),
     },
   };
 }

@@ -25,7 +25,7 @@ describe('describeObject and objectAndMessage', () => {
   test('kind, namespace and name as far as known', () => {
     expect(describeObject(finding({ namespace: 'shop', name: 'web' }))).toBe('Service shop/web');
     expect(describeObject(finding({ name: 'web' }))).toBe('Service web');
-    expect(describeObject(finding({ kind: '' }))).toBe('(no kind) (no name)');
+    expect(describeObject(finding({ kind: '' }))).toBe('<no kind> <unnamed>');
   });
 
   test('the object is not repeated when the message already starts with it', () => {

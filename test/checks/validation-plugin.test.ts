@@ -2,8 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { ValidationContext } from 'cdk8s-cli/plugins';
+import { parseAllDocuments } from 'yaml';
 import { FIXTURES, REPO_ROOT, requireCompiledLib } from './cli-helpers';
-import { FindingLevel, LoopbackChecker, LoopbackValidation } from '../../src';
+import { FindingLevel, ILoopbackValidationContext, LoopbackChecker, LoopbackValidation } from '../../src';
 
 const CDK8S_CLI = path.join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 const SUBNET = 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid';
@@ -86,9 +88,9 @@ describe('cdk8s synth --validate with LoopbackValidation (end to end, real cdk8s
       metadata: { failOn: 'error', errors: '1', warnings: '0', suppressed: '0' },
     });
     expect(report.violations).toEqual([{
-      ruleName: 'TKE-L4-001 (error)',
-      recommendation: expected.message.startsWith('Service shop/web') ? expected.message : `Service shop/web: ${expected.message}`,
-      fix: expected.fix,
+      ruleName: `TKE-L4-001 (error): ${expected.message.startsWith('Service shop/web') ? expected.message : `Service shop/web: ${expected.message}`}`,
+      recommendation: expected.fix,
+      fix: 'https://github.com/cdk8s-tke-loopback/cdk8s-tke-loopback/blob/main/RULES.md#tke-l4-001',
       violatingConstructs: [{
         resourceName: 'web',
         locations: ['line 1'],
@@ -114,11 +116,19 @@ describe('cdk8s synth --validate with LoopbackValidation (end to end, real cdk8s
     const onWarning = synthWithPlugin(objects, { failOn: 'warning' });
 
     expect(byDefault.code).toBe(0);
-    expect(byDefault.reports.map((x) => [x.summary.status, x.violations.map((v: any) => v.ruleName)]))
+    const rule = (v: any) => v.ruleName.split(':')[0];
+    expect(byDefault.reports.map((x) => [x.summary.status, x.violations.map(rule)]))
       .toEqual([['success', ['TKE-SUP-002 (warning)']]]);
     expect(onWarning.code).toBe(2);
-    expect(onWarning.reports.map((x) => [x.summary.status, x.summary.metadata.failOn, x.violations.map((v: any) => v.ruleName)]))
+    expect(onWarning.reports.map((x) => [x.summary.status, x.summary.metadata.failOn, x.violations.map(rule)]))
       .toEqual([['failure', 'warning', ['TKE-SUP-002 (warning)']]]);
+  });
+
+  test('a misspelled property (fail_on) fails with a message naming it', () => {
+    const r = synthWithPlugin([service('web', { [PREVENT]: 'true' })], { fail_on: 'warning' });
+
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('LoopbackValidation: unknown property "fail_on" (did you mean "failOn"?)');
   });
 });
 
@@ -145,9 +155,13 @@ describe('LoopbackValidation (in process, with a recording context)', () => {
 
     await new LoopbackValidation().validate(rec.context);
 
-    expect(rec.violations.map((v) => [v.ruleName, v.violatingResources])).toEqual([
+    expect(rec.violations.map((v) => [v.ruleName.split(':')[0], v.violatingResources])).toEqual([
       ['TKE-L4-001 (error)', [{ resourceName: 'orders', locations: ['line 10'], manifestPath: file }]],
     ]);
+    // The recommendation is the fix, not the problem restated; the problem is in the rule name.
+    const [finding] = LoopbackChecker.check(parseAllDocuments(fs.readFileSync(file, 'utf-8'))[0].toJS().items).findings;
+    expect(rec.violations[0].recommendation).toBe(finding.fix);
+    expect(rec.violations[0].ruleName).toContain(finding.message);
     expect(rec.submitted).toEqual([{ status: 'failure', metadata: { failOn: 'error', errors: '1', warnings: '0', suppressed: '0' } }]);
   });
 
@@ -158,6 +172,69 @@ describe('LoopbackValidation (in process, with a recording context)', () => {
 
     expect(rec.violations).toEqual([]);
     expect(rec.submitted).toEqual([{ status: 'success', metadata: { failOn: 'warning', errors: '0', warnings: '0', suppressed: '1' } }]);
+  });
+
+  test('construct-metadata.json next to the manifests is neither checked nor reported', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tke-plugin-'));
+    try {
+      const manifest = path.join(dir, 'app.k8s.yaml');
+      fs.writeFileSync(manifest, fs.readFileSync(path.join(FIXTURES, 'protected.yaml')));
+      const metadata = path.join(dir, 'construct-metadata.json');
+      fs.writeFileSync(metadata, '{"version": "1.0.0", "resources": {}}');
+      const rec = recordingContext([manifest, metadata]);
+
+      await new LoopbackValidation().validate(rec.context);
+
+      expect(rec.violations).toEqual([]);
+      expect(rec.submitted.map((x) => x.status)).toEqual(['success']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a manifest that does not parse is a violation and fails; the others are still checked', async () => {
+    const rec = recordingContext([path.join(FIXTURES, 'parse-error.yaml'), path.join(FIXTURES, 'kubectl-list.yaml')]);
+
+    await new LoopbackValidation().validate(rec.context);
+
+    expect(rec.violations.map((v) => v.ruleName.split(':')[0])).toEqual(['TKE-L4-001 (error)', 'input error']);
+    expect(rec.violations[1].violatingResources).toEqual([{ resourceName: '', locations: ['line 8'], manifestPath: path.join(FIXTURES, 'parse-error.yaml') }]);
+    expect(rec.submitted.map((x) => [x.status, x.metadata.inputErrors])).toEqual([['failure', '1']]);
+  });
+
+  test('CLB declarations reach the checker', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tke-plugin-'));
+    try {
+      const manifest = path.join(dir, 'app.k8s.yaml');
+      fs.writeFileSync(manifest, JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'dubbo', annotations: { 'service.kubernetes.io/tke-existed-lbid': 'lb-6swtxdba' } }, spec: { type: 'LoadBalancer' } }));
+      const plain = recordingContext([manifest]);
+      const declared = recordingContext([manifest]);
+
+      await new LoopbackValidation().validate(plain.context);
+      await new LoopbackValidation({ privateClbIds: ['lb-6swtxdba'] }).validate(declared.context);
+
+      expect(plain.violations.map((v) => v.ruleName.split(':')[0])).toEqual(['TKE-CLB-001 (warning)']);
+      expect(declared.violations.map((v) => v.ruleName.split(':')[0])).toEqual(['TKE-L4-001 (error)']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    [{ fail_on: 'warning' }, /LoopbackValidation: unknown property "fail_on" \(did you mean "failOn"\?\); the properties are failOn, privateClbIds, publicClbIds, proxyMode/],
+    [{ strict: true }, /LoopbackValidation: unknown property "strict"; the properties are/],
+    [{ privateClbIds: 'lb-1' }, /LoopbackValidation: 'privateClbIds' must be a list of CLB ids \(strings\), got "lb-1"/],
+    [{ proxyMode: 'nft' }, /LoopbackValidation: 'proxyMode' must be "ipvs" or "iptables", got "nft"/],
+  ])('rejects %j with a clear message', (props, message) => {
+    expect(() => new LoopbackValidation(props as any)).toThrow(message);
+  });
+
+  test('cdk8s-cli\'s ValidationContext fits ILoopbackValidationContext (the compiler checks its report\'s methods)', async () => {
+    // jsii has no readonly arrays: cdk8s-cli's `readonly string[]` is copied here; the plugin only reads it.
+    const asContext = (c: ValidationContext): ILoopbackValidationContext => ({ manifests: [...c.manifests], report: c.report });
+    const rec = recordingContext([path.join(FIXTURES, 'protected.yaml')]);
+    await new LoopbackValidation().validate(asContext(rec.context as unknown as ValidationContext));
+    expect(rec.submitted.map((x) => x.status)).toEqual(['success']);
   });
 
   test('rejects an unknown failOn, naming the prop and the value', () => {

@@ -11,7 +11,7 @@
  * A term without a label selector selects no pods and protects nothing. A `namespaceSelector` is taken
  * to cover every namespace (namespace labels are not known to the checker).
  */
-import { AntiAffinity, asArray, asMap, asString, Entry, isMap, ManifestSet, PodTemplate, podTemplateOf, stringMap } from './manifests';
+import { AntiAffinity, asArray, asMap, asString, Entry, isMap, labelKey, ManifestSet, PodTemplate, podTemplateOf, stringMap, WORKLOAD_GROUPS } from './manifests';
 
 /** One requirement of a label selector's `matchExpressions`. */
 interface Requirement {
@@ -99,12 +99,8 @@ export function termsOf(pod: PodTemplate): AntiAffinityTerm[] {
 }
 
 /** The kinds whose pod templates can carry client-side anti-affinity, beyond the Service backends. */
-const CLIENT_KINDS: ReadonlyArray<[string, readonly string[]]> = [
-  ['Deployment', ['apps', 'extensions']],
-  ['StatefulSet', ['apps']],
-  ['DaemonSet', ['apps', 'extensions']],
-  ['ReplicaSet', ['apps', 'extensions']],
-  ['Pod', ['']],
+export const CLIENT_KINDS: ReadonlyArray<[string, readonly string[]]> = [
+  ...WORKLOAD_GROUPS,
   ['Job', ['batch']],
   ['CronJob', ['batch']],
 ];
@@ -187,10 +183,6 @@ function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
   else map.set(k, [v]);
 }
 
-function labelKey(ns: string, k: string, v: string): string {
-  return `${ns}\u0000${k}\u0000${v}`;
-}
-
 /** Kinds in the order a fix should name them: the workload someone edits first, its Pods last. */
 const KIND_RANK: ReadonlyMap<string, number> = new Map([['Deployment', 0], ['StatefulSet', 0], ['DaemonSet', 0], ['ReplicaSet', 1], ['Pod', 2]]);
 
@@ -230,18 +222,41 @@ export interface Protection {
  * other workloads count when they select the template's pods.
  */
 export function protectionOf(set: ManifestSet, pods: readonly PodTemplate[]): Protection[] {
+  // Services that select the same backing pods (a dense set: many Services, one group of workloads) share one result.
+  let cache = PROTECTIONS.get(set);
+  if (!cache) PROTECTIONS.set(set, (cache = new Map()));
+  const key = pods.map(podId).join(',');
+  const cached = cache.get(key);
+  if (cached) return cached;
+
   const backing = new Set(pods.map((p) => p.entry));
-  // The distinct label sets of the backing pods (a Deployment, its ReplicaSet and Pods share one).
-  const labelSets = new Map<string, PodTemplate>();
-  for (const p of pods) labelSets.set(`${p.entry.ns}\u0000${JSON.stringify([...p.labels].sort())}`, p);
+  const namespaces = new Set(pods.map((p) => p.entry.ns));
+  // The distinct label sets of the backing pods (a Deployment, its ReplicaSet and Pods share one), for terms
+  // whose selector has no label pair to look pods up by.
+  let labelSets: Map<string, PodTemplate> | undefined;
   const selectsBacking = (term: AntiAffinityTerm): boolean => {
+    const anchors = anchorsOf(term.selector);
+    const scopes = term.namespaces ? [...term.namespaces].filter((ns) => namespaces.has(ns)) : [...namespaces];
+    if (anchors) {
+      // Only the pods that carry one anchor pair can be selected: look them up, cost grows with the matches.
+      for (const ns of scopes) {
+        for (const [k, v] of anchors) {
+          for (const p of set.podsWithLabel(ns, k, v)) if (backing.has(p.entry) && selects(term.selector, p.labels)) return true;
+        }
+      }
+      return false;
+    }
+    if (!labelSets) {
+      labelSets = new Map();
+      for (const p of pods) labelSets.set(`${p.entry.ns}\u0000${JSON.stringify([...p.labels].sort())}`, p);
+    }
     for (const p of labelSets.values()) {
       if ((!term.namespaces || term.namespaces.has(p.entry.ns)) && selects(term.selector, p.labels)) return true;
     }
     return false;
   };
   const index = TermIndex.of(set);
-  return pods.map((pod) => {
+  const result = pods.map((pod) => {
     let level: AntiAffinity = AntiAffinity.NONE;
     const own = termsOf(pod);
     for (const term of own) if (!selectsBacking(term)) level = stronger(level, term.required);
@@ -252,6 +267,15 @@ export function protectionOf(set: ManifestSet, pods: readonly PodTemplate[]): Pr
     }
     return { pod, level, selfOnly: level === AntiAffinity.NONE && own.length > 0 };
   });
+  cache.set(key, result);
+  return result;
+}
+
+const PROTECTIONS = new WeakMap<ManifestSet, Map<string, Protection[]>>();
+
+/** A key of a pod template unique in its set: its input position (and item position in a List). */
+function podId(p: PodTemplate): string {
+  return p.entry.item === undefined ? String(p.entry.index) : `${p.entry.index}.${p.entry.item}`;
 }
 
 function stronger(level: AntiAffinity, required: boolean): AntiAffinity {

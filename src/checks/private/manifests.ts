@@ -95,7 +95,7 @@ export interface PodTemplate {
 }
 
 /** The kinds whose pod template a Service selector can match, with the API groups they live in. */
-const WORKLOAD_GROUPS: ReadonlyMap<string, readonly string[]> = new Map([
+export const WORKLOAD_GROUPS: ReadonlyMap<string, readonly string[]> = new Map([
   ['Deployment', ['apps', 'extensions']],
   ['StatefulSet', ['apps']],
   ['DaemonSet', ['apps', 'extensions']],
@@ -237,6 +237,11 @@ export class ManifestSet {
     });
   }
 
+  /** The pod templates in `ns` whose labels include `key: value`, in input order. */
+  public podsWithLabel(ns: string, key: string, value: string): readonly PodTemplate[] {
+    return this.pods().get(labelKey(ns, key, value)) ?? [];
+  }
+
   private pods(): Map<string, PodTemplate[]> {
     if (this.podIndex) return this.podIndex;
     const index = new Map<string, PodTemplate[]>();
@@ -272,16 +277,24 @@ export enum AntiAffinity {
   REQUIRED = 'required',
 }
 
-/** `Kind ns/name` for messages. */
+/**
+ * `Kind ns/name` for messages and reports: the one describer of an object (`<no kind>` and `<unnamed>` stand
+ * in for what is missing; no namespace gives `Kind name`).
+ */
+export function describeObject(kind: string | undefined, namespace: string | undefined, name: string | undefined): string {
+  return `${kind || '<no kind>'} ${namespace ? `${namespace}/` : ''}${name ?? '<unnamed>'}`;
+}
+
+/** `Kind ns/name` of an entry, for messages. */
 export function describe(entry: Entry): string {
-  const name = entry.name ?? '<unnamed>';
-  return `${entry.kind || '<no kind>'} ${entry.namespace !== undefined ? `${entry.namespace}/` : ''}${name}`;
+  return describeObject(entry.kind, entry.namespace, entry.name);
 }
 
 function idOf(kind: string, ns: string, name: string): string {
   return `${kind}\u0000${ns}\u0000${name}`;
 }
 
-function labelKey(ns: string, k: string, v: string): string {
+/** The index key of one label pair in one namespace. */
+export function labelKey(ns: string, k: string, v: string): string {
   return `${ns}\u0000${k}\u0000${v}`;
 }

@@ -2,9 +2,10 @@
  * The check runner: runs every rule over one indexed manifest set, turns a rule that throws into a
  * `TKE-INT-001` finding, applies suppressions and orders the findings by input position.
  */
-import { LoopbackRule, RuleContext, RuleFinding } from '../rules/rule';
-import { FindingLevel, LoopbackFinding, LoopbackReport, LoopbackRuleInfo, SuppressedFinding } from '../types';
+import { LoopbackRule, RuleContext, RuleFinding } from './rule';
+import { FindingLevel, KubeProxyMode, LoopbackCheckOptions, LoopbackFinding, LoopbackReport, LoopbackRuleInfo, SuppressedFinding } from '../types';
 import { Entry, isMap, ManifestSet, show, Unreadable } from './manifests';
+import { detectProxyMode, ProxyModeSource } from './proxy-mode';
 import { isEffective, parseSuppressions, Suppression } from './suppressions';
 
 /** The id of the finding a throwing rule becomes. */
@@ -58,19 +59,71 @@ function toFinding(info: LoopbackRuleInfo, r: RuleFinding): LoopbackFinding {
     fix: r.fix ?? info.fix,
     ...(entry ? { manifestIndex: entry.index } : {}),
     ...(entry?.item !== undefined ? { itemIndex: entry.item } : {}),
+    ...(r.field !== undefined && r.fieldLine !== undefined ? { field: String(r.field), fieldLine: Number(r.fieldLine) } : {}),
   };
 }
 
-/** Runs `rules` over `manifests`. Never throws. */
-export function runChecks(manifests: unknown, rules: readonly LoopbackRule[]): LoopbackReport {
+/** The id prefix of the layer-4 rules, which judge loopback that happens only in IPVS mode. */
+export const LAYER4_PREFIX = 'TKE-L4-';
+
+/** The proxy mode to judge by: the option when given, else what the set shows, else undefined (IPVS). */
+function proxyModeOf(set: ManifestSet, options: LoopbackCheckOptions): ProxyModeSource | undefined {
+  if (options.proxyMode !== undefined) {
+    return { mode: options.proxyMode, source: 'as declared with --proxy-mode or the proxyMode option' };
+  }
+  return detectProxyMode(set);
+}
+
+function idSet(name: string, ids: unknown): Set<string> {
+  if (ids === undefined) return new Set();
+  if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')) {
+    throw new Error(`'${name}' must be a list of CLB ids (strings), got ${show(ids)}`);
+  }
+  return new Set(ids.map((x: string) => x.trim()).filter((x) => x !== ''));
+}
+
+/**
+ * Checks the options of a check; throws an Error naming the option and quoting the value when one is
+ * malformed.
+ */
+export function validateCheckOptions(options: LoopbackCheckOptions): void {
+  idSet('privateClbIds', options.privateClbIds);
+  idSet('publicClbIds', options.publicClbIds);
+  const mode = options.proxyMode;
+  if (mode !== undefined && mode !== KubeProxyMode.IPVS && mode !== KubeProxyMode.IPTABLES) {
+    throw new Error(`'proxyMode' must be "ipvs" or "iptables", got ${JSON.stringify(mode)}`);
+  }
+}
+
+/** Runs `rules` over `manifests`. Never throws on strange manifests; `options` are checked by `validateCheckOptions`. */
+export function runChecks(manifests: unknown, rules: readonly LoopbackRule[], options: LoopbackCheckOptions = {}): LoopbackReport {
+  validateCheckOptions(options);
   let set: ManifestSet;
   try {
     set = new ManifestSet(manifests);
   } catch (e) {
     const findings = [internalFinding('(manifest indexing)', e)];
-    return { passed: false, findings, suppressed: [] };
+    return { passed: false, findings, suppressed: [], notes: [] };
   }
-  const context: RuleContext = { knownRuleIds: new Set(rules.map((r) => r.info.id)) };
+  const context: RuleContext = {
+    knownRuleIds: new Set(rules.map((r) => r.info.id)),
+    clbs: { privateIds: idSet('privateClbIds', options.privateClbIds), publicIds: idSet('publicClbIds', options.publicClbIds) },
+  };
+  const notes: string[] = [];
+  let proxy: ProxyModeSource | undefined;
+  try {
+    proxy = proxyModeOf(set, options);
+  } catch (e) {
+    notes.push(`the kube-proxy mode could not be read (${errorText(e)}); judged as IPVS`);
+  }
+  const skipLayer4 = proxy?.mode === KubeProxyMode.IPTABLES;
+  if (skipLayer4) {
+    const skipped = rules.filter((r) => r.info.id.startsWith(LAYER4_PREFIX)).map((r) => r.info.id);
+    notes.push(
+      `layer-4 rules ${skipped.join(', ')} did not run: kube-proxy is in ${proxy!.mode} mode (${proxy!.source}); layer-4 ` +
+      'loopback happens in IPVS mode, where a pod\'s traffic to a LoadBalancer address reaches the CLB',
+    );
+  }
 
   // Each finding with the entry it is about, for suppressions (the items of a List share an index).
   const raw: Array<{ finding: LoopbackFinding; entry?: Entry }> = set.unreadable.map((u) => ({ finding: unreadableFinding(u) }));
@@ -78,6 +131,7 @@ export function runChecks(manifests: unknown, rules: readonly LoopbackRule[]): L
     let id = '(unknown rule)';
     try {
       id = rule.info.id;
+      if (skipLayer4 && id.startsWith(LAYER4_PREFIX)) continue;
       const results = rule.check(set, context);
       if (!Array.isArray(results)) throw new Error(`returned ${show(results)} instead of an array`);
       const converted: Array<{ finding: LoopbackFinding; entry?: Entry }> = [];
@@ -113,5 +167,5 @@ export function runChecks(manifests: unknown, rules: readonly LoopbackRule[]): L
     (a.manifestIndex ?? Number.MAX_SAFE_INTEGER) - (b.manifestIndex ?? Number.MAX_SAFE_INTEGER) || (a.itemIndex ?? -1) - (b.itemIndex ?? -1);
   findings.sort(order);
   suppressed.sort((a, b) => order(a.finding, b.finding));
-  return { passed: !findings.some((f) => f.level === FindingLevel.ERROR), findings, suppressed };
+  return { passed: !findings.some((f) => f.level === FindingLevel.ERROR), findings, suppressed, notes };
 }

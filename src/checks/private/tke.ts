@@ -24,9 +24,75 @@ export function serviceType(svc: Entry): string {
   return asString(asMap(svc.obj.spec).type) ?? 'ClusterIP';
 }
 
-/** A LoadBalancer Service with the internal-subnetid annotation: a private-network CLB. */
-export function isPrivateLoadBalancer(svc: Entry): boolean {
-  return serviceType(svc) === 'LoadBalancer' && !!svc.annotations.get(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID);
+/**
+ * The annotation of this library that declares the network type of the CLB an object gets or reuses:
+ * `private` or `public`. It decides over every other sign.
+ */
+export const CLB_NETWORK_ANNOTATION = 'cdk8s-tke-loopback/clb-network';
+
+/** The legacy annotation of a Service that reuses an existing CLB (before `service.kubernetes.io/tke-existed-lbid`). */
+export const LEGACY_SERVICE_LB_ID = 'service.kubernetes.io/loadbalance-id';
+
+/** The CLB ids the user declared private or public (`--private-clb`, `--public-clb`, plugin properties). */
+export interface ClbDeclarations {
+  readonly privateIds: ReadonlySet<string>;
+  readonly publicIds: ReadonlySet<string>;
+}
+
+/** No declarations. */
+export const NO_CLB_DECLARATIONS: ClbDeclarations = { privateIds: new Set(), publicIds: new Set() };
+
+/** What the checker knows of the CLB of a LoadBalancer Service or a TKE Ingress. */
+export interface ClbInfo {
+  /** `unknown` for a reused CLB whose network type nothing declares. */
+  readonly network: 'private' | 'public' | 'unknown';
+  /** The id of the existing CLB it reuses, and the annotation that names it. */
+  readonly reused?: { readonly id: string; readonly annotation: string };
+  /** The value of `cdk8s-tke-loopback/clb-network` when it is neither `private` nor `public`. */
+  readonly badDeclaration?: string;
+}
+
+/**
+ * The CLB of a LoadBalancer Service or a TKE Ingress (undefined for other objects): private when
+ * `cdk8s-tke-loopback/clb-network: private` says so, else when it has a subnet annotation, else when it
+ * reuses a CLB whose id is declared private; public when declared public or when it neither has a subnet
+ * nor reuses a CLB; unknown for a reused CLB nothing declares.
+ */
+export function clbOf(entry: Entry, declared: ClbDeclarations = NO_CLB_DECLARATIONS): ClbInfo | undefined {
+  let subnetKey: string;
+  let reuseKeys: string[];
+  if (entry.kind === 'Service') {
+    if (serviceType(entry) !== 'LoadBalancer') return undefined;
+    subnetKey = TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID;
+    reuseKeys = [TkeAnnotations.SERVICE_EXISTED_LB_ID, LEGACY_SERVICE_LB_ID];
+  } else if (entry.kind === 'Ingress') {
+    if (!isTkeIngressClass(ingressClass(entry))) return undefined;
+    subnetKey = TkeAnnotations.INGRESS_SUBNET_ID;
+    reuseKeys = [TkeAnnotations.INGRESS_EXIST_LB_ID];
+  } else {
+    return undefined;
+  }
+  const reuseKey = reuseKeys.find((k) => !!entry.annotations.get(k)?.trim());
+  const reused = reuseKey ? { id: entry.annotations.get(reuseKey)!.trim(), annotation: reuseKey } : undefined;
+  const info = (network: ClbInfo['network'], badDeclaration?: string): ClbInfo => ({
+    network,
+    ...(reused ? { reused } : {}),
+    ...(badDeclaration !== undefined ? { badDeclaration } : {}),
+  });
+  const declaration = entry.annotations.get(CLB_NETWORK_ANNOTATION);
+  const normalized = declaration?.trim().toLowerCase();
+  if (normalized === 'private' || normalized === 'public') return info(normalized);
+  const bad = declaration !== undefined ? declaration : undefined;
+  if (entry.annotations.get(subnetKey)) return info('private', bad);
+  if (!reused) return info('public', bad);
+  if (declared.privateIds.has(reused.id)) return info('private', bad);
+  if (declared.publicIds.has(reused.id)) return info('public', bad);
+  return info('unknown', bad);
+}
+
+/** A LoadBalancer Service whose CLB is private-network: a subnet annotation, or a declaration (see `clbOf`). */
+export function isPrivateLoadBalancer(svc: Entry, declared?: ClbDeclarations): boolean {
+  return svc.kind === 'Service' && clbOf(svc, declared)?.network === 'private';
 }
 
 /** Whether the Service carries `prevent-loopback: "true"`. */
@@ -46,7 +112,7 @@ export function isDirectAccess(svc: Entry): boolean {
 
 /**
  * The ingress class of an Ingress: the `kubernetes.io/ingress.class` annotation, else
- * `spec.ingressClassName`, else undefined (TKE then treats it as qcloud).
+ * `spec.ingressClassName`, else undefined (TKE then treats it as qcloud, as it does an empty annotation).
  */
 export function ingressClass(ing: Entry): string | undefined {
   const annotation = ing.annotations.get(TkeAnnotations.INGRESS_CLASS);
@@ -54,10 +120,40 @@ export function ingressClass(ing: Entry): string | undefined {
   return asString(asMap(ing.obj.spec).ingressClassName);
 }
 
-/** A private TKE Ingress: it has `kubernetes.io/ingress.subnetId` and its class is qcloud (or unset). */
-export function isPrivateTkeIngress(ing: Entry): boolean {
-  const cls = ingressClass(ing);
-  return !!ing.annotations.get(TkeAnnotations.INGRESS_SUBNET_ID) && (cls === undefined || cls === TkeNames.QCLOUD_INGRESS_CLASS);
+/** Whether TKE's ingress controller serves this class: qcloud, none, or an empty one. */
+export function isTkeIngressClass(cls: string | undefined): boolean {
+  return cls === undefined || cls.trim() === '' || cls === TkeNames.QCLOUD_INGRESS_CLASS;
+}
+
+/**
+ * A private TKE Ingress: its class is qcloud (or unset, or empty) and its CLB is private-network
+ * (`kubernetes.io/ingress.subnetId`, or a declaration, see `clbOf`).
+ */
+export function isPrivateTkeIngress(ing: Entry, declared?: ClbDeclarations): boolean {
+  return ing.kind === 'Ingress' && clbOf(ing, declared)?.network === 'private';
+}
+
+/**
+ * The host names that private-network CLBs of the set serve: the `spec.rules[].host` and
+ * `spec.tls[].hosts` of private TKE Ingresses (lower-case, without a final dot), each with the first
+ * Ingress that serves it.
+ */
+export function privateClbHosts(set: ManifestSet, declared?: ClbDeclarations): Map<string, Entry> {
+  const out = new Map<string, Entry>();
+  for (const ing of ingresses(set)) {
+    if (!isPrivateTkeIngress(ing, declared)) continue;
+    const spec = asMap(ing.obj.spec);
+    const hosts = [
+      ...asArray(spec.rules).map((r) => asMap(r).host),
+      ...asArray(spec.tls).flatMap((t) => asArray(asMap(t).hosts)),
+    ];
+    for (const h of hosts) {
+      if (typeof h !== 'string' || h === '') continue;
+      const host = h.toLowerCase().replace(/\.$/, '');
+      if (!out.has(host)) out.set(host, ing);
+    }
+  }
+  return out;
 }
 
 /** Whether the Ingress has a TLS section (so TKE opens HTTPS 443). */

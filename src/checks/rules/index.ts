@@ -7,6 +7,7 @@ import { TKE_ANN_001 } from './tke-ann-001';
 import { TKE_ANN_002 } from './tke-ann-002';
 import { TKE_ANN_003 } from './tke-ann-003';
 import { TKE_CFG_001 } from './tke-cfg-001';
+import { TKE_CLB_001 } from './tke-clb-001';
 import { TKE_DNS_001 } from './tke-dns-001';
 import { TKE_INT_001 } from './tke-int-001';
 import { TKE_L4_001 } from './tke-l4-001';
@@ -25,6 +26,7 @@ export const RULES: readonly LoopbackRule[] = [
   TKE_ANN_002,
   TKE_ANN_003,
   TKE_CFG_001,
+  TKE_CLB_001,
   TKE_DNS_001,
   TKE_INT_001,
   TKE_L4_001,

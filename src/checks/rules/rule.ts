@@ -1,26 +1,5 @@
-import { Entry, ManifestSet } from '../private/manifests';
-import { FindingLevel, LoopbackRuleInfo } from '../types';
-
-/** What a rule returns for one problem; the runner turns it into a `LoopbackFinding`. */
-export interface RuleFinding {
-  /** The object the finding is about (gives kind, namespace, name and manifestIndex). */
-  readonly entry?: Entry;
-  /** What is wrong, naming the values involved. */
-  readonly message: string;
-  /** The fix, when more specific than the rule's. */
-  readonly fix?: string;
-  /** The level, when lower than the rule's. */
-  readonly level?: FindingLevel;
-}
-
-/** What the runner tells every rule besides the manifests. */
-export interface RuleContext {
-  /** The ids of every rule in the registry the check runs with. */
-  readonly knownRuleIds: ReadonlySet<string>;
-}
-
-/** A loopback rule: static metadata plus a pure function of the whole manifest set. */
-export interface LoopbackRule {
-  readonly info: LoopbackRuleInfo;
-  check(set: ManifestSet, context: RuleContext): RuleFinding[];
-}
+/**
+ * What a rule is and returns. The types live with the runner in `../private/rule` (so that `private/` never
+ * imports `rules/`); the rules import them from here.
+ */
+export type { LoopbackRule, RuleContext, RuleFinding } from '../private/rule';

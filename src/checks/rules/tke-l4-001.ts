@@ -3,7 +3,7 @@ import { nameWorkloads, protectionOf } from '../private/anti-affinity';
 import { AntiAffinity, asMap, describe, ManifestSet, stringMap } from '../private/manifests';
 import { hasPreventLoopback, isDirectAccess, isPrivateLoadBalancer, isTrafficPolicyLocal, services } from '../private/tke';
 import { FindingLevel } from '../types';
-import { LoopbackRule, RuleFinding } from './rule';
+import { LoopbackRule, RuleContext, RuleFinding } from './rule';
 
 /**
  * TKE-L4-001: a private LoadBalancer Service with no loopback protection at all.
@@ -24,15 +24,18 @@ export const TKE_L4_001: LoopbackRule = {
       'label selector selects none of the Service\'s own pods, or a term on another workload (a client) whose selector ' +
       'selects the backing pods. A term that selects the server\'s own pods (the usual "spread my replicas" term) ' +
       'keeps replicas apart, not clients away, and does not count. One finding per Service, naming its unprotected ' +
-      'workloads.',
+      'workloads. A Service that reuses an existing CLB is judged here only when the CLB is declared private (see ' +
+      'TKE-CLB-001). In iptables mode (`--proxy-mode iptables`, or the kube-proxy DaemonSet or ConfigMap in kube-system ' +
+      'says so) kube-proxy keeps a pod\'s traffic to the LoadBalancer address inside the node, and the TKE-L4 rules do ' +
+      'not run. Upstream Kubernetes deprecates IPVS mode from 1.35 (https://kubernetes.io/docs/reference/networking/virtual-ips/).',
     fix:
       `Annotate the Service with \`${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"\` (and run a kube-proxy that supports it), ` +
       'or better, make in-cluster clients call `<service>.<namespace>.svc.cluster.local` instead of the CLB.',
   },
-  check(set: ManifestSet): RuleFinding[] {
+  check(set: ManifestSet, context: RuleContext): RuleFinding[] {
     const out: RuleFinding[] = [];
     for (const svc of services(set)) {
-      if (!isPrivateLoadBalancer(svc) || hasPreventLoopback(svc)) continue;
+      if (!isPrivateLoadBalancer(svc, context.clbs) || hasPreventLoopback(svc)) continue;
       const local = isTrafficPolicyLocal(svc);
       const direct = isDirectAccess(svc);
       if (!local && !direct) {

@@ -3,7 +3,7 @@ import { nameWorkloads, protectionOf } from '../private/anti-affinity';
 import { AntiAffinity, asMap, describe, ManifestSet, stringMap } from '../private/manifests';
 import { hasPreventLoopback, isDirectAccess, isPrivateLoadBalancer, isTrafficPolicyLocal, services } from '../private/tke';
 import { FindingLevel } from '../types';
-import { LoopbackRule, RuleFinding } from './rule';
+import { LoopbackRule, RuleContext, RuleFinding } from './rule';
 
 /**
  * TKE-L4-002: `externalTrafficPolicy: Local` or direct access whose anti-affinity is weak or unseen.
@@ -25,10 +25,10 @@ export const TKE_L4_002: LoopbackRule = {
       'Make the anti-affinity required (topology kubernetes.io/hostname), include the backing workload in the ' +
       `checked set, or annotate the Service with \`${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"\`.`,
   },
-  check(set: ManifestSet): RuleFinding[] {
+  check(set: ManifestSet, context: RuleContext): RuleFinding[] {
     const out: RuleFinding[] = [];
     for (const svc of services(set)) {
-      if (!isPrivateLoadBalancer(svc) || hasPreventLoopback(svc)) continue;
+      if (!isPrivateLoadBalancer(svc, context.clbs) || hasPreventLoopback(svc)) continue;
       const local = isTrafficPolicyLocal(svc);
       if (!local && !isDirectAccess(svc)) continue;
       const how = local ? 'externalTrafficPolicy: Local' : 'direct access';

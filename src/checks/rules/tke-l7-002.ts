@@ -1,7 +1,7 @@
 import { describe, ManifestSet } from '../private/manifests';
 import { bindingOf, findServiceConfig, ingresses, isPrivateTkeIngress, serviceConfigsByApplyNamespace, serviceConfigsNamed, services } from '../private/tke';
 import { FindingLevel } from '../types';
-import { LoopbackRule, RuleFinding } from './rule';
+import { LoopbackRule, RuleContext, RuleFinding } from './rule';
 
 /**
  * TKE-L7-002: the bound TkeServiceConfig is not in the set, or is in another namespace.
@@ -21,17 +21,20 @@ export const TKE_L7_002: LoopbackRule = {
       'without one into prod), whether they meet depends on the namespace they are applied to, so that is a ' +
       'warning; when both set different namespaces it is an error. One that is missing from the set cannot be ' +
       'checked for keepalive. An auto binding on a private Ingress names a config that the controller creates ' +
-      'without keepalive.',
+      'without keepalive. A binding where one side has no namespace and the other says `default` gets the same warning.',
     fix:
       'Create the TkeServiceConfig in the same namespace as the object that binds it, and include it in the checked set.',
   },
-  check(set: ManifestSet): RuleFinding[] {
+  check(set: ManifestSet, context: RuleContext): RuleFinding[] {
     const out: RuleFinding[] = [];
     for (const owner of [...services(set), ...ingresses(set)]) {
       const binding = bindingOf(owner);
-      if (!binding || findServiceConfig(set, owner, binding.name)) continue;
+      if (!binding) continue;
+      // Matched through the `default` namespace that one side only implies: it depends on where they are applied.
+      const found = findServiceConfig(set, owner, binding.name);
+      if (found && !owner.namespace === !found.namespace) continue;
       const elsewhere = serviceConfigsNamed(set, binding.name);
-      const depends = serviceConfigsByApplyNamespace(set, owner, binding.name);
+      const depends = found ? [found] : serviceConfigsByApplyNamespace(set, owner, binding.name);
       if (depends.length > 0) {
         const namespaces = depends.map((c) => c.namespace).filter((ns): ns is string => !!ns);
         const where = owner.namespace
@@ -65,7 +68,7 @@ export const TKE_L7_002: LoopbackRule = {
             `the checked set (namespace ${owner.ns}); it may exist in the cluster, but it cannot be checked`,
           fix: `Include TkeServiceConfig ${owner.ns}/${binding.name} in the checked set, or create it.`,
         });
-      } else if (owner.kind === 'Ingress' && isPrivateTkeIngress(owner)) {
+      } else if (owner.kind === 'Ingress' && isPrivateTkeIngress(owner, context.clbs)) {
         out.push({
           entry: owner,
           level: FindingLevel.WARNING,

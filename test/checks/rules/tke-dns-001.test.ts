@@ -1,5 +1,5 @@
 import { LoopbackChecker } from '../../../src';
-import { briefs, corednsConfigMap, messages } from '../manifests';
+import { briefs, corednsConfigMap, ingress, messages, privateIngress } from '../manifests';
 
 const RULE = 'TKE-DNS-001';
 
@@ -24,8 +24,11 @@ function corefile(...extra: string[]): string {
   ].join('\n');
 }
 
+/** A private-network TKE Ingress that serves the public names the rewrites below rewrite. */
+const SERVED = privateIngress({ name: 'portal', namespace: 'shop', hosts: ['roc.oa.com', 'a.oa.com', 'www.oa.com'] });
+
 function check(...lines: string[]) {
-  return LoopbackChecker.check([corednsConfigMap(corefile(...lines))]);
+  return LoopbackChecker.check([corednsConfigMap(corefile(...lines)), SERVED]);
 }
 
 describe(RULE, () => {
@@ -36,8 +39,9 @@ describe(RULE, () => {
         { ruleId: RULE, level: 'error', kind: 'ConfigMap', name: 'coredns', namespace: 'kube-system', manifestIndex: 0 },
       ]);
       expect(messages(report.findings, RULE)).toEqual([
-        'ConfigMap kube-system/coredns: Corefile line 2 "rewrite name roc.oa.com server.prod.example.com": TO "server.prod.example.com" is ' +
-          'outside the cluster domain (cluster.local), so the name still resolves outside the cluster (to the CLB) instead of to a Service',
+        'ConfigMap kube-system/coredns: Corefile line 2 "rewrite name roc.oa.com server.prod.example.com": FROM matches roc.oa.com, a ' +
+          'host that the private-network CLB of Ingress shop/portal serves, but TO "server.prod.example.com" is outside the cluster ' +
+          'domain (cluster.local), so the name still resolves outside the cluster (to the CLB) instead of to a Service',
       ]);
     });
 
@@ -66,13 +70,13 @@ describe(RULE, () => {
 
     test('the cluster domain comes from the kubernetes plugin line', () => {
       const custom = corefile('rewrite name roc.oa.com server.prod.svc.cluster.local').replace('kubernetes cluster.local.', 'kubernetes corp.internal');
-      const report = LoopbackChecker.check([corednsConfigMap(custom)]);
+      const report = LoopbackChecker.check([corednsConfigMap(custom), SERVED]);
       expect(messages(report.findings, RULE)[0]).toMatch(/outside the cluster domain \(corp\.internal\)/);
     });
 
     test('the block form is read across lines', () => {
       const report = check('rewrite stop {', '    name regex (.*)\\.oa\\.com {1}.example.com', '    answer name (.*)\\.example\\.com {1}.oa.com', '}');
-      expect(messages(report.findings, RULE)).toEqual([expect.stringMatching(/line 2 "rewrite stop \{": TO "\{1\}\.example\.com" is outside/)]);
+      expect(messages(report.findings, RULE)).toEqual([expect.stringMatching(/line 2 "rewrite stop \{": FROM matches roc\.oa\.com, .* TO "\{1\}\.example\.com" is outside/)]);
     });
   });
 
@@ -88,13 +92,13 @@ describe(RULE, () => {
     test('only blocks serving "." are judged: a rewrite for another zone is not', () => {
       const text = 'consul.local:53 {\n    rewrite name consul.local service.consul\n    forward . 10.0.0.10\n}\n' + corefile();
       expect(briefs(LoopbackChecker.check([corednsConfigMap(text)]).findings, RULE)).toEqual([]);
-      const report = LoopbackChecker.check([corednsConfigMap(text.replace('.:53 {', '.:53 {\n    rewrite name a.oa.com a.example.com'))]);
-      expect(messages(report.findings, RULE)).toEqual([expect.stringMatching(/^ConfigMap kube-system\/coredns: Corefile line 6 "rewrite name a.oa.com a.example.com": TO "a.example.com" is outside/)]);
+      const report = LoopbackChecker.check([corednsConfigMap(text.replace('.:53 {', '.:53 {\n    rewrite name a.oa.com a.example.com')), SERVED]);
+      expect(messages(report.findings, RULE)).toEqual([expect.stringMatching(/^ConfigMap kube-system\/coredns: Corefile line 6 "rewrite name a.oa.com a.example.com": FROM matches a\.oa\.com, .* TO "a.example.com" is outside/)]);
     });
 
     test('a snippet imported into the main block is judged', () => {
       const text = '(rw) {\n    rewrite name roc.oa.com roc.cdn.com\n}\n' + corefile('import rw');
-      expect(messages(LoopbackChecker.check([corednsConfigMap(text)]).findings, RULE)).toEqual([expect.stringMatching(/line 2 "rewrite name roc.oa.com roc.cdn.com": TO "roc.cdn.com" is outside/)]);
+      expect(messages(LoopbackChecker.check([corednsConfigMap(text), SERVED]).findings, RULE)).toEqual([expect.stringMatching(/line 2 "rewrite name roc.oa.com roc.cdn.com": FROM matches roc.oa.com, .* TO "roc.cdn.com" is outside/)]);
     });
 
     test('the mode and match type are case-insensitive, as in CoreDNS', () => {
@@ -108,6 +112,32 @@ describe(RULE, () => {
     test('a regex FROM that RE2 does not compile is an error', () => {
       expect(messages(check('rewrite name regex (?=a)(.*)\\.oa\\.com {1}.prod.svc.cluster.local answer auto').findings, RULE))
         .toEqual([expect.stringMatching(/FROM "\(\?=a\)\(\.\*\)\\\\\.oa\\\\\.com" is refused: RE2 does not compile it \(error parsing regexp: invalid or unsupported Perl syntax: `\(\?=`\)/)]);
+    });
+  });
+
+  describe('a target outside the cluster domain is judged only for hosts that a private CLB serves', () => {
+    test('a k3d-style rewrite of a name no private CLB serves is not a finding', () => {
+      const report = check('rewrite name registry.local host.k3d.internal');
+      expect(briefs(report.findings, RULE)).toEqual([]);
+    });
+
+    test('the same rewrite is an error once a private Ingress serves its FROM, and the message names that Ingress', () => {
+      const registry = privateIngress({ name: 'registry', namespace: 'infra', hosts: ['registry.local'] });
+      const report = LoopbackChecker.check([corednsConfigMap(corefile('rewrite name registry.local host.k3d.internal')), registry]);
+      expect(messages(report.findings, RULE)).toEqual([expect.stringMatching(
+        /FROM matches registry\.local, a host that the private-network CLB of Ingress infra\/registry serves, but TO "host\.k3d\.internal" is outside/,
+      )]);
+    });
+
+    test('a public Ingress serving FROM does not make it a finding', () => {
+      const report = LoopbackChecker.check([corednsConfigMap(corefile('rewrite name roc.oa.com server.example.com')), ingress({ hosts: ['roc.oa.com'] })]);
+      expect(briefs(report.findings, RULE)).toEqual([]);
+    });
+
+    test('the finding carries the Corefile field and line, for the CLI to point at the rewrite', () => {
+      const report = check('errors', 'rewrite name roc.oa.com server.example.com');
+      const finding = report.findings.find((f) => f.ruleId === RULE)!;
+      expect([finding.field, finding.fieldLine]).toEqual(['data.Corefile', 3]);
     });
   });
 

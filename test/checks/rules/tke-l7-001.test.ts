@@ -1,5 +1,5 @@
 import { LoopbackChecker } from '../../../src';
-import { briefs, ING_CLASS, ingress, keepaliveConfig, messages, privateIngress, serviceConfig } from '../manifests';
+import { briefs, CLB_NETWORK, EXIST_LB, ING_CLASS, ingress, keepaliveConfig, LISTEN_PORTS, messages, privateIngress, serviceConfig } from '../manifests';
 
 const RULE = 'TKE-L7-001';
 
@@ -27,7 +27,7 @@ describe(RULE, () => {
       expect(messages(report.findings, RULE)[0]).toMatch(/bound to TkeServiceConfig prod\/cfg, which leaves keepalive off on HTTPS:443/);
     });
 
-    test('keepaliveEnable: 0, and an extra listener without keepalive', () => {
+    test('keepaliveEnable: 0 is named; a config entry for a listener the CLB does not have is not', () => {
       const config = serviceConfig('cfg', {
         l7Listeners: [
           { protocol: 'HTTP', port: 80, keepaliveEnable: 0 },
@@ -36,8 +36,44 @@ describe(RULE, () => {
       });
       const report = LoopbackChecker.check([config, privateIngress({ config: 'cfg' })]);
       expect(messages(report.findings, RULE)).toEqual([
-        'Ingress shop is bound to TkeServiceConfig cfg, which leaves keepalive off on HTTP:80 (keepaliveEnable is 0), l7Listeners[1] HTTP:8080 (keepaliveEnable is null)',
+        'Ingress shop is bound to TkeServiceConfig cfg, which leaves keepalive off on HTTP:80 (keepaliveEnable is 0)',
       ]);
+    });
+
+    test('listen-ports replaces the default listeners: the declared ones are judged and named', () => {
+      const annotations = { [LISTEN_PORTS]: '[{"HTTP": 8080}, {"HTTPS": 8443}]' };
+      const unbound = LoopbackChecker.check([privateIngress({ annotations, tls: true })]);
+      const partly = LoopbackChecker.check([keepaliveConfig('cfg', ['HTTP:8080', 'HTTP:80', 'HTTPS:443']), privateIngress({ config: 'cfg', annotations, tls: true })]);
+      expect(messages(unbound.findings, RULE)).toEqual([
+        'Ingress shop is a private-network TKE Ingress bound to no TkeServiceConfig, so keepalive is off on HTTP:8080 and HTTPS:8443',
+      ]);
+      expect(messages(partly.findings, RULE)).toEqual([
+        'Ingress shop is bound to TkeServiceConfig cfg, which leaves keepalive off on HTTPS:8443 (no l7Listeners entry)',
+      ]);
+    });
+
+    test.each([
+      ['not JSON', '[{HTTP: 8080}]', /the value is not valid JSON; got "\[\{HTTP: 8080\}\]"/],
+      ['a layer-4 protocol', '[{"TCP": 8080}]', /only HTTP and HTTPS are layer-7 listeners/],
+      ['a port out of range', '[{"HTTP": 70000}]', /port 70000/],
+    ])('a malformed listen-ports value (%s) is reported, quoting it', (_, value, message) => {
+      const report = LoopbackChecker.check([privateIngress({ annotations: { [LISTEN_PORTS]: value } })]);
+      expect(briefs(report.findings, RULE).map((b) => b.level)).toEqual(['error']);
+      expect(messages(report.findings, RULE)[0]).toMatch(/^Ingress shop has a malformed ingress\.cloud\.tencent\.com\/listen-ports: /);
+      expect(messages(report.findings, RULE)[0]).toMatch(message);
+    });
+
+    test('an empty ingress class is TKE\'s, as TKE treats it', () => {
+      const report = LoopbackChecker.check([privateIngress({ annotations: { [ING_CLASS]: '' } })]);
+      expect(briefs(report.findings, RULE)).toEqual([{ ruleId: RULE, level: 'error', kind: 'Ingress', name: 'shop', manifestIndex: 0 }]);
+    });
+
+    test('an Ingress reusing a CLB declared private (option or annotation) is judged', () => {
+      const reused = ingress({ annotations: { [EXIST_LB]: 'lb-abcd1234' } });
+      const byOption = LoopbackChecker.check([reused], { privateClbIds: ['lb-abcd1234'] });
+      const byAnnotation = LoopbackChecker.check([ingress({ annotations: { [EXIST_LB]: 'lb-abcd1234', [CLB_NETWORK]: 'private' } })]);
+      expect(briefs(byOption.findings, RULE).length).toEqual(1);
+      expect(briefs(byAnnotation.findings, RULE).length).toEqual(1);
     });
 
     test.each([
@@ -60,6 +96,14 @@ describe(RULE, () => {
     test('keepalive on HTTP 80 without TLS', () => {
       const report = LoopbackChecker.check([keepaliveConfig('cfg', ['HTTP:80']), privateIngress({ config: 'cfg' })]);
       expect(briefs(report.findings, RULE)).toEqual([]);
+    });
+
+    test('the declared listeners all covered; a reused CLB declared public', () => {
+      const annotations = { [LISTEN_PORTS]: '[{"HTTP": 8080}]' };
+      const covered = LoopbackChecker.check([keepaliveConfig('cfg', ['HTTP:8080']), privateIngress({ config: 'cfg', annotations })]);
+      const reusedPublic = LoopbackChecker.check([ingress({ annotations: { [EXIST_LB]: 'lb-abcd1234' } })], { publicClbIds: ['lb-abcd1234'] });
+      expect(briefs(covered.findings, RULE)).toEqual([]);
+      expect(reusedPublic.findings).toEqual([]);
     });
 
     test('a public Ingress, and a private Ingress of another class', () => {

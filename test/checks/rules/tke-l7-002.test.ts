@@ -31,6 +31,17 @@ describe(RULE, () => {
       expect(report.passed).toEqual(true);
     });
 
+    test.each([
+      ['the Ingress has none and the config says default', privateIngress({ config: 'cfg' }), keepaliveConfig('cfg', ['HTTP:80'], 'default'),
+        /Ingress shop has no namespace, so TKE applies the config only when Ingress shop is applied to namespace default/],
+      ['the Ingress says default and the config has none', privateIngress({ namespace: 'default', config: 'cfg' }), keepaliveConfig('cfg', ['HTTP:80']),
+        /TkeServiceConfig cfg has no namespace, so TKE applies it only when it is applied to namespace default/],
+    ])('one side without a namespace and the other in default is the same warning (%s)', (_, owner, config, message) => {
+      const report = LoopbackChecker.check([owner, config]);
+      expect(briefs(report.findings, RULE).map((b) => [b.kind, b.level])).toEqual([['Ingress', 'warning']]);
+      expect(messages(report.findings, RULE)[0]).toMatch(message);
+    });
+
     test('both namespaces set and different stays an error, also when a Service binds it', () => {
       const report = LoopbackChecker.check([
         service({ namespace: 'shop', annotations: { [SVC_CONFIG]: 'cfg' } }),
@@ -55,6 +66,11 @@ describe(RULE, () => {
   });
 
   describe('compliant', () => {
+    test('neither side has a namespace (they are always applied together)', () => {
+      const report = LoopbackChecker.check([keepaliveConfig('cfg', ['HTTP:80']), privateIngress({ config: 'cfg' })]);
+      expect(briefs(report.findings, RULE)).toEqual([]);
+    });
+
     test('the bound config is in the same namespace', () => {
       const report = LoopbackChecker.check([keepaliveConfig('cfg', ['HTTP:80'], 'shop'), privateIngress({ namespace: 'shop', config: 'cfg' })]);
       expect(briefs(report.findings, RULE)).toEqual([]);

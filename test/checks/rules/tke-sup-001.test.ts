@@ -27,6 +27,12 @@ describe('TKE-SUP-001', () => {
     ]);
   });
 
+  test('compliant: a reason with commas, over two rules', () => {
+    const report = LoopbackChecker.check([privateService({ annotations: { [SUPPRESS]: 'TKE-L4-001=called from outside, never in-cluster,TKE-L4-002=same as above, really' } })]);
+    expect(briefs(report.findings, RULE)).toEqual([]);
+    expect(report.suppressed.map((s) => s.reason)).toEqual(['called from outside, never in-cluster']);
+  });
+
   test('compliant: a reason of 10 characters or more', () => {
     const report = LoopbackChecker.check([privateService({ annotations: { [SUPPRESS]: 'TKE-L4-001=1234567890' } })]);
     expect(briefs(report.findings, RULE)).toEqual([]);

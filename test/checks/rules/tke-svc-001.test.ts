@@ -15,6 +15,15 @@ describe(RULE, () => {
     expect(messages(report.findings, RULE)[0]).toEqual('Service web is of type ClusterIP but sets externalTrafficPolicy: "Local"');
   });
 
+  test('non-compliant: externalTrafficPolicy Cluster on an ExternalName Service', () => {
+    const report = LoopbackChecker.check([service({ type: 'ExternalName', externalTrafficPolicy: 'Cluster' })]);
+    expect(messages(report.findings, RULE)).toEqual(['Service web is of type ExternalName but sets externalTrafficPolicy: "Cluster"']);
+  });
+
+  test('compliant: a ClusterIP Service without externalTrafficPolicy', () => {
+    expect(briefs(LoopbackChecker.check([service({ type: 'ClusterIP' })]).findings, RULE)).toEqual([]);
+  });
+
   test.each(['LoadBalancer', 'NodePort'])('compliant: externalTrafficPolicy on a %s Service', (type) => {
     const report = LoopbackChecker.check([service({ type, externalTrafficPolicy: 'Local' })]);
     expect(briefs(report.findings, RULE)).toEqual([]);
