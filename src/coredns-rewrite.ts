@@ -3,11 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Corefile, DnsName, RewriteMatch, RewriteRule } from './coredns';
 import { RewritePlan } from './coredns/rewrite-plan';
-
-/** DNS-1123 subdomain, for the ConfigMap name. */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** DNS-1123 label, for the namespace. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import { dns1123LabelProblem, dns1123SubdomainProblem, throwIf } from './private/k8s-names';
 
 /** The namespace of a Service that neither sets one nor sits in a chart with one. */
 const DEFAULT_NAMESPACE = 'default';
@@ -115,12 +111,8 @@ export class CoreDnsRewrite extends Construct {
     this.clusterDomain = DnsName.normalize(props.clusterDomain ?? 'cluster.local', 'clusterDomain');
     this.configMapName = props.configMapName ?? 'coredns';
     this.namespace = props.namespace ?? 'kube-system';
-    if (typeof this.configMapName !== 'string' || this.configMapName.length > 253 || !DNS_SUBDOMAIN.test(this.configMapName)) {
-      throw new Error(`'configMapName' must be a DNS-1123 subdomain, got ${JSON.stringify(this.configMapName)}`);
-    }
-    if (typeof this.namespace !== 'string' || this.namespace.length > 63 || !DNS_LABEL.test(this.namespace)) {
-      throw new Error(`'namespace' must be a DNS-1123 label, got ${JSON.stringify(this.namespace)}`);
-    }
+    throwIf(dns1123SubdomainProblem(this.configMapName, 'configMapName'));
+    throwIf(dns1123LabelProblem(this.namespace, 'namespace'));
     this.checkClusterDomainServed();
 
     this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {

@@ -157,8 +157,8 @@ describe('CoreDnsRewrite', () => {
   });
 
   test.each([
-    [{ configMapName: 'Core DNS' }, /'configMapName' must be a DNS-1123 subdomain, got "Core DNS"/],
-    [{ namespace: 'kube_system' }, /'namespace' must be a DNS-1123 label, got "kube_system"/],
+    [{ configMapName: 'Core DNS' }, /'configMapName' must be a DNS-1123 subdomain \(.*\), got "Core DNS"/],
+    [{ namespace: 'kube_system' }, /'namespace' must be a DNS-1123 label \(.*\), got "kube_system"/],
     [{ clusterDomain: 'cluster..local' }, /'clusterDomain' must be a DNS name .*got "cluster..local"/],
     [{ clusterDomain: 'corp.internal' }, /'clusterDomain' "corp.internal" is not served by the Corefile's kubernetes directive \(line 10: cluster.local. in-addr.arpa ip6.arpa\)/],
   ])('bad props fail: %j', (props, message) => {

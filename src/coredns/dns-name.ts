@@ -1,11 +1,7 @@
-/** One DNS label: letters, digits and hyphens, not starting or ending with a hyphen (RFC 1123). */
-const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+import { isDnsLabel, MAX_LABEL_LENGTH } from '../private/k8s-names';
 
 /** The longest name, without the trailing dot (RFC 1035). */
 const MAX_NAME_LENGTH = 253;
-
-/** The longest label (RFC 1035). */
-const MAX_LABEL_LENGTH = 63;
 
 /**
  * DNS name validation and comparison, as used for every name that ends up in a Corefile.
@@ -79,7 +75,7 @@ export class DnsName {
     for (const label of name.split('.')) {
       if (label.length === 0) return 'it has an empty label';
       if (label.length > MAX_LABEL_LENGTH) return `the label ${JSON.stringify(label)} has ${label.length} characters, more than ${MAX_LABEL_LENGTH}`;
-      if (!LABEL.test(label)) {
+      if (!isDnsLabel(label)) {
         return `the label ${JSON.stringify(label)} may only hold letters, digits and hyphens, and may not start or end with a hyphen`;
       }
     }

@@ -1,10 +1,11 @@
-import { Lazy } from 'cdk8s';
-
 /**
  * The names and strings that the Kubernetes API server validates, checked at synth so that a manifest
  * the API server would reject fails here instead, naming the prop and quoting the value. The rules are
  * those of k8s.io/apimachinery `validation.IsDNS1123Label`, `IsDNS1123Subdomain`, `IsDNS1035Label` and
  * of the networking/v1 Ingress validation (host and path). Never exported from the package.
+ *
+ * This is the one place that spells out Kubernetes and DNS name rules: the constructs, the Corefile model
+ * (src/coredns, which stays free of cdk8s imports, so this module imports nothing) and the checker use it.
  */
 
 /** The longest DNS-1123 or DNS-1035 label (`metadata.namespace`, a Service name, a port name). */
@@ -15,6 +16,8 @@ export const MAX_SUBDOMAIN_LENGTH = 253;
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_LABEL_ANY_CASE = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
+const DNS_LABEL_UNDERSCORE = /^[A-Za-z0-9_]([-A-Za-z0-9_]*[A-Za-z0-9_])?$/;
 /** One label of an Ingress host: at most 63 characters. */
 const HOST_LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
 const HOST = new RegExp(`^${HOST_LABEL}(\\.${HOST_LABEL})*$`);
@@ -30,7 +33,7 @@ const INVALID_PATH_SUFFIXES: ReadonlyArray<string> = ['/..', '/.'];
  * `{"producer":{}}`), a construct by its path, anything else as JSON (or `String()` when JSON fails).
  */
 export function describeValue(value: unknown): string {
-  if (value instanceof Lazy) return 'a value resolved at synth (Lazy), which cannot be checked here';
+  if (isLazy(value)) return 'a value resolved at synth (Lazy), which cannot be checked here';
   if (value === undefined) return 'undefined';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (typeof value === 'function') return `a function ${value.name || '(anonymous)'}`;
@@ -42,6 +45,23 @@ export function describeValue(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** A cdk8s `Lazy` (recognised by shape, so that this module needs no cdk8s import). */
+function isLazy(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as any).produce === 'function'
+    && (value as any).constructor?.name === 'Lazy';
+}
+
+/**
+ * Whether `label` is one label of a DNS name as a resolver sees it: letters (any case), digits and '-', not
+ * starting or ending with '-', at most 63 characters. With `allowUnderscore`, '_' counts as a letter too
+ * (service labels such as `_http._tcp`, which a Corefile read from a cluster may hold; this library never
+ * writes them).
+ */
+export function isDnsLabel(label: string, allowUnderscore = false): boolean {
+  if (label.length === 0 || label.length > MAX_LABEL_LENGTH) return false;
+  return (allowUnderscore ? DNS_LABEL_UNDERSCORE : DNS_LABEL_ANY_CASE).test(label);
 }
 
 /** The problem with a name that must pass `isValid`, described as `what`, or undefined. */

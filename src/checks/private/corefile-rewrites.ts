@@ -10,6 +10,7 @@
  */
 import { readServerBlocks } from '../../coredns/corefile-parser';
 import { NAME_TYPES as TYPES, readRewrite } from '../../coredns/rewrite-syntax';
+import { isDnsLabel } from '../../private/k8s-names';
 import { CorefileDirective, CorefileServerBlock } from '../../coredns/server-block';
 
 /** Rewrite types of the `name` field. */
@@ -85,13 +86,11 @@ export function readCorefileRewrites(text: string): CorefileRewrites {
   return { rewrites, domains: zones.size > 0 ? [...zones] : ['cluster.local'] };
 }
 
-const LABEL = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
-
 /** Whether `name` is a valid DNS name (labels of letters, digits, `_` and `-`; an optional final dot). */
 export function isDnsName(name: string): boolean {
   const bare = name.endsWith('.') ? name.slice(0, -1) : name;
   if (bare.length === 0 || bare.length > 253) return false;
-  return bare.split('.').every((l) => LABEL.test(l));
+  return bare.split('.').every((l) => isDnsLabel(l, true));
 }
 
 /** Whether `fragment` is a valid piece of a DNS name (for prefix, suffix and substring rewrites). */
