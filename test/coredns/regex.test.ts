@@ -95,6 +95,32 @@ describe('regexes run with RE2 semantics, in linear time', () => {
     expect(edited.rewriteRules().map((r) => r.from)).toEqual(['^([a-z]+-?)+\\.oa\\.com\\.$', name]);
   });
 
+  test('a long chain of optional items is judged without stalling (the search is linear in the product)', () => {
+    // GIVEN patterns whose epsilon closures are as long as the pattern: the guard used to recompute them
+    // at every product state (quadratic: minutes for these); jest's default timeout fails a stall
+    const chain = `^${'.?'.repeat(3000)}x\\.oa\\.com\\.$`;
+    const inside = `^${'a?'.repeat(3000)}\\.cluster\\.local\\.$`;
+    // THEN both are decided, and the witness is one RE2 really matches
+    expect(regexInClusterWitness(chain, DOMAIN)).toBeUndefined();
+    const hit = regexInClusterWitness(inside, DOMAIN);
+    expect(hit).toEqual('a.cluster.local.');
+    expect(re2Finds(inside, hit!)).toBe(true);
+  });
+
+  test('a long chain of optional items in a live Corefile does not stall adding a rule', () => {
+    // GIVEN a live Corefile whose regex rule sits below the insertion point (its probe names are computed)
+    const live = Corefile.parse([
+      '.:53 {',
+      '    kubernetes cluster.local',
+      `    rewrite name regex ^${'.?'.repeat(3000)}x\\.oa\\.com\\.$ x.prod.svc.cluster.local answer auto`,
+      '}',
+    ].join('\n'));
+    // WHEN
+    const edited = live.withRewrites([RewriteRule.of('roc.example.com', 'x.prod.svc.cluster.local')]);
+    // THEN
+    expect(edited.rewriteRules().map((r) => r.from)).toEqual(['roc.example.com', expect.stringMatching(/^\^/)]);
+  });
+
   test('(?<name>...) is refused only where it is a group, not inside a class or \\Q...\\E', () => {
     expect(re2Problem('^(?<n>a)$')).toMatch(/the named group '\(\?<'/);
     expect([re2Problem('^[(?<]a$'), re2Problem('^[[:alpha:](?<]$'), re2Problem('^\\Q(?<\\E$'), re2Problem('^(?P<n>a)$')])
