@@ -102,6 +102,8 @@ export class CoreDnsRewrite extends Construct {
   public readonly namespace: string;
 
   private readonly _rules: RewriteRule[] = [];
+  /** The other zones the Corefile's kubernetes directive serves, which FROM must stay out of too. */
+  private readonly _otherZones: string[] = [];
   private readonly _byFrom = new Map<string, RewriteRule>();
   private _plan?: RewritePlan;
 
@@ -153,6 +155,9 @@ export class CoreDnsRewrite extends Construct {
   public rewriteName(from: string, to: string, options: RewriteNameOptions = {}): RewriteRule {
     const rule = RewriteRule.of(from, to, { match: options.match });
     rule.checkClusterDomain(this.clusterDomain, options.allowExternalTarget ?? false);
+    // A kubernetes directive may serve more zones than the cluster domain (`kubernetes cluster.local
+    // k8s.internal ...`): their names are in-cluster names too. Only FROM is judged against them.
+    for (const zone of this._otherZones) rule.checkClusterDomain(zone, true);
     const key = `${rule.match.keyword} ${rule.from}`;
     const twin = this._byFrom.get(key);
     if (twin && twin.isSameAs(rule)) {
@@ -223,6 +228,14 @@ export class CoreDnsRewrite extends Construct {
     if (zones.some((z) => /\{[$%]/.test(z))) return;
     if (!zones.some((z) => z === '.' || z === '' || DnsName.isWithin(this.clusterDomain, z))) {
       throw new Error(`'clusterDomain' ${JSON.stringify(this.clusterDomain)} is not served by the Corefile's kubernetes directive (line ${kubernetes.line}: ${kubernetes.args.join(' ')})`);
+    }
+    for (const z of zones) {
+      if (z === '.' || z === '' || z === this.clusterDomain || /(^|\.)(in-addr|ip6)\.arpa$/.test(z)) continue;
+      try {
+        this._otherZones.push(DnsName.normalize(z, 'zone'));
+      } catch {
+        // Not a DNS name (CoreDNS would refuse it itself): nothing to guard.
+      }
     }
   }
 
