@@ -218,6 +218,18 @@ function foldPartners(s: string): number[] {
   return [];
 }
 
+/** The other code points in the simple case-folding orbit of `cp`, for the code points the guard asks about. */
+function caseOrbit(cp: number): number[] {
+  if (cp === KELVIN) return [0x6b, 0x4b];
+  if (cp === LONG_S) return [0x73, 0x53];
+  const lower = cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp;
+  if (lower < 0x61 || lower > 0x7a) return [];
+  const out = [lower, lower - 32].filter((x) => x !== cp);
+  if (lower === 0x6b) out.push(KELVIN);
+  if (lower === 0x73) out.push(LONG_S);
+  return out;
+}
+
 /** A predicate on code points, correct on the alphabet, upper-case ASCII, U+212A and U+017F. */
 type CpPred = (cp: number) => boolean;
 
@@ -358,15 +370,19 @@ class Re2Parser {
         this.i++;
         continue;
       }
-      if (c === '(' && this.p[this.i + 1] === '?' && this.flagGroup(flags)) continue;
+      if (c === '(' && this.p[this.i + 1] === '?' && this.flagGroup(flags)) {
+        // A flag group adds no item: RE2 applies a repetition after it to the item before it
+        // (`a(?i)*` is `a*`).
+        this.repeatLast(items);
+        continue;
+      }
       if (c === '\\' && this.p[this.i + 1] === 'Q') {
         // \Q...\E is a run of literals: a quantifier after it applies to the last one only.
         const end = this.p.indexOf('\\E', this.i + 2);
         const text = [...(end < 0 ? this.p.slice(this.i + 2) : this.p.slice(this.i + 2, end))];
         this.i = end < 0 ? this.p.length : end + 2;
-        const last = text.pop();
         for (const ch of text) items.push(this.literal(ch.codePointAt(0)!, flags));
-        if (last !== undefined) items.push(this.quantifiers(this.literal(last.codePointAt(0)!, flags)));
+        this.repeatLast(items);
         continue;
       }
       let atom = this.atom(flags, depth);
@@ -376,6 +392,11 @@ class Re2Parser {
     }
     alts.push({ t: 'cat', items });
     return alts.length === 1 ? alts[0] : { t: 'alt', items: alts };
+  }
+
+  /** Applies the repetitions at `this.i`, if any, to the last item (none: RE2 refuses the pattern). */
+  private repeatLast(items: Node[]): void {
+    if (items.length > 0) items.push(this.quantifiers(items.pop()!));
   }
 
   /** `(?flags)` (applies to the rest of the group): updates `flags` and returns true. */
@@ -515,20 +536,25 @@ class Re2Parser {
     let first = true;
     while (this.i < p.length && (p[this.i] !== ']' || first)) {
       first = false;
+      // Inside a class RE2 folds each item when (?i) is on; negated items are negated after folding
+      // (so (?i)[\W] matches neither k nor U+212A KELVIN SIGN).
+      const item = (pred: CpPred, negate: boolean): CpPred => {
+        if (!negate) return pred;
+        const folded = flags.i ? (cp: number) => pred(cp) || caseOrbit(cp).some(pred) : pred;
+        return (cp) => !folded(cp);
+      };
       const posix = /^\[:(\^?)([a-z]+):\]/.exec(p.slice(this.i));
       if (posix) {
         const pred = POSIX[posix[2]];
         if (!pred) throw new Re2Unsupported(`the POSIX class [:${posix[2]}:] is not one the guard models`);
-        preds.push(posix[1] ? (cp) => !pred(cp) : pred);
+        preds.push(item(pred, posix[1] === '^'));
         this.i += posix[0].length;
         continue;
       }
       if (p[this.i] === '\\') {
         const cls = this.classEscape(flags);
         if (cls) {
-          // Inside a class RE2 folds each item when (?i) is on; negated items are negated after folding.
-          const folded = cls.pred;
-          preds.push(cls.negate ? (cp) => !folded(cp) : folded);
+          preds.push(item(cls.pred, cls.negate));
           continue;
         }
       }

@@ -50,6 +50,33 @@ describe('the in-cluster guard reads regexes as RE2 does (issue: each bypass)', 
     expect(dns.rules).toEqual([]);
   });
 
+  test.each([
+    ['^\\Q\\E*', 'an empty \\Q\\E: the star repeats the ^ before it'],
+    ['^(?i)*', 'a flag group: the star repeats the ^ before it'],
+    ['^(.*)(?U){0,1}$', 'a flag group: the repetition applies to (.*)'],
+    ['t+(?s){0,3}', 'a flag group: (t+){0,3} matches the empty string'],
+  ])('%j is refused with a name RE2 matches (%s)', (from) => {
+    // GIVEN the rule as a Corefile holds it (braces reach a pattern only that way)
+    const rule = Corefile.parse(`.:53 {\n    rewrite name regex ${from} x.prod.svc.cluster.local answer auto\n    kubernetes cluster.local\n}\n`).rewriteRules()[0];
+    expect(rule.from).toEqual(from);
+    // THEN
+    const hit = regexInClusterWitness(from, DOMAIN);
+    expect(hit).toBeDefined();
+    expect(re2Finds(from, hit!)).toBe(true);
+    expect(() => rule.checkClusterDomain(DOMAIN)).toThrow(/under RE2 semantics it matches/);
+  });
+
+  test.each([
+    '(?i)^[\\W]',
+    '(?i:^[[:^alpha:]])',
+    '(?i)^[\\PL]x',
+    '(?i)^[\\W\\d]+cluster',
+  ])('under (?i), a negated item in a class is folded before it is negated: %j names a name RE2 matches', (from) => {
+    const hit = regexInClusterWitness(from, DOMAIN);
+    expect(hit).toBeDefined();
+    expect(re2Finds(from, hit!)).toBe(true);
+  });
+
   test('what the guard cannot model is refused, saying why', () => {
     // GIVEN regex rules read from a Corefile (the only way braces reach a pattern)
     const rules = Corefile.parse([
