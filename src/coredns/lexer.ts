@@ -33,8 +33,9 @@ export function parseError(line: number, message: string): Error {
  */
 export function lex(text: string): Token[] {
   const tokens: Token[] = [];
-  // Go's unicode.IsSpace, which CoreDNS's lexer uses, also counts U+0085 (NEL) as a space.
-  const isSpace = (c: string) => /[\s\u0085]/.test(c);
+  // Go's unicode.IsSpace, which CoreDNS's lexer uses, also counts U+0085 (NEL) as a space, and unlike
+  // JavaScript's \s does not count U+FEFF (a byte order mark inside the text is part of a token).
+  const isSpace = (c: string) => c !== '\ufeff' && /[\s\u0085]/.test(c);
   let i = text.startsWith('\ufeff') ? 1 : 0;
   let line = 1;
   let lastEndLine = 0;

@@ -100,6 +100,14 @@ describe('Corefile encodings', () => {
     expect(corefile.serverBlocks.map((b) => b.keys)).toEqual([['.:53']]);
     expect(corefile.render()).toEqual(`\ufeff${text}`);
   });
+
+  test('a byte order mark inside the text is part of a token, as in CoreDNS (Go\'s unicode.IsSpace is false for U+FEFF)', () => {
+    // GIVEN a U+FEFF glued between a directive and its argument (files concatenated with their BOMs)
+    const glued = Corefile.parse('.:53 {\n    kubernetes\ufeffcluster.local\n}\n');
+    // THEN CoreDNS reads one token "kubernetes\ufeffcluster.local", not the kubernetes directive
+    expect(glued.mainServerBlock.directives.map((d) => d.name)).toEqual(['kubernetes\ufeffcluster.local']);
+    expect(glued.mainServerBlock.directive('kubernetes')).toBeUndefined();
+  });
 });
 
 describe('CoreDnsRewrite props from JavaScript', () => {
