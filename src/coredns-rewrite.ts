@@ -110,7 +110,9 @@ export class CoreDnsRewrite extends Construct {
   constructor(scope: Construct, id: string, props: CoreDnsRewriteProps = {}) {
     super(scope, id);
     if (props.corefile !== undefined && !(props.corefile instanceof Corefile)) {
-      const got = typeof props.corefile === 'string' ? `the string ${JSON.stringify((props.corefile as string).slice(0, 40))}${(props.corefile as string).length > 40 ? '...' : ''}` : `a ${typeof props.corefile}`;
+      const value: unknown = props.corefile;
+      const got = typeof value === 'string' ? `the string ${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '...' : ''}`
+        : value === null ? 'null' : typeof value === 'object' ? 'an object that is not a Corefile' : `a ${typeof value}`;
       throw new Error(`'corefile' must be a Corefile, got ${got}: pass Corefile.parse(text) (or Corefile.fromFile(path))`);
     }
     this.corefile = props.corefile ?? Corefile.tkeDefault();

@@ -613,7 +613,7 @@ interface State {
 function buildNfa(root: Node): { states: State[]; start: number } {
   const states: State[] = [];
   const add = (s: State) => {
-    if (states.length >= MAX_STATES) throw new Re2Unsupported(`its automaton has more than ${MAX_STATES} states (large repetition counts)`);
+    if (states.length >= MAX_STATES) throw new Re2Unsupported(`its automaton has more than ${MAX_STATES} states (a long pattern or large repetition counts)`);
     states.push(s);
     return states.length - 1;
   };

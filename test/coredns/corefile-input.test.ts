@@ -116,4 +116,13 @@ describe('CoreDnsRewrite props from JavaScript', () => {
     expect(() => new CoreDnsRewrite(Testing.chart(), 'dns', props))
       .toThrow(/^'corefile' must be a Corefile, got the string "\.:53 \{\\n    kubernetes cluster\.local\\n\}\\n": pass Corefile\.parse\(text\)/);
   });
+
+  test.each([
+    [null, 'null'],
+    [{ render: () => '' }, 'an object that is not a Corefile'],
+    [5, 'a number'],
+  ])('corefile given as %p names what it got', (corefile, got) => {
+    const props = { corefile } as unknown as { corefile: Corefile };
+    expect(() => new CoreDnsRewrite(Testing.chart(), 'dns', props)).toThrow(`'corefile' must be a Corefile, got ${got}: pass Corefile.parse(text)`);
+  });
 });

@@ -88,8 +88,8 @@ describe('the in-cluster guard reads regexes as RE2 does (issue: each bypass)', 
     ].join('\n')).rewriteRules();
     // THEN
     expect(() => rules[0].checkClusterDomain(DOMAIN))
-      .toThrow(/cannot be shown to stay outside the cluster domain: the Unicode class \\p\{Braille\} is not one the guard models/);
-    expect(() => rules[1].checkClusterDomain(DOMAIN)).toThrow(/cannot be shown to stay outside the cluster domain: its automaton has more than 20000 states/);
+      .toThrow(/^'from' "\^\\\\p\{Braille\}.*" \(regex\) cannot be shown to stay outside the cluster domain "cluster.local": the Unicode class \\p\{Braille\} is not one the guard models; it is refused/);
+    expect(() => rules[1].checkClusterDomain(DOMAIN)).toThrow(/cannot be shown to stay outside the cluster domain "cluster.local": its automaton has more than 20000 states/);
     expect(() => regexInClusterWitness('^(((a{100}){100}){100})$', DOMAIN)).toThrow(Re2Unsupported);
   });
 
