@@ -66,7 +66,8 @@ const regexLive = (n: number) => {
 };
 const manyRegex = regexLive(100);
 const fewRegex = regexLive(10);
-const add100 = (corefile: Corefile) => () => corefile.withRewrites(Array.from({ length: 100 }, (_, i) => RewriteRule.of(from(i), target(i)))).render().length;
+const add100 = (corefile: Corefile) => () =>
+  corefile.withRewrites(Array.from({ length: 100 }, (_, i) => RewriteRule.of(from(i), target(i)))).render().length;
 const liveRegexes = compare(add100(manyRegex), add100(fewRegex), { runs: 5 });
 
 writeResults('coredns', [

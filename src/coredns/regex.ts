@@ -538,8 +538,8 @@ class Re2Parser {
       first = false;
       // Inside a class RE2 folds each item when (?i) is on; negated items are negated after folding
       // (so (?i)[\W] matches neither k nor U+212A KELVIN SIGN).
-      const item = (pred: CpPred, negate: boolean): CpPred => {
-        if (!negate) return pred;
+      const item = (pred: CpPred, negated: boolean): CpPred => {
+        if (!negated) return pred;
         const folded = flags.i ? (cp: number) => pred(cp) || caseOrbit(cp).some(pred) : pred;
         return (cp) => !folded(cp);
       };
@@ -813,8 +813,8 @@ function findWitness(pattern: string, names: NameAutomaton): string | undefined 
     // Epsilon moves first: the layer grows until it holds every state this many characters reach.
     for (let i = 0; i < layer.length; i++) {
       const v = layer[i];
-      const con = v & 3;
-      const prev = (v >> 2) % 3;
+      const con = v % 4;
+      const prev = Math.floor(v / 4) % 3;
       const ql = Math.floor(v / 12);
       const l = ql % L;
       const q = Math.floor(ql / L) - 2;
@@ -848,7 +848,7 @@ function findWitness(pattern: string, names: NameAutomaton): string | undefined 
     // Then one character.
     const nextLayer: number[] = [];
     for (const v of layer) {
-      const con = v & 3;
+      const con = v % 4;
       if (con === END) continue;
       const ql = Math.floor(v / 12);
       const l = ql % L;
