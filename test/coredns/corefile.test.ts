@@ -252,6 +252,17 @@ describe('lexer edge cases, as CoreDNS\'s caddy lexer reads them', () => {
     expect(template.subdirectives.map((d) => d.args)).toEqual([['x.org 60 IN TXT C:\\\\'], ['say "hi"']]);
   });
 
+  test('a lone \\r outside quotes is dropped without ending the word, as caddy\'s lexer does (CRLF files are unchanged)', () => {
+    // GIVEN a stray carriage return inside "kubernetes" and between two arguments
+    const text = '.:53 {\n    errors\n    kuber\rnetes cluster.local\n    forward .\r/etc/resolv.conf "a\rb"\n}\n';
+    const main = Corefile.parse(text).mainServerBlock;
+    // THEN CoreDNS reads "kubernetes" and the single argument "./etc/resolv.conf"; inside quotes the \r stays
+    expect(main.directive('kubernetes')!.args).toEqual(['cluster.local']);
+    expect(main.directive('forward')!.args).toEqual(['./etc/resolv.conf', 'a\rb']);
+    expect(Corefile.parse(text).render()).toEqual(text);
+    expect(Corefile.parse(text.replace(/\n/g, '\r\n')).mainServerBlock.directive('kubernetes')!.args).toEqual(['cluster.local']);
+  });
+
   test('an unclosed brace inside a block names the line of the closing brace that is indented wrongly', () => {
     expect(() => Corefile.parse('.:53 {\n    errors\n    kubernetes cluster.local {\n        pods insecure\n\n    forward . /etc/resolv.conf\n}\n'))
       .toThrow(/^Corefile line 1: unbalanced brace: the '\{' opened here is never closed; the '\{' on line 3 is probably the one left open \(its '\}' on line 7 is indented like line 1\)/);
