@@ -170,6 +170,8 @@ const atom: fc.Arbitrary<string> = fc.constantFrom(
   'a', 'c', 'l', 's', 'v', 'x', '-', '_', '\\.', '.', 'cluster', 'local', 'svc', 'oa', 'com', 'C', 'L',
   '[a-z]', '[^.]', '[[:alnum:]]', '[[:^digit:]]', '\\pL', '\\p{Ll}', '\\PN', '\\w', '\\W', '\\d', '\\s', '[c-m]', '[.x]',
   '\\Qcl\\E', '\\x63', '\\x{6C}', '\\143', '\\x{212A}', '\\x{17F}',
+  // Negated items inside a class (folded before they are negated under (?i)) and an empty \Q\E.
+  '[\\W]', '[^\\W]', '[[:^alpha:]]', '[\\PL]', '[^\\x{212A}]', '\\Q\\E',
 );
 const anchor = fc.constantFrom('^', '$', '\\A', '\\z', '\\b', '\\B');
 const quant = fc.constantFrom('', '', '*', '+', '?', '{1,2}', '{2}', '*?');
@@ -179,6 +181,8 @@ const regexArb: fc.Arbitrary<string> = fc.letrec<{ re: string; piece: string }>(
     { weight: 1, arbitrary: anchor },
     { weight: 2, arbitrary: fc.tuple(tie('re'), tie('re'), quant).map(([x, y, q]) => `(${x}|${y})${q}`) },
     { weight: 1, arbitrary: fc.tuple(tie('re'), quant).map(([x, q]) => `(?i:${x})${q}`) },
+    // A flag group adds no item: a repetition after it applies to the item before it.
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('(?i)', '(?-i)', '(?s)', '(?U)'), quant).map(([f, q]) => f + q) },
   ),
   re: fc.array(tie('piece'), { minLength: 1, maxLength: 6 }).map((ps) => ps.join('')),
 })).re;
