@@ -85,6 +85,19 @@ describe('Corefile encodings', () => {
     expect(corefile.mainServerBlock.directive('kubernetes')!.args).toEqual(['cluster.local']);
   });
 
+  test('UTF-32 with a BOM is refused, naming the encoding (not decoded as UTF-16 and then blamed on parse())', () => {
+    const utf32le = Buffer.alloc(4 + text.length * 4);
+    utf32le.writeUInt32LE(0xfeff, 0);
+    [...text].forEach((c, k) => utf32le.writeUInt32LE(c.codePointAt(0)!, 4 + 4 * k));
+    const utf32be = Buffer.alloc(4 + text.length * 4);
+    utf32be.writeUInt32BE(0xfeff, 0);
+    [...text].forEach((c, k) => utf32be.writeUInt32BE(c.codePointAt(0)!, 4 + 4 * k));
+    for (const [name, bytes] of [['le.txt', utf32le], ['be.txt', utf32be]] as const) {
+      const file = write(name, bytes);
+      expect(() => Corefile.fromFile(file)).toThrow(`Corefile ${JSON.stringify(file)} is UTF-32 (it starts with a UTF-32 byte order mark), which CoreDNS cannot read either; save it as UTF-8`);
+    }
+  });
+
   test('UTF-16 without a BOM is refused, naming the encoding', () => {
     const file = write('nobom.txt', Buffer.from(text, 'utf16le'));
     expect(() => Corefile.fromFile(file)).toThrow(/holds NUL bytes: it looks like UTF-16 without a byte order mark/);
