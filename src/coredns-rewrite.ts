@@ -141,8 +141,9 @@ export class CoreDnsRewrite extends Construct {
    * Adds a rule that rewrites queries for `from` to `to`, and returns it.
    *
    * Throws, quoting the value, when: `from` or `to` is not a DNS name (or a valid regex rule); `from`
-   * is inside the cluster domain (prefix and substring rules always are: they also match the
-   * search-path expansions pods ask for first); `to` is outside it and `allowExternalTarget` is not
+   * is inside the cluster domain, or inside another zone the Corefile's `kubernetes` directive serves
+   * (prefix and substring rules always are: they also match the search-path expansions pods ask for
+   * first); `to` is outside it and `allowExternalTarget` is not
    * set; this construct already rewrites `from` to something else (the same rule again changes
    * nothing and returns the existing rule); the Corefile already rewrites `from` differently (both rules are
    * in the message); an earlier rule (of this construct or of the Corefile) already catches `from`, so
