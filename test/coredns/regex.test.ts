@@ -134,6 +134,14 @@ describe('regexes run with RE2 semantics, in linear time', () => {
     expect(re2Finds(inside, hit!)).toBe(true);
   });
 
+  test('a product too large to search is refused, saying so', () => {
+    // GIVEN a 200-character cluster domain and a pattern of about 2,600 states
+    const longDomain = Array.from({ length: 4 }, (_, i) => `${String.fromCharCode(97 + i)}${'x'.repeat(48)}`).join('.');
+    // THEN
+    expect(() => regexInClusterWitness(`^${'a?'.repeat(1300)}$`, longDomain)).toThrow(/^its automaton \(\d+ states\) is too large to search against every name in the domain$/);
+    expect(regexInClusterWitness(`^${'a?'.repeat(1300)}$`, DOMAIN)).toBeUndefined();
+  });
+
   test('a long chain of optional items in a live Corefile does not stall adding a rule', () => {
     // GIVEN a live Corefile whose regex rule sits below the insertion point (its probe names are computed)
     const live = Corefile.parse([
