@@ -98,13 +98,17 @@ export class CoreDnsRewrite extends Construct {
   public readonly namespace: string;
 
   private readonly _rules: RewriteRule[] = [];
+  /** The other zones the Corefile's kubernetes directive serves, which FROM must stay out of too. */
+  private readonly _otherZones: string[] = [];
   private readonly _byFrom = new Map<string, RewriteRule>();
   private _plan?: RewritePlan;
 
   constructor(scope: Construct, id: string, props: CoreDnsRewriteProps = {}) {
     super(scope, id);
     if (props.corefile !== undefined && !(props.corefile instanceof Corefile)) {
-      const got = typeof props.corefile === 'string' ? `the string ${JSON.stringify((props.corefile as string).slice(0, 40))}${(props.corefile as string).length > 40 ? '...' : ''}` : `a ${typeof props.corefile}`;
+      const value: unknown = props.corefile;
+      const got = typeof value === 'string' ? `the string ${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '...' : ''}`
+        : value === null ? 'null' : typeof value === 'object' ? 'an object that is not a Corefile' : `a ${typeof value}`;
       throw new Error(`'corefile' must be a Corefile, got ${got}: pass Corefile.parse(text) (or Corefile.fromFile(path))`);
     }
     this.corefile = props.corefile ?? Corefile.tkeDefault();
@@ -129,8 +133,9 @@ export class CoreDnsRewrite extends Construct {
    * Adds a rule that rewrites queries for `from` to `to`, and returns it.
    *
    * Throws, quoting the value, when: `from` or `to` is not a DNS name (or a valid regex rule); `from`
-   * is inside the cluster domain (prefix and substring rules always are: they also match the
-   * search-path expansions pods ask for first); `to` is outside it and `allowExternalTarget` is not
+   * is inside the cluster domain, or inside another zone the Corefile's `kubernetes` directive serves
+   * (prefix and substring rules always are: they also match the search-path expansions pods ask for
+   * first); `to` is outside it and `allowExternalTarget` is not
    * set; this construct already rewrites `from` to something else (the same rule again changes
    * nothing and returns the existing rule); the Corefile already rewrites `from` differently (both rules are
    * in the message); an earlier rule (of this construct or of the Corefile) already catches `from`, so
@@ -145,6 +150,9 @@ export class CoreDnsRewrite extends Construct {
   public rewriteName(from: string, to: string, options: RewriteNameOptions = {}): RewriteRule {
     const rule = RewriteRule.of(from, to, { match: options.match });
     rule.checkClusterDomain(this.clusterDomain, options.allowExternalTarget ?? false);
+    // A kubernetes directive may serve more zones than the cluster domain (`kubernetes cluster.local
+    // k8s.internal ...`): their names are in-cluster names too. Only FROM is judged against them.
+    for (const zone of this._otherZones) rule.checkClusterDomain(zone, true);
     const key = `${rule.match.keyword} ${rule.from}`;
     const twin = this._byFrom.get(key);
     if (twin && twin.isSameAs(rule)) {
@@ -215,6 +223,14 @@ export class CoreDnsRewrite extends Construct {
     if (zones.some((z) => /\{[$%]/.test(z))) return;
     if (!zones.some((z) => z === '.' || z === '' || DnsName.isWithin(this.clusterDomain, z))) {
       throw new Error(`'clusterDomain' ${JSON.stringify(this.clusterDomain)} is not served by the Corefile's kubernetes directive (line ${kubernetes.line}: ${kubernetes.args.join(' ')})`);
+    }
+    for (const z of zones) {
+      if (z === '.' || z === '' || z === this.clusterDomain || /(^|\.)(in-addr|ip6)\.arpa$/.test(z)) continue;
+      try {
+        this._otherZones.push(DnsName.normalize(z, 'zone'));
+      } catch {
+        // Not a DNS name (CoreDNS would refuse it itself): nothing to guard.
+      }
     }
   }
 

@@ -165,6 +165,26 @@ describe('CoreDnsRewrite', () => {
     expect(() => new CoreDnsRewrite(Testing.chart(), 'dns', props)).toThrow(message);
   });
 
+  test('FROM stays out of every zone the kubernetes directive serves, not only the cluster domain', () => {
+    // GIVEN a kubernetes directive serving a second cluster zone, and one serving a parent of clusterDomain
+    const corefile = (zones: string) => Corefile.parse(`.:53 {\n    errors\n    kubernetes ${zones} {\n      pods insecure\n    }\n    forward . /etc/resolv.conf\n}\n`);
+    const two = new CoreDnsRewrite(Testing.chart(), 'dns', { corefile: corefile('cluster.local k8s.internal in-addr.arpa ip6.arpa') });
+    const parent = new CoreDnsRewrite(Testing.chart(), 'dns', { corefile: corefile('local in-addr.arpa ip6.arpa') });
+    // THEN names in those zones are in-cluster names too
+    expect(() => two.rewriteName('web.prod.svc.k8s.internal', 'web.prod.svc.cluster.local'))
+      .toThrow(/'from' "web.prod.svc.k8s.internal" \(exact\) matches names inside the cluster domain "k8s.internal"/);
+    expect(() => two.rewriteName('internal', 'prod.svc.cluster.local', { match: RewriteMatch.SUFFIX }))
+      .toThrow(/'from' "internal" \(suffix\) matches names inside the cluster domain "k8s.internal"/);
+    expect(() => two.rewriteName('^(.*)\\.internal\\.$', '{1}.prod.svc.cluster.local', { match: RewriteMatch.REGEX }))
+      .toThrow(/matches names inside the cluster domain "k8s.internal".*under RE2 semantics it matches "k8s.internal."/);
+    expect(() => parent.rewriteName('web.prod.svc.local', 'web.prod.svc.cluster.local'))
+      .toThrow(/'from' "web.prod.svc.local" \(exact\) matches names inside the cluster domain "local"/);
+    // AND names outside every zone are still accepted; reverse zones are not guarded
+    expect(() => two.rewriteName('roc.oa.com', 'roc.prod.svc.cluster.local')).not.toThrow();
+    expect(two.rules.map((r) => r.from)).toEqual(['roc.oa.com']);
+    expect(parent.rules).toEqual([]);
+  });
+
   test('a second CoreDnsRewrite for the same ConfigMap in the App fails synth, naming both paths', () => {
     // GIVEN
     const app = Testing.app();

@@ -225,6 +225,12 @@ function checkDuplicateKeys(blocks: CorefileServerBlock[]): void {
  */
 export function decodeCorefile(bytes: Uint8Array, source: string): string {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // UTF-32 (Windows PowerShell's `Out-File -Encoding utf32`): its byte order mark starts like UTF-16 LE's.
+  const utf32 = b.length >= 4
+    && ((b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) || (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff));
+  if (utf32) {
+    throw new Error(`Corefile ${JSON.stringify(source)} is UTF-32 (it starts with a UTF-32 byte order mark), which CoreDNS cannot read either; save it as UTF-8`);
+  }
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString('utf16le');
   if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) {
     const swapped = Buffer.from(b.subarray(2, b.length - ((b.length - 2) % 2)));

@@ -27,14 +27,16 @@ export function parseError(line: number, message: string): Error {
  * does: whitespace separates tokens; a `#` at the start of a token comments out the rest of the line,
  * a `#` inside a token ends it and drops the rest of that word (`}# x` is `}` then `x`, as in CoreDNS);
  * a `"` at the start of a token quotes up to the next unescaped `"`, where `\\` escapes any character
- * and only `\"` loses its backslash. A byte order mark (U+FEFF) first in the text is skipped, as
+ * and only `\"` loses its backslash; a `\r` outside quotes is dropped without ending a word. A byte
+ * order mark (U+FEFF) first in the text is skipped, as
  * caddy's `lexer.load` does. A quoted `"{"` is still a brace to CoreDNS's parser (it compares the
  * unquoted text): `isOpen()` and `isClose()` say so.
  */
 export function lex(text: string): Token[] {
   const tokens: Token[] = [];
-  // Go's unicode.IsSpace, which CoreDNS's lexer uses, also counts U+0085 (NEL) as a space.
-  const isSpace = (c: string) => /[\s\u0085]/.test(c);
+  // Go's unicode.IsSpace, which CoreDNS's lexer uses, also counts U+0085 (NEL) as a space, and unlike
+  // JavaScript's \s does not count U+FEFF (a byte order mark inside the text is part of a token).
+  const isSpace = (c: string) => c !== '\ufeff' && /[\s\u0085]/.test(c);
   let i = text.startsWith('\ufeff') ? 1 : 0;
   let line = 1;
   let lastEndLine = 0;
@@ -84,8 +86,11 @@ export function lex(text: string): Token[] {
     } else {
       // Like caddy: a '#' inside a word ends it, and the rest of that word (up to whitespace) is a
       // comment. A '#' that starts a word comments out the rest of the line (handled above).
-      while (i < text.length && !isSpace(text[i]) && text[i] !== '#') value += text[i++];
-      while (i < text.length && !isSpace(text[i])) i++;
+      // Like caddy too: a '\r' outside quotes is dropped and does not end the word (`a\rb` is `ab`; in a
+      // CRLF file the '\r' before each '\n' simply disappears).
+      const inWord = (c: string) => c === '\r' || !isSpace(c);
+      for (; i < text.length && inWord(text[i]) && text[i] !== '#'; i++) if (text[i] !== '\r') value += text[i];
+      while (i < text.length && inWord(text[i])) i++;
     }
     tokens.push({ value, quoted, offset: start, line: startLine, endLine: line, startsLine: lastEndLine < startLine });
     lastEndLine = line;

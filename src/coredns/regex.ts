@@ -218,6 +218,18 @@ function foldPartners(s: string): number[] {
   return [];
 }
 
+/** The other code points in the simple case-folding orbit of `cp`, for the code points the guard asks about. */
+function caseOrbit(cp: number): number[] {
+  if (cp === KELVIN) return [0x6b, 0x4b];
+  if (cp === LONG_S) return [0x73, 0x53];
+  const lower = cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp;
+  if (lower < 0x61 || lower > 0x7a) return [];
+  const out = [lower, lower - 32].filter((x) => x !== cp);
+  if (lower === 0x6b) out.push(KELVIN);
+  if (lower === 0x73) out.push(LONG_S);
+  return out;
+}
+
 /** A predicate on code points, correct on the alphabet, upper-case ASCII, U+212A and U+017F. */
 type CpPred = (cp: number) => boolean;
 
@@ -358,15 +370,19 @@ class Re2Parser {
         this.i++;
         continue;
       }
-      if (c === '(' && this.p[this.i + 1] === '?' && this.flagGroup(flags)) continue;
+      if (c === '(' && this.p[this.i + 1] === '?' && this.flagGroup(flags)) {
+        // A flag group adds no item: RE2 applies a repetition after it to the item before it
+        // (`a(?i)*` is `a*`).
+        this.repeatLast(items);
+        continue;
+      }
       if (c === '\\' && this.p[this.i + 1] === 'Q') {
         // \Q...\E is a run of literals: a quantifier after it applies to the last one only.
         const end = this.p.indexOf('\\E', this.i + 2);
         const text = [...(end < 0 ? this.p.slice(this.i + 2) : this.p.slice(this.i + 2, end))];
         this.i = end < 0 ? this.p.length : end + 2;
-        const last = text.pop();
         for (const ch of text) items.push(this.literal(ch.codePointAt(0)!, flags));
-        if (last !== undefined) items.push(this.quantifiers(this.literal(last.codePointAt(0)!, flags)));
+        this.repeatLast(items);
         continue;
       }
       let atom = this.atom(flags, depth);
@@ -376,6 +392,11 @@ class Re2Parser {
     }
     alts.push({ t: 'cat', items });
     return alts.length === 1 ? alts[0] : { t: 'alt', items: alts };
+  }
+
+  /** Applies the repetitions at `this.i`, if any, to the last item (none: RE2 refuses the pattern). */
+  private repeatLast(items: Node[]): void {
+    if (items.length > 0) items.push(this.quantifiers(items.pop()!));
   }
 
   /** `(?flags)` (applies to the rest of the group): updates `flags` and returns true. */
@@ -515,20 +536,25 @@ class Re2Parser {
     let first = true;
     while (this.i < p.length && (p[this.i] !== ']' || first)) {
       first = false;
+      // Inside a class RE2 folds each item when (?i) is on; negated items are negated after folding
+      // (so (?i)[\W] matches neither k nor U+212A KELVIN SIGN).
+      const item = (pred: CpPred, negated: boolean): CpPred => {
+        if (!negated) return pred;
+        const folded = flags.i ? (cp: number) => pred(cp) || caseOrbit(cp).some(pred) : pred;
+        return (cp) => !folded(cp);
+      };
       const posix = /^\[:(\^?)([a-z]+):\]/.exec(p.slice(this.i));
       if (posix) {
         const pred = POSIX[posix[2]];
         if (!pred) throw new Re2Unsupported(`the POSIX class [:${posix[2]}:] is not one the guard models`);
-        preds.push(posix[1] ? (cp) => !pred(cp) : pred);
+        preds.push(item(pred, posix[1] === '^'));
         this.i += posix[0].length;
         continue;
       }
       if (p[this.i] === '\\') {
         const cls = this.classEscape(flags);
         if (cls) {
-          // Inside a class RE2 folds each item when (?i) is on; negated items are negated after folding.
-          const folded = cls.pred;
-          preds.push(cls.negate ? (cp) => !folded(cp) : folded);
+          preds.push(item(cls.pred, cls.negate));
           continue;
         }
       }
@@ -587,7 +613,7 @@ interface State {
 function buildNfa(root: Node): { states: State[]; start: number } {
   const states: State[] = [];
   const add = (s: State) => {
-    if (states.length >= MAX_STATES) throw new Re2Unsupported(`its automaton has more than ${MAX_STATES} states (large repetition counts)`);
+    if (states.length >= MAX_STATES) throw new Re2Unsupported(`its automaton has more than ${MAX_STATES} states (a long pattern or large repetition counts)`);
     states.push(s);
     return states.length - 1;
   };
@@ -668,6 +694,8 @@ function buildNfa(root: Node): { states: State[]; start: number } {
  * intersected with.
  */
 interface NameAutomaton {
+  /** The number of states (numbered from 0). */
+  readonly size: number;
   readonly start: number;
   step(state: number, symbol: string): number[];
   accepting(state: number): boolean;
@@ -684,6 +712,7 @@ export function clusterDomainAutomaton(domain: string): NameAutomaton {
   const done = 2 + d.length;
   const dot = done + 1;
   return {
+    size: dot + 1,
     start: 0,
     step(state, c) {
       const out: number[] = [];
@@ -702,6 +731,7 @@ export function clusterDomainAutomaton(domain: string): NameAutomaton {
 
 /** Every fully qualified name: one or more labels, each followed by a dot. */
 const FQDN_AUTOMATON: NameAutomaton = {
+  size: 3,
   start: 0,
   step(state, c) {
     if (LABEL_CHARS.includes(c)) return [1];
@@ -713,91 +743,129 @@ const FQDN_AUTOMATON: NameAutomaton = {
 const isWordSymbol = (c: string | undefined) => c !== undefined && c !== '-' && c !== '.';
 
 /**
+ * The most product states (pattern states x name states x what the previous character was x what the
+ * next one must be) the search visits before it gives up and the pattern is refused.
+ */
+const MAX_PRODUCT = 6_000_000;
+
+/** What the next character must be, after the assertions crossed so far: anything, a word character, a
+ * non-word character or the end of the text, the end of the text; or nothing (-1). */
+const ANY = 0;
+const WORD = 1;
+const NONWORD = 2;
+const END = 3;
+/** MEET[a][b]: both constraints at once (-1 when none can hold). */
+const MEET = [
+  [ANY, WORD, NONWORD, END],
+  [WORD, WORD, -1, -1],
+  [NONWORD, -1, NONWORD, END],
+  [END, -1, END, END],
+];
+
+/**
  * The shortest name of `names` in which `pattern` finds a match (RE2 search semantics: the match may
  * start and end anywhere, `^`/`\A` hold only at the start, `$`/`\z` only at the end, `\b`/`\B` on the
- * word boundary), or `undefined` when there is none. Breadth-first search over the product of the
- * pattern's Thompson NFA (plus "before the match" and "after the match") with `names`, tracking
- * whether the previous character was a word character, the start, or neither.
+ * word boundary), or `undefined` when there is none.
  *
- * Throws `Re2Unsupported` for syntax it does not model.
+ * A breadth-first search over the product of the pattern's Thompson NFA (plus "before the match" and
+ * "after the match") with `names`. A product state also holds what the previous character was (the
+ * start, a word character, another one) and what the next one must be (from the assertions crossed
+ * since the last character), so that an epsilon move is one edge, not a closure recomputed at every
+ * state: the search takes time linear in the size of the product (0-1 breadth first: epsilon moves
+ * stay in the current layer, characters go to the next), and a pattern whose product exceeds
+ * `MAX_PRODUCT` states is refused, not searched for minutes.
+ *
+ * Throws `Re2Unsupported` for syntax it does not model or a product too large to search.
  */
 function findWitness(pattern: string, names: NameAutomaton): string | undefined {
   const { states, start } = buildNfa(new Re2Parser(pattern).parse());
-  const PRE = -1;
-  const DONE = -2;
-  // prev: 0 = start of text, 1 = word character, 2 = other character.
-  const closures = new Map<string, number[]>();
-  const closure = (q: number, prev: number, next: string | undefined): number[] => {
-    const nextWord = isWordSymbol(next);
-    const key = `${q}/${prev}/${next === undefined ? 'e' : nextWord ? 'w' : 'o'}`;
-    let out = closures.get(key);
-    if (out) return out;
-    out = [];
-    const seen = new Set<number>([q]);
-    const stack = [q];
-    while (stack.length > 0) {
-      const s = stack.pop()!;
-      const st = states[s];
-      let follow = st.kind === 'split';
-      if (st.kind === 'assert') {
-        const prevWord = prev === 1;
-        follow = st.a === 'bot' ? prev === 0
-          : st.a === 'eot' ? next === undefined
-            : st.a === 'wb' ? prevWord !== nextWord : prevWord === nextWord;
-      }
-      if (st.kind === 'set' || st.kind === 'match') out.push(s);
-      if (!follow) continue;
-      for (const o of st.out) {
-        if (!seen.has(o)) {
-          seen.add(o);
-          stack.push(o);
-        }
-      }
-    }
-    closures.set(key, out);
-    return out;
-  };
-  interface Visit { q: number; l: number; prev: number; parent?: Visit; c?: string }
-  const seen = new Set<string>();
-  const queue: Visit[] = [];
-  let head = 0;
-  const push = (v: Visit) => {
-    const key = `${v.q}/${v.l}/${v.prev}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    queue.push(v);
-  };
-  const text = (v: Visit | undefined): string => {
+  // Product state id: (((q + 2) * L + l) * 3 + prev) * 4 + con, where q = -2 is "before the match",
+  // q = -1 "after the match", prev 0 = start of text, 1 = word character, 2 = other character.
+  const L = names.size;
+  const total = (states.length + 2) * L * 12;
+  if (total > MAX_PRODUCT) {
+    throw new Re2Unsupported(`its automaton (${states.length} states) is too large to search against every name in the domain`);
+  }
+  const PRE = -2;
+  const DONE = -1;
+  const step: number[][][] = [];
+  for (let l = 0; l < L; l++) step.push(SYMBOLS.map((c) => names.step(l, c)));
+  const word = SYMBOLS.map((c) => isWordSymbol(c));
+  const visited = new Uint8Array(total);
+  const parent = new Int32Array(total);
+  const char = new Int8Array(total); // symbol index + 1 of the edge into the state; 0 for an epsilon move
+  const id = (q: number, l: number, prev: number, con: number) => (((q + 2) * L + l) * 3 + prev) * 4 + con;
+  const text = (v: number): string => {
     const out: string[] = [];
-    for (let x = v; x && x.c !== undefined; x = x.parent) out.push(x.c);
+    for (let x = v; x >= 0; x = parent[x]) if (char[x] > 0) out.push(SYMBOLS[char[x] - 1]);
     return out.reverse().join('');
   };
-  push({ q: PRE, l: names.start, prev: 0 });
-  while (head < queue.length) {
-    const v = queue[head++];
-    if (v.q === PRE) push({ q: start, l: v.l, prev: v.prev, parent: v.parent, c: v.c });
-    // The end of the text.
-    if (names.accepting(v.l)) {
-      if (v.q === DONE) return text(v);
-      if (v.q >= 0 && closure(v.q, v.prev, undefined).some((s) => states[s].kind === 'match')) return text(v);
+  let layer: number[] = [];
+  const visit = (to: number, from: number, k: number, into: number[]) => {
+    if (visited[to]) return;
+    visited[to] = 1;
+    parent[to] = from;
+    char[to] = k + 1;
+    into.push(to);
+  };
+  visit(id(PRE, names.start, 0, ANY), -1, -1, layer);
+  while (layer.length > 0) {
+    // Epsilon moves first: the layer grows until it holds every state this many characters reach.
+    for (let i = 0; i < layer.length; i++) {
+      const v = layer[i];
+      const con = v % 4;
+      const prev = Math.floor(v / 4) % 3;
+      const ql = Math.floor(v / 12);
+      const l = ql % L;
+      const q = Math.floor(ql / L) - 2;
+      if (q === DONE) {
+        if (names.accepting(l) && con !== WORD) return text(v);
+        continue;
+      }
+      if (q === PRE) {
+        visit(id(start, l, prev, ANY), v, -1, layer);
+        continue;
+      }
+      const st = states[q];
+      if (st.kind === 'match') {
+        visit(id(DONE, l, prev, con), v, -1, layer);
+      } else if (st.kind === 'split') {
+        for (const o of st.out) visit(id(o, l, prev, con), v, -1, layer);
+      } else if (st.kind === 'assert') {
+        let next = con;
+        if (st.a === 'bot') {
+          if (prev !== 0) continue;
+        } else if (st.a === 'eot') {
+          next = MEET[con][END];
+        } else {
+          const boundaryNeeds = prev === 1 ? NONWORD : WORD;
+          next = MEET[con][st.a === 'wb' ? boundaryNeeds : boundaryNeeds === WORD ? NONWORD : WORD];
+        }
+        if (next < 0) continue;
+        for (const o of st.out) visit(id(o, l, prev, next), v, -1, layer);
+      }
     }
-    for (let k = 0; k < N_SYMBOLS; k++) {
-      const c = SYMBOLS[k];
-      const next = names.step(v.l, c);
-      if (next.length === 0) continue;
-      const prev = isWordSymbol(c) ? 1 : 2;
-      const targets: number[] = [];
-      if (v.q === PRE || v.q === DONE) {
-        targets.push(v.q);
-      } else {
-        for (const s of closure(v.q, v.prev, c)) {
-          const st = states[s];
-          if (st.kind === 'match') targets.push(DONE);
-          else if (st.set![k]) targets.push(...st.out);
+    // Then one character.
+    const nextLayer: number[] = [];
+    for (const v of layer) {
+      const con = v % 4;
+      if (con === END) continue;
+      const ql = Math.floor(v / 12);
+      const l = ql % L;
+      const q = Math.floor(ql / L) - 2;
+      const st = q >= 0 ? states[q] : undefined;
+      if (st !== undefined && st.kind !== 'set') continue;
+      for (let k = 0; k < N_SYMBOLS; k++) {
+        if ((con === WORD && !word[k]) || (con === NONWORD && word[k])) continue;
+        if (st !== undefined && !st.set![k]) continue;
+        const prev = word[k] ? 1 : 2;
+        for (const l2 of step[l][k]) {
+          if (st === undefined) visit(id(q, l2, prev, ANY), v, k, nextLayer);
+          else for (const o of st.out) visit(id(o, l2, prev, ANY), v, k, nextLayer);
         }
       }
-      for (const q of targets) for (const l of next) push({ q, l, prev, parent: v, c });
     }
+    layer = nextLayer;
   }
   return undefined;
 }

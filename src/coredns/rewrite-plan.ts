@@ -87,6 +87,13 @@ export class RewritePlan {
   private readonly tail = new RuleIndex();
   private readonly ends = new Set<string>();
   private readonly below: RewriteRule[];
+  /**
+   * The probe names of the rules below the insertion point that no rule above it catches yet, built on
+   * the first `add()`. Rules above only ever get added, so a caught name stays caught: each `add()`
+   * then matches the new rule against these names only, instead of asking every rule above for every
+   * name of every rule below again (cubic with many regex rules in the Corefile).
+   */
+  private openBelow?: Array<{ readonly later: RewriteRule; readonly name: string }>;
 
   /**
    * @param existing the Corefile's rules, in file order
@@ -118,11 +125,15 @@ export class RewritePlan {
     // An earlier rule that catches the new rule's names.
     for (const name of rule._probes()) this.checkShadow(this.main.first(name), rule, name);
     // The new rule catching the names of an existing rule below the insertion point.
-    for (const later of this.below) {
-      for (const name of later._probes()) {
-        if (this.main.first(name) === undefined && rule._matches(name)) this.checkShadow(rule, later, name);
-      }
-    }
+    this.openBelow ??= this.below.flatMap((later) => later._probes()
+      .filter((name) => this.main.first(name) === undefined)
+      .map((name) => ({ later, name })));
+    const caught = new Set<number>();
+    this.openBelow.forEach(({ later, name }, k) => {
+      if (!rule._matches(name)) return;
+      this.checkShadow(rule, later, name);
+      caught.add(k);
+    });
     this.byKey.set(keyOf(rule), rule);
     this.main.add(rule);
     this.added.push(rule);
@@ -136,6 +147,7 @@ export class RewritePlan {
       this.main.removeLast();
       throw e;
     }
+    if (caught.size > 0) this.openBelow = this.openBelow.filter((_, k) => !caught.has(k));
     return true;
   }
 

@@ -9,6 +9,9 @@ import type { RewriteSyntax } from './rewrite-syntax';
  */
 const REGEX_FORBIDDEN = /[^\x21-\x7e]|["'`{}#]/;
 
+/** The start of the reason given for a regex the in-cluster guard cannot judge. */
+const UNPROVABLE = 'it cannot be shown to stay outside the cluster domain';
+
 /** A regex replacement: labels of letters, digits, hyphens and `{N}` group references. */
 const TEMPLATE_LABEL = /^([a-z0-9-]|\{\d{1,2}\})+$/;
 
@@ -91,6 +94,10 @@ export class RewriteRule {
    */
   public static of(from: string, to: string, options: RewriteRuleOptions = {}): RewriteRule {
     const match = options.match ?? RewriteMatch.EXACT;
+    if (!(match instanceof RewriteMatch)) {
+      // From JavaScript, a keyword string such as 'regex' is easy to pass by mistake.
+      throw new Error(`'match' must be a RewriteMatch (RewriteMatch.EXACT, SUFFIX or REGEX), got ${JSON.stringify(match)}${typeof match === 'string' && RewriteMatch.fromKeyword(match) ? ` (use RewriteMatch.${String(match).toUpperCase()})` : ''}`);
+    }
     if (match === RewriteMatch.REGEX) {
       const groups = RewriteRule.checkRegex(from);
       const template = typeof to === 'string' ? to.toLowerCase() : to;
@@ -155,7 +162,7 @@ export class RewriteRule {
       hit = regexInClusterWitness(pattern, domain);
     } catch (e) {
       if (!(e instanceof Re2Unsupported)) throw e;
-      return `it cannot be shown to stay outside the cluster domain: ${e.message}`;
+      return `${UNPROVABLE}: ${e.message}`;
     }
     if (hit === undefined) return undefined;
     const anchor = /(\\z|\$)$/.test(pattern) ? '' : '; anchor it at the end, for example "^(.*)\\.oa\\.com\\.$", so that search-path names cannot match';
@@ -167,7 +174,8 @@ export class RewriteRule {
     const fail = (why: string): never => {
       throw new Error(`'to' must be a DNS name whose labels may hold {N} group references, got ${JSON.stringify(template)}: ${why}`);
     };
-    if (typeof template !== 'string' || template.length === 0) fail('it is empty');
+    if (typeof template !== 'string') fail(`expected a string, got ${typeof template}`);
+    if (template.length === 0) fail('it is empty');
     const body = template.endsWith('.') ? template.slice(0, -1) : template;
     if (body.length > 253) fail('it is longer than 253 characters');
     for (const label of body.split('.')) {
@@ -286,6 +294,10 @@ export class RewriteRule {
       }
     })();
     if (fromInside) {
+      if (regexReason !== undefined && regexReason.startsWith(UNPROVABLE)) {
+        const detail = regexReason.slice(UNPROVABLE.length + 2);
+        throw new Error(`'from' ${JSON.stringify(this.from)} (regex) cannot be shown to stay outside the cluster domain ${JSON.stringify(domain)}: ${detail}; it is refused, since a rule that might rewrite cluster names would break in-cluster DNS`);
+      }
       const why = regexReason !== undefined
         ? ` (${regexReason})`
         : m === RewriteMatch.PREFIX || m === RewriteMatch.SUBSTRING

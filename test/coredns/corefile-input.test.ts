@@ -85,6 +85,19 @@ describe('Corefile encodings', () => {
     expect(corefile.mainServerBlock.directive('kubernetes')!.args).toEqual(['cluster.local']);
   });
 
+  test('UTF-32 with a BOM is refused, naming the encoding (not decoded as UTF-16 and then blamed on parse())', () => {
+    const utf32le = Buffer.alloc(4 + text.length * 4);
+    utf32le.writeUInt32LE(0xfeff, 0);
+    [...text].forEach((c, k) => utf32le.writeUInt32LE(c.codePointAt(0)!, 4 + 4 * k));
+    const utf32be = Buffer.alloc(4 + text.length * 4);
+    utf32be.writeUInt32BE(0xfeff, 0);
+    [...text].forEach((c, k) => utf32be.writeUInt32BE(c.codePointAt(0)!, 4 + 4 * k));
+    for (const [name, bytes] of [['le.txt', utf32le], ['be.txt', utf32be]] as const) {
+      const file = write(name, bytes);
+      expect(() => Corefile.fromFile(file)).toThrow(`Corefile ${JSON.stringify(file)} is UTF-32 (it starts with a UTF-32 byte order mark), which CoreDNS cannot read either; save it as UTF-8`);
+    }
+  });
+
   test('UTF-16 without a BOM is refused, naming the encoding', () => {
     const file = write('nobom.txt', Buffer.from(text, 'utf16le'));
     expect(() => Corefile.fromFile(file)).toThrow(/holds NUL bytes: it looks like UTF-16 without a byte order mark/);
@@ -100,6 +113,14 @@ describe('Corefile encodings', () => {
     expect(corefile.serverBlocks.map((b) => b.keys)).toEqual([['.:53']]);
     expect(corefile.render()).toEqual(`\ufeff${text}`);
   });
+
+  test('a byte order mark inside the text is part of a token, as in CoreDNS (Go\'s unicode.IsSpace is false for U+FEFF)', () => {
+    // GIVEN a U+FEFF glued between a directive and its argument (files concatenated with their BOMs)
+    const glued = Corefile.parse('.:53 {\n    kubernetes\ufeffcluster.local\n}\n');
+    // THEN CoreDNS reads one token "kubernetes\ufeffcluster.local", not the kubernetes directive
+    expect(glued.mainServerBlock.directives.map((d) => d.name)).toEqual(['kubernetes\ufeffcluster.local']);
+    expect(glued.mainServerBlock.directive('kubernetes')).toBeUndefined();
+  });
 });
 
 describe('CoreDnsRewrite props from JavaScript', () => {
@@ -107,5 +128,14 @@ describe('CoreDnsRewrite props from JavaScript', () => {
     const props = { corefile: '.:53 {\n    kubernetes cluster.local\n}\n' } as unknown as { corefile: Corefile };
     expect(() => new CoreDnsRewrite(Testing.chart(), 'dns', props))
       .toThrow(/^'corefile' must be a Corefile, got the string "\.:53 \{\\n    kubernetes cluster\.local\\n\}\\n": pass Corefile\.parse\(text\)/);
+  });
+
+  test.each([
+    [null, 'null'],
+    [{ render: () => '' }, 'an object that is not a Corefile'],
+    [5, 'a number'],
+  ])('corefile given as %p names what it got', (corefile, got) => {
+    const props = { corefile } as unknown as { corefile: Corefile };
+    expect(() => new CoreDnsRewrite(Testing.chart(), 'dns', props)).toThrow(`'corefile' must be a Corefile, got ${got}: pass Corefile.parse(text)`);
   });
 });

@@ -252,6 +252,17 @@ describe('lexer edge cases, as CoreDNS\'s caddy lexer reads them', () => {
     expect(template.subdirectives.map((d) => d.args)).toEqual([['x.org 60 IN TXT C:\\\\'], ['say "hi"']]);
   });
 
+  test('a lone \\r outside quotes is dropped without ending the word, as caddy\'s lexer does (CRLF files are unchanged)', () => {
+    // GIVEN a stray carriage return inside "kubernetes" and between two arguments
+    const text = '.:53 {\n    errors\n    kuber\rnetes cluster.local\n    forward .\r/etc/resolv.conf "a\rb"\n}\n';
+    const main = Corefile.parse(text).mainServerBlock;
+    // THEN CoreDNS reads "kubernetes" and the single argument "./etc/resolv.conf"; inside quotes the \r stays
+    expect(main.directive('kubernetes')!.args).toEqual(['cluster.local']);
+    expect(main.directive('forward')!.args).toEqual(['./etc/resolv.conf', 'a\rb']);
+    expect(Corefile.parse(text).render()).toEqual(text);
+    expect(Corefile.parse(text.replace(/\n/g, '\r\n')).mainServerBlock.directive('kubernetes')!.args).toEqual(['cluster.local']);
+  });
+
   test('an unclosed brace inside a block names the line of the closing brace that is indented wrongly', () => {
     expect(() => Corefile.parse('.:53 {\n    errors\n    kubernetes cluster.local {\n        pods insecure\n\n    forward . /etc/resolv.conf\n}\n'))
       .toThrow(/^Corefile line 1: unbalanced brace: the '\{' opened here is never closed; the '\{' on line 3 is probably the one left open \(its '\}' on line 7 is indented like line 1\)/);
@@ -337,5 +348,45 @@ describe('Corefile.withRewrites: an earlier rule with the same result is not a c
   test('a suffix rule then an exact rule that asks for the same name', () => {
     const rules = [suffix('oa.com', 'prod.svc.cluster.local'), exact('api.oa.com', 'api.prod.svc.cluster.local')];
     expect(Corefile.kubeadmDefault().withRewrites(rules).rewriteRules().length).toEqual(2);
+  });
+});
+
+describe('Corefile.withRewrites: many regex rules in the live Corefile', () => {
+  /** A Corefile with `n` regex rules above the kubernetes line and `n` below it. */
+  const live = (n: number) => {
+    const rule = (i: number) => `    rewrite name regex ^(.*)\\.r${i}\\.example\\.$ {1}.prod.svc.cluster.local answer auto`;
+    const above = Array.from({ length: n }, (_, i) => rule(i));
+    const below = Array.from({ length: n }, (_, i) => rule(n + i));
+    return Corefile.parse(['.:53 {', ...above, '    kubernetes cluster.local', ...below, '}', ''].join('\n'));
+  };
+
+  test('each added rule is matched against the names of the rules below once, not against every rule above again', () => {
+    // GIVEN 40 regex rules above the insertion point and 40 below, and a count of rule matches
+    const corefile = live(40);
+    const matches = jest.spyOn(RewriteRule.prototype, '_matches');
+    try {
+      // WHEN adding one rule, then 21
+      corefile.withRewrites([exact('new0.corp.example.net', 'y.prod.svc.cluster.local')]);
+      const one = matches.mock.calls.length;
+      matches.mockClear();
+      corefile.withRewrites(Array.from({ length: 21 }, (_, i) => exact(`new${i}.corp.example.net`, 'y.prod.svc.cluster.local')));
+      const extra = (matches.mock.calls.length - one) / 20;
+      // THEN each rule after the first costs a small fraction of the first (it used to cost as much:
+      // every name of every rule below was run against every regex above on each add)
+      expect(one).toBeGreaterThan(0);
+      expect(extra).toBeLessThan(one / 4);
+    } finally {
+      matches.mockRestore();
+    }
+  });
+
+  test('a rule that catches a name of a rule below is still refused after other rules were added', () => {
+    const corefile = live(3);
+    expect(() => corefile.withRewrites([
+      exact('new.corp.example.net', 'y.prod.svc.cluster.local'),
+      suffix('r4.example', 'other.svc.cluster.local'),
+    ])).toThrow(/rewrite "rewrite name regex \^\(\.\*\)\\\.r4\\\.example\\\.\$ .*" \(Corefile line \d+\) would never fire for "[^"]+": the earlier rule "rewrite name suffix \.r4\.example\. \.other\.svc\.cluster\.local\. answer auto" matches it first/);
+    // AND a rule that leads to the same names is redundant, not wrong
+    expect(() => corefile.withRewrites([suffix('r4.example', 'prod.svc.cluster.local')])).not.toThrow();
   });
 });

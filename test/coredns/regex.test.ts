@@ -50,6 +50,33 @@ describe('the in-cluster guard reads regexes as RE2 does (issue: each bypass)', 
     expect(dns.rules).toEqual([]);
   });
 
+  test.each([
+    ['^\\Q\\E*', 'an empty \\Q\\E: the star repeats the ^ before it'],
+    ['^(?i)*', 'a flag group: the star repeats the ^ before it'],
+    ['^(.*)(?U){0,1}$', 'a flag group: the repetition applies to (.*)'],
+    ['t+(?s){0,3}', 'a flag group: (t+){0,3} matches the empty string'],
+  ])('%j is refused with a name RE2 matches (%s)', (from) => {
+    // GIVEN the rule as a Corefile holds it (braces reach a pattern only that way)
+    const rule = Corefile.parse(`.:53 {\n    rewrite name regex ${from} x.prod.svc.cluster.local answer auto\n    kubernetes cluster.local\n}\n`).rewriteRules()[0];
+    expect(rule.from).toEqual(from);
+    // THEN
+    const hit = regexInClusterWitness(from, DOMAIN);
+    expect(hit).toBeDefined();
+    expect(re2Finds(from, hit!)).toBe(true);
+    expect(() => rule.checkClusterDomain(DOMAIN)).toThrow(/under RE2 semantics it matches/);
+  });
+
+  test.each([
+    '(?i)^[\\W]',
+    '(?i:^[[:^alpha:]])',
+    '(?i)^[\\PL]x',
+    '(?i)^[\\W\\d]+cluster',
+  ])('under (?i), a negated item in a class is folded before it is negated: %j names a name RE2 matches', (from) => {
+    const hit = regexInClusterWitness(from, DOMAIN);
+    expect(hit).toBeDefined();
+    expect(re2Finds(from, hit!)).toBe(true);
+  });
+
   test('what the guard cannot model is refused, saying why', () => {
     // GIVEN regex rules read from a Corefile (the only way braces reach a pattern)
     const rules = Corefile.parse([
@@ -61,8 +88,8 @@ describe('the in-cluster guard reads regexes as RE2 does (issue: each bypass)', 
     ].join('\n')).rewriteRules();
     // THEN
     expect(() => rules[0].checkClusterDomain(DOMAIN))
-      .toThrow(/cannot be shown to stay outside the cluster domain: the Unicode class \\p\{Braille\} is not one the guard models/);
-    expect(() => rules[1].checkClusterDomain(DOMAIN)).toThrow(/cannot be shown to stay outside the cluster domain: its automaton has more than 20000 states/);
+      .toThrow(/^'from' "\^\\\\p\{Braille\}.*" \(regex\) cannot be shown to stay outside the cluster domain "cluster.local": the Unicode class \\p\{Braille\} is not one the guard models; it is refused/);
+    expect(() => rules[1].checkClusterDomain(DOMAIN)).toThrow(/cannot be shown to stay outside the cluster domain "cluster.local": its automaton has more than 20000 states/);
     expect(() => regexInClusterWitness('^(((a{100}){100}){100})$', DOMAIN)).toThrow(Re2Unsupported);
   });
 
@@ -95,6 +122,40 @@ describe('regexes run with RE2 semantics, in linear time', () => {
     expect(edited.rewriteRules().map((r) => r.from)).toEqual(['^([a-z]+-?)+\\.oa\\.com\\.$', name]);
   });
 
+  test('a long chain of optional items is judged without stalling (the search is linear in the product)', () => {
+    // GIVEN patterns whose epsilon closures are as long as the pattern: the guard used to recompute them
+    // at every product state (quadratic: minutes for these); jest's default timeout fails a stall
+    const chain = `^${'.?'.repeat(3000)}x\\.oa\\.com\\.$`;
+    const inside = `^${'a?'.repeat(3000)}\\.cluster\\.local\\.$`;
+    // THEN both are decided, and the witness is one RE2 really matches
+    expect(regexInClusterWitness(chain, DOMAIN)).toBeUndefined();
+    const hit = regexInClusterWitness(inside, DOMAIN);
+    expect(hit).toEqual('a.cluster.local.');
+    expect(re2Finds(inside, hit!)).toBe(true);
+  });
+
+  test('a product too large to search is refused, saying so', () => {
+    // GIVEN a 200-character cluster domain and a pattern of about 2,600 states
+    const longDomain = Array.from({ length: 4 }, (_, i) => `${String.fromCharCode(97 + i)}${'x'.repeat(48)}`).join('.');
+    // THEN
+    expect(() => regexInClusterWitness(`^${'a?'.repeat(1300)}$`, longDomain)).toThrow(/^its automaton \(\d+ states\) is too large to search against every name in the domain$/);
+    expect(regexInClusterWitness(`^${'a?'.repeat(1300)}$`, DOMAIN)).toBeUndefined();
+  });
+
+  test('a long chain of optional items in a live Corefile does not stall adding a rule', () => {
+    // GIVEN a live Corefile whose regex rule sits below the insertion point (its probe names are computed)
+    const live = Corefile.parse([
+      '.:53 {',
+      '    kubernetes cluster.local',
+      `    rewrite name regex ^${'.?'.repeat(3000)}x\\.oa\\.com\\.$ x.prod.svc.cluster.local answer auto`,
+      '}',
+    ].join('\n'));
+    // WHEN
+    const edited = live.withRewrites([RewriteRule.of('roc.example.com', 'x.prod.svc.cluster.local')]);
+    // THEN
+    expect(edited.rewriteRules().map((r) => r.from)).toEqual(['roc.example.com', expect.stringMatching(/^\^/)]);
+  });
+
   test('(?<name>...) is refused only where it is a group, not inside a class or \\Q...\\E', () => {
     expect(re2Problem('^(?<n>a)$')).toMatch(/the named group '\(\?<'/);
     expect([re2Problem('^[(?<]a$'), re2Problem('^[[:alpha:](?<]$'), re2Problem('^\\Q(?<\\E$'), re2Problem('^(?P<n>a)$')])
@@ -117,6 +178,8 @@ const atom: fc.Arbitrary<string> = fc.constantFrom(
   'a', 'c', 'l', 's', 'v', 'x', '-', '_', '\\.', '.', 'cluster', 'local', 'svc', 'oa', 'com', 'C', 'L',
   '[a-z]', '[^.]', '[[:alnum:]]', '[[:^digit:]]', '\\pL', '\\p{Ll}', '\\PN', '\\w', '\\W', '\\d', '\\s', '[c-m]', '[.x]',
   '\\Qcl\\E', '\\x63', '\\x{6C}', '\\143', '\\x{212A}', '\\x{17F}',
+  // Negated items inside a class (folded before they are negated under (?i)) and an empty \Q\E.
+  '[\\W]', '[^\\W]', '[[:^alpha:]]', '[\\PL]', '[^\\x{212A}]', '\\Q\\E',
 );
 const anchor = fc.constantFrom('^', '$', '\\A', '\\z', '\\b', '\\B');
 const quant = fc.constantFrom('', '', '*', '+', '?', '{1,2}', '{2}', '*?');
@@ -126,6 +189,8 @@ const regexArb: fc.Arbitrary<string> = fc.letrec<{ re: string; piece: string }>(
     { weight: 1, arbitrary: anchor },
     { weight: 2, arbitrary: fc.tuple(tie('re'), tie('re'), quant).map(([x, y, q]) => `(${x}|${y})${q}`) },
     { weight: 1, arbitrary: fc.tuple(tie('re'), quant).map(([x, q]) => `(?i:${x})${q}`) },
+    // A flag group adds no item: a repetition after it applies to the item before it.
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('(?i)', '(?-i)', '(?s)', '(?U)'), quant).map(([f, q]) => f + q) },
   ),
   re: fc.array(tie('piece'), { minLength: 1, maxLength: 6 }).map((ps) => ps.join('')),
 })).re;

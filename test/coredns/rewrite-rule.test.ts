@@ -184,3 +184,17 @@ describe('RewriteRule.checkClusterDomain', () => {
     }
   });
 });
+
+describe('RewriteRule.of: options from JavaScript', () => {
+  test('a match given as a keyword string names the prop, quotes the value and says which constant to use', () => {
+    expect(() => RewriteRule.of('a.example.com', 'x.prod.svc.cluster.local', { match: 'regex' as unknown as RewriteMatch }))
+      .toThrow(/^'match' must be a RewriteMatch \(RewriteMatch.EXACT, SUFFIX or REGEX\), got "regex" \(use RewriteMatch.REGEX\)$/);
+    expect(() => RewriteRule.of('a.example.com', 'x.prod.svc.cluster.local', { match: 7 as unknown as RewriteMatch }))
+      .toThrow(/^'match' must be a RewriteMatch \(RewriteMatch.EXACT, SUFFIX or REGEX\), got 7$/);
+  });
+
+  test('a regex TO that is not a string says so, rather than that it is empty', () => {
+    expect(() => RewriteRule.of('^(a)\\.example\\.$', 7 as unknown as string, { match: RewriteMatch.REGEX }))
+      .toThrow(/^'to' must be a DNS name whose labels may hold \{N\} group references, got 7: expected a string, got number$/);
+  });
+});

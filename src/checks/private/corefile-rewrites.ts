@@ -55,10 +55,17 @@ export function readCorefileRewrites(text: string): CorefileRewrites {
   }
   const directives: CorefileDirective[] = [];
   const seen = new Set<CorefileDirective>();
+  // The shallowest depth each snippet was expanded at. Importing a snippet again adds nothing new (its
+  // directives are listed already), so it is expanded again only from a shallower depth (where its own
+  // imports reach further). Without this, snippets that each import the next one 20 times take 20^depth
+  // steps: a 150-line Corefile would stall the checker.
+  const expandedAt = new Map<string, number>();
   const add = (ds: CorefileDirective[], depth: number) => {
     for (const d of ds) {
       const snippet = d.name === 'import' && d.args.length === 1 ? snippets.get(d.args[0]) : undefined;
       if (snippet && depth < 10) {
+        if ((expandedAt.get(d.args[0]) ?? Infinity) <= depth) continue;
+        expandedAt.set(d.args[0], depth);
         add(snippet.directives, depth + 1);
       } else if (!seen.has(d)) {
         seen.add(d);

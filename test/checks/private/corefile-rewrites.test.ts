@@ -2,6 +2,21 @@ import * as fc from 'fast-check';
 import { isDnsName, isInClusterDomain, readCorefileRewrites } from '../../../src/checks/private/corefile-rewrites';
 
 describe('the Corefile rewrites TKE-DNS-001 reads (through the Corefile model)', () => {
+  test('snippets that import each other many times are read once each, not once per import path', () => {
+    // GIVEN seven snippets, each importing the next one 20 times (20^7 import paths: this stalled the checker;
+    // jest's default timeout fails a stall), and rewrites reached only through them
+    const lines: string[] = [];
+    for (let d = 0; d < 7; d++) lines.push(`(s${d}) {`, ...Array.from({ length: 20 }, () => `    import s${d + 1}`), '}');
+    lines.push('(s7) {', '    rewrite name exact a.example.com b.prod.svc.cluster.local', '}');
+    lines.push('(shallow) {', '    import deep1', '}', '(deep1) {', '    import deep2', '}');
+    lines.push('(deep2) {', '    rewrite name exact c.example.com d.prod.svc.cluster.local', '}');
+    lines.push('.:53 {', '    import s0', '    import shallow', '    kubernetes cluster.local', '}');
+    // WHEN
+    const read = readCorefileRewrites(lines.join('\n'));
+    // THEN each rewrite is read once
+    expect(read.rewrites.map((r) => r.from)).toEqual(['a.example.com', 'c.example.com']);
+  });
+
   test('reads mode, type, names, answers and the line of each name rewrite', () => {
     const corefile = [
       '.:53 {',
