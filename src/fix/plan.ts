@@ -191,7 +191,7 @@ class Planner {
   private readonly entries = new Map<string, Entry>();
   private preventLoopbackBlock?: { reason?: string };
 
-  constructor(manifests: unknown[], private readonly options: Resolved) {
+  constructor(manifests: unknown[], private readonly options: Resolved, private readonly layout: Layout = {}) {
     this.work = new Workspace(manifests);
     this.set = new ManifestSet(manifests);
     for (const e of this.set.entries) this.entries.set(targetKey(e), e);
@@ -320,6 +320,11 @@ class Planner {
     if (!ing.name) return 'the Ingress has no name, so no TkeServiceConfig can be named after it';
     if (!this.canAnnotate(ing)) return 'metadata or metadata.annotations is not a map; fix it by hand';
     const name = `${ing.name}${ADDED_CONFIG_SUFFIX}`;
+    const cannotAdd = ing.item === undefined ? this.layout.cannotAddAfter?.(ing.index) : undefined;
+    if (cannotAdd !== undefined) {
+      return `${cannotAdd}, so TkeServiceConfig ${name} cannot be added after it: add it yourself (with keepaliveEnable: 1 on ` +
+        `${required.map(label).join(', ')}) and bind it with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: ${name}, then run fix again`;
+    }
     if (this.set.find('TkeServiceConfig', ing.ns, name)) {
       return `a TkeServiceConfig named ${name} already exists in ${ing.ns} and the Ingress is not bound to it; ` +
         `bind it with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: ${name} if it is meant for this Ingress, and run fix again`;
@@ -459,12 +464,18 @@ function requiredListeners(annotations: Record<string, unknown>, tls: boolean): 
 /** The order fixes are applied in: quoting first, so that a quoted prevent-loopback counts for TKE-L4-001. */
 const ORDER = ['TKE-ANN-001', 'TKE-L4-001', 'TKE-L7-001'];
 
+/** What the text layer knows of where the objects are written. */
+export interface Layout {
+  /** Why no object can be added after the input object at `index` (a JSON document), or undefined. */
+  readonly cannotAddAfter?: (index: number) => string | undefined;
+}
+
 /** Plans the fixes of a manifest set. Throws only on bad options. */
-export function planFixes(manifests: unknown[], options: LoopbackFixOptions = {}): FixPlan {
+export function planFixes(manifests: unknown[], options: LoopbackFixOptions = {}, layout: Layout = {}): FixPlan {
   const resolved = resolveOptions(options);
   const input = Array.isArray(manifests) ? manifests : [];
   const report = LoopbackChecker.check(input, resolved.check);
-  const planner = new Planner(input, resolved);
+  const planner = new Planner(input, resolved, layout);
   const reasons = new Map<LoopbackFinding, string>();
   const byRule = (id: string) => report.findings.filter((f) => f.ruleId === id);
   for (const ruleId of ORDER) {

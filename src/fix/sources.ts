@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
 import { FixOp, planFixes, resolveOptions, TKE_SERVICE_CONFIG_API_VERSION } from './plan';
 import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
-import { DocEdit, DocInsert, documentValue, PARSE_OPTIONS, patchDocument } from './yaml-patch';
+import { DocEdit, DocInsert, documentValue, isJsonStyle, PARSE_OPTIONS, patchDocument } from './yaml-patch';
 import { checkAliasExpansion, decodeManifest, hasCollectionKey, InputError, isKubernetesObject, TEMPLATE_MESSAGE } from '../checks/input';
 import { parseCheckArgs } from '../checks/cli';
 import { SuppressedFinding } from '../checks/types';
@@ -200,7 +200,10 @@ export function fixSources(sources: readonly FixSource[], options: LoopbackFixOp
       locations.push({ file: p.name, line: d.line, object: d.value });
     }
   }
-  const plan = planFixes(manifests, options);
+  // A JSON document stays JSON: no YAML document is appended after it.
+  const plan = planFixes(manifests, options, {
+    cannotAddAfter: (i) => (isJsonStyle(docsByIndex[i]?.doc.contents) ? 'the Ingress is a JSON document, and a second object would make its file YAML' : undefined),
+  });
   routeOps(plan.ops, (i) => docsByIndex[i], (obj) => obj);
   return { outputs: parsed.map(render), changes: plan.changes, unfixed: plan.unfixed, suppressed: plan.suppressed, notes: plan.notes, locations };
 }
