@@ -47,9 +47,12 @@ export function encodeText(text: string, encoding: SourceEncoding = { name: 'utf
  * @throws InputError naming the file when the bytes are neither UTF-8 nor UTF-16 text
  */
 export function decodeSource(name: string, bytes: Buffer): { text: string; encoding: SourceEncoding } {
-  const utf8 = bytes.toString('utf-8');
-  if (Buffer.from(utf8, 'utf-8').equals(bytes)) return { text: utf8, encoding: { name: 'utf-8', bom: false } };
+  // The checker's detection decides (ASCII in UTF-16 without a byte order mark is also valid UTF-8, with NULs).
   const text = decodeManifest(bytes);
+  const utf8 = bytes.toString('utf-8');
+  if ((utf8 === text || utf8 === `\ufeff${text}`) && Buffer.from(utf8, 'utf-8').equals(bytes)) {
+    return { text: utf8, encoding: { name: 'utf-8', bom: false } };
+  }
   for (const encoding of UTF16) {
     if (encodeText(text, encoding).equals(bytes)) return { text, encoding };
   }
