@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
 import { FixOp, planFixes, resolveOptions, TKE_SERVICE_CONFIG_API_VERSION } from './plan';
 import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
-import { DocEdit, DocInsert, documentValue, isJsonStyle, PARSE_OPTIONS, patchDocument } from './yaml-patch';
+import { DocEdit, DocInsert, documentValue, isJsonStyle, PARSE_OPTIONS, patchDocument, PatchError } from './yaml-patch';
 import { checkAliasExpansion, decodeManifest, hasCollectionKey, InputError, isKubernetesObject, TEMPLATE_MESSAGE } from '../checks/input';
 import { parseCheckArgs } from '../checks/cli';
 import { SuppressedFinding } from '../checks/types';
@@ -179,9 +179,14 @@ function render(source: ParsedSource): FixedSource {
   let out = source.bom;
   for (const d of source.docs) {
     const edits = orderedEdits(d);
-    out += edits.length === 0 && d.added.length === 0
-      ? source.text.slice(d.start, d.end)
-      : patchDocument(d.doc, source.text, d.start, d.end, edits, d.added);
+    try {
+      out += edits.length === 0 && d.added.length === 0
+        ? source.text.slice(d.start, d.end)
+        : patchDocument(d.doc, source.text, d.start, d.end, edits, d.added);
+    } catch (e) {
+      if (e instanceof PatchError) throw new PatchError(`${source.name}:${d.line}: ${e.message}`);
+      throw e;
+    }
   }
   return { name: source.name, text: out, changed, ...encoding };
 }
