@@ -289,7 +289,8 @@ export async function runFix(args: readonly string[], io: CliIo): Promise<number
     const files = listInputs(parsed.inputs, errors, base);
     const sources: FixSource[] = [];
     for (const f of files) {
-      const source = readSource(f.file, () => readFileBounded(base === undefined ? f.file : path.resolve(base, f.file), parsed.maxBytes, f.file), errors);
+      const at = base === undefined ? f.file : path.resolve(base, f.file);
+      const source = readSource(f.file, () => readFileBounded(at, parsed.maxBytes, f.file), errors);
       if (source) sources.push(source);
     }
     if (parsed.inputs.includes('-')) {
@@ -320,7 +321,9 @@ export async function runFix(args: readonly string[], io: CliIo): Promise<number
     const run = fixSources(sources, parsed.options);
     // Everything parsed and every edit read back: now write.
     if (parsed.inPlace) {
-      for (const o of run.outputs) if (o.changed) writeAtomically(base === undefined ? o.name : path.resolve(base, o.name), encodeText(o.text, o.encoding));
+      for (const o of run.outputs) {
+        if (o.changed) writeAtomically(base === undefined ? o.name : path.resolve(base, o.name), encodeText(o.text, o.encoding));
+      }
     } else if (parsed.outDir !== undefined) {
       files.forEach((f, i) => {
         const target = path.resolve(base ?? '.', parsed.outDir!, f.relative);

@@ -113,7 +113,10 @@ export function resolveOptions(options: LoopbackFixOptions = {}): Resolved {
   };
   const ids = (list?: string[]) => new Set((list ?? []).map((x) => x.trim()).filter((x) => x !== ''));
   return {
-    rules, l4, passToTarget: options.passToTarget ?? false, check,
+    rules,
+    l4,
+    passToTarget: options.passToTarget ?? false,
+    check,
     clbs: { privateIds: ids(options.privateClbIds), publicIds: ids(options.publicClbIds) },
   };
 }
@@ -442,7 +445,7 @@ function label(l: Listener): string {
 /** Why an auto-bound config (`tke-service-config-auto: "true"`) is not fixed. */
 function autoBindingReason(binding: Binding): string {
   return `the object uses ${binding.annotation}: "true", so the controller owns ${binding.name} and would undo any change ` +
-    `to it. To proceed, replace that annotation with an explicit binding (and run fix again, which then adds a config ` +
+    'to it. To proceed, replace that annotation with an explicit binding (and run fix again, which then adds a config ' +
     `with keepalive), or set keepaliveEnable: 1 on each listener of ${binding.name} in the cluster`;
 }
 

@@ -10,8 +10,8 @@ import { Document, LineCounter, parseAllDocuments } from 'yaml';
 import { FixOp, planFixes, resolveOptions, TKE_SERVICE_CONFIG_API_VERSION } from './plan';
 import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
 import { DocEdit, DocInsert, documentValue, isJsonStyle, PARSE_OPTIONS, patchDocument, PatchError } from './yaml-patch';
-import { checkAliasExpansion, decodeManifest, hasCollectionKey, InputError, isKubernetesObject, TEMPLATE_MESSAGE } from '../checks/input';
 import { parseCheckArgs } from '../checks/cli';
+import { checkAliasExpansion, decodeManifest, hasCollectionKey, InputError, isKubernetesObject, TEMPLATE_MESSAGE } from '../checks/input';
 import { SuppressedFinding } from '../checks/types';
 
 /** One input text. */
@@ -271,12 +271,17 @@ export function functionConfigOptions(functionConfig: unknown, base: FixCliOptio
   const checkArgs: string[] = [];
   for (const [k, v] of Object.entries(fields)) {
     const text = Array.isArray(v) ? v.join(',') : String(v);
-    if (k === 'rules') out.rules = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    else if (k === 'l4') out.l4 = text as L4FixMode;
-    else if (k === 'pass-to-target' || k === 'passToTarget') out.passToTarget = booleanOption(k, v);
-    else if (k === 'fail-on' || k === 'failOn') out.failOn = failOnOption(`functionConfig ${k}`, text);
-    else if (Object.prototype.hasOwnProperty.call(CHECK_OPTIONS, k)) checkArgs.push(`--${CHECK_OPTIONS[k]}`, text);
-    else {
+    if (k === 'rules') {
+      out.rules = text.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    } else if (k === 'l4') {
+      out.l4 = text as L4FixMode;
+    } else if (k === 'pass-to-target' || k === 'passToTarget') {
+      out.passToTarget = booleanOption(k, v);
+    } else if (k === 'fail-on' || k === 'failOn') {
+      out.failOn = failOnOption(`functionConfig ${k}`, text);
+    } else if (Object.prototype.hasOwnProperty.call(CHECK_OPTIONS, k)) {
+      checkArgs.push(`--${CHECK_OPTIONS[k]}`, text);
+    } else {
       throw new InputError('functionConfig', undefined, undefined,
         `unknown option ${JSON.stringify(k)}; known: ${FUNCTION_CONFIG_OPTIONS.join(', ')}`);
     }
@@ -296,9 +301,12 @@ export const FUNCTION_CONFIG_OPTIONS: readonly string[] = ['rules', 'l4', 'pass-
 
 /** The `functionConfig` fields that are the checker's options, and their `check` flag. */
 const CHECK_OPTIONS: Record<string, string> = {
-  'private-clb': 'private-clb', 'privateClbIds': 'private-clb',
-  'public-clb': 'public-clb', 'publicClbIds': 'public-clb',
-  'proxy-mode': 'proxy-mode', 'proxyMode': 'proxy-mode',
+  'private-clb': 'private-clb',
+  'privateClbIds': 'private-clb',
+  'public-clb': 'public-clb',
+  'publicClbIds': 'public-clb',
+  'proxy-mode': 'proxy-mode',
+  'proxyMode': 'proxy-mode',
 };
 
 function booleanOption(name: string, v: unknown): boolean {

@@ -98,7 +98,7 @@ items:
 `;
     const out = expectSafeFix(input);
     expect(values(out)[0].items.map((i: any) => i.metadata.annotations[PREVENT])).toEqual(['true', 'true']);
-    expect(out.startsWith(input.split('- *s')[0].replace(`subnet-abcd1234\n`, `subnet-abcd1234\n      ${PREVENT}: "true"\n`))).toBe(true);
+    expect(out.startsWith(input.split('- *s')[0].replace('subnet-abcd1234\n', `subnet-abcd1234\n      ${PREVENT}: "true"\n`))).toBe(true);
   });
 
   test('GIVEN a merge key and an anchored selector THEN they stay, and the annotation is added next to the merge key', () => {
