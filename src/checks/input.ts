@@ -282,7 +282,7 @@ function literalLines(node: YamlNode | null | undefined, lineAt: (offset: number
 }
 
 /** Whether a mapping anywhere in the tree has a key that is itself a mapping or a sequence. */
-function hasCollectionKey(node: unknown): boolean {
+export function hasCollectionKey(node: unknown): boolean {
   const stack: unknown[] = [node];
   while (stack.length > 0) {
     const n = stack.pop();
@@ -301,7 +301,7 @@ function hasCollectionKey(node: unknown): boolean {
  * alias counts as the size of what it refers to (itself expanded), so a few aliases of a large object, or
  * many of a small one, are caught before anything is expanded.
  */
-function checkAliasExpansion(doc: Document.Parsed): void {
+export function checkAliasExpansion(doc: Document.Parsed): void {
   const sizes = new Map<unknown, number>();
   let added = 0;
   const size = (n: unknown, depth: number): number => {

@@ -15,13 +15,15 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { FIXABLE_RULES, resolveOptions } from './plan';
 import {
-  FailOn, fails, FixCliOptions, fixResourceList, FixSource, fixSources, isResourceList, ObjectLocation, SourcesFixRun,
+  decodeSource, encodeText, FailOn, fails, FixCliOptions, fixResourceList, FixSource, fixSources, InputErrors, isResourceList,
+  ObjectLocation, SourcesFixRun,
 } from './sources';
 import { L4FixMode, LoopbackFixChange } from './types';
 import { PARSE_OPTIONS, PatchError } from './yaml-patch';
-import type { CliIo } from '../checks/cli';
-import { decodeManifest, findManifestFiles, formatPosition, InputError, STDIN_NAME } from '../checks/input';
-import { TOOL_NAME } from '../checks/output';
+import { parseCheckArgs } from '../checks/cli';
+import type { CheckOptions, CliIo } from '../checks/cli';
+import { DEFAULT_MAX_INPUT_BYTES, findManifestFiles, formatPosition, InputError, readFileBounded, STDIN_NAME, tooLarge } from '../checks/input';
+import { escapeControl, TOOL_NAME } from '../checks/output';
 
 /** Exit code: everything that was found is fixed. */
 export const FIX_EXIT_FIXED = 0;
@@ -43,9 +45,15 @@ Output:    standard output (default); --in-place rewrites the files (atomically)
 Options:   --rules IDS        fix only these rules (${FIXABLE_RULES.join(',')})
            --l4 MODE          prevent-loopback (default) or none
            --pass-to-target   add pass-to-target: "true" on private CLBs that TKE creates
+           --private-clb IDS  lb-xxx[,lb-yyy]: reused CLBs that are private-network (fixed as private); repeatable
+           --public-clb IDS   lb-xxx[,lb-yyy]: reused CLBs that are public-network; repeatable
+           --proxy-mode MODE  ipvs or iptables (default: read from the set, else ipvs); iptables: no layer-4 fix
+           --max-input-mb N   the most MiB read from one file or standard input (default ${DEFAULT_MAX_INPUT_BYTES / 1024 / 1024})
            --report FORMAT    text (default) or json
            --fail-on LEVEL    warning (default: any risk left fails), error, or never
            --help
+Encoding:  UTF-8 (a byte order mark stays) or UTF-16; files are written back in their own encoding,
+           standard output is always UTF-8. Other bytes (Latin-1, say) are refused.
 Helm:      helm install NAME CHART --post-renderer ${TOOL_NAME} --post-renderer-args fix
 Exit code: 0 everything found is fixed, 1 risks remain (at or above --fail-on), 2 bad input or usage.
 `;
@@ -57,6 +65,8 @@ export interface FixArgs {
   readonly inPlace: boolean;
   readonly outDir?: string;
   readonly report: 'text' | 'json';
+  /** The most bytes read from one source. */
+  readonly maxBytes: number;
 }
 
 /** A usage error of `fix`. */
@@ -80,16 +90,25 @@ const OPTIONS: Record<string, 'value' | 'flag'> = {
   '--fail-on': 'value',
 };
 
+/** The options of `fix` that are `check`'s, parsed by `check`'s own parser. */
+const CHECK_OPTIONS = ['--private-clb', '--public-clb', '--proxy-mode', '--max-input-mb'];
+
 /** Splits arguments into inputs and options by the table; an option may be given as `--name value` or `--name=value`. */
-function splitArgs(args: readonly string[]): { inputs: string[]; given: Map<string, string> } {
+function splitArgs(args: readonly string[]): { inputs: string[]; given: Map<string, string>; checkArgs: string[] } {
   const inputs: string[] = [];
   const given = new Map<string, string>();
+  const checkArgs: string[] = [];
   let rest = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (rest || arg === '-' || !arg.startsWith('-')) {inputs.push(arg);} else if (arg === '--') {rest = true;} else {
       const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-      const kind = OPTIONS[name];
+      if (CHECK_OPTIONS.includes(name)) {
+        if (inline === undefined && i + 1 >= args.length) throw new FixUsageError(`option ${name} needs a value`);
+        checkArgs.push(name, inline ?? args[++i]);
+        continue;
+      }
+      const kind = Object.prototype.hasOwnProperty.call(OPTIONS, name) ? OPTIONS[name] : undefined;
       if (kind === undefined) throw new FixUsageError(`unknown option ${name}`);
       if (kind === 'flag' && inline !== undefined) throw new FixUsageError(`option ${name} takes no value, got "${inline}"`);
       if (kind === 'flag') given.set(name, 'true');
@@ -98,12 +117,18 @@ function splitArgs(args: readonly string[]): { inputs: string[]; given: Map<stri
       else throw new FixUsageError(`option ${name} needs a value`);
     }
   }
-  return { inputs, given };
+  return { inputs, given, checkArgs };
 }
 
 /** Parses the arguments after `fix`. */
 export function parseFixArgs(args: readonly string[]): FixArgs {
-  const { inputs, given } = splitArgs(args);
+  const { inputs, given, checkArgs } = splitArgs(args);
+  let checked: CheckOptions;
+  try {
+    checked = parseCheckArgs([...checkArgs, '-']);
+  } catch (e) {
+    throw new FixUsageError((e as Error).message);
+  }
   const rulesText = given.get('--rules');
   const rules = rulesText?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const l4 = given.get('--l4') as L4FixMode | undefined;
@@ -116,7 +141,7 @@ export function parseFixArgs(args: readonly string[]): FixArgs {
   if (!(Object.values(FailOn) as string[]).includes(failOn)) {
     throw new FixUsageError(`--fail-on must be one of ${Object.values(FailOn).join(', ')}, got "${failOn}"`);
   }
-  const options: FixCliOptions = { ...(rules ? { rules } : {}), ...(l4 ? { l4 } : {}), passToTarget, failOn };
+  const options: FixCliOptions = { ...(rules ? { rules } : {}), ...(l4 ? { l4 } : {}), passToTarget, failOn, ...checked.checkOptions };
   try {
     resolveOptions(options);
   } catch (e) {
@@ -128,7 +153,7 @@ export function parseFixArgs(args: readonly string[]): FixArgs {
   if ((inPlace || outDir !== undefined) && inputs.includes('-')) {
     throw new FixUsageError(`${inPlace ? '--in-place' : '-o'} needs files or directories; standard input is fixed to standard output`);
   }
-  return { options, inputs, inPlace, outDir, report };
+  return { options, inputs, inPlace, outDir, report, maxBytes: checked.maxBytes ?? DEFAULT_MAX_INPUT_BYTES };
 }
 
 /** A file to fix, and where `-o` writes it. */
@@ -137,18 +162,24 @@ interface InputFile {
   readonly relative: string;
 }
 
-function listInputs(inputs: readonly string[]): InputFile[] {
+/** The files of the inputs; an input that cannot be listed is added to `errors`. */
+function listInputs(inputs: readonly string[], errors: InputError[], base: string | undefined): InputFile[] {
   const out: InputFile[] = [];
+  const at = (p: string): string => (base === undefined ? p : path.resolve(base, p));
   for (const arg of inputs) {
     if (arg === '-') continue;
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(arg);
+      stat = fs.statSync(at(arg));
     } catch (e) {
-      throw new InputError(arg, undefined, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      errors.push(new InputError(arg, undefined, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+      continue;
     }
     if (stat.isDirectory()) {
-      for (const file of findManifestFiles(arg)) out.push({ file, relative: path.relative(arg, file) });
+      for (const file of findManifestFiles(at(arg), (e) => errors.push(e))) {
+        const relative = path.relative(at(arg), file);
+        out.push({ file: path.join(arg, relative), relative });
+      }
     } else {
       out.push({ file: arg, relative: path.basename(arg) });
     }
@@ -156,16 +187,19 @@ function listInputs(inputs: readonly string[]): InputFile[] {
   return out;
 }
 
-function readText(file: string): string {
+/** Reads and decodes a source (bounded, as the checker reads); an error is added to `errors`. */
+function readSource(name: string, read: () => Buffer, errors: InputError[]): FixSource | undefined {
   try {
-    return fs.readFileSync(file, 'utf-8');
+    return { name, ...decodeSource(name, read()) };
   } catch (e) {
-    throw new InputError(file, undefined, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (!(e instanceof InputError)) throw e;
+    errors.push(e);
+    return undefined;
   }
 }
 
 /** Writes `text` to `file` atomically: a temporary file in the same directory, then a rename. */
-export function writeAtomically(file: string, text: string): void {
+export function writeAtomically(file: string, text: string | Buffer): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   let mode: number | undefined;
@@ -175,7 +209,7 @@ export function writeAtomically(file: string, text: string): void {
     mode = undefined;
   }
   try {
-    fs.writeFileSync(tmp, text, { encoding: 'utf-8', ...(mode !== undefined ? { mode } : {}) });
+    fs.writeFileSync(tmp, text, { ...(typeof text === 'string' ? { encoding: 'utf-8' as const } : {}), ...(mode !== undefined ? { mode } : {}) });
     fs.renameSync(tmp, file);
   } catch (e) {
     try {
@@ -222,6 +256,7 @@ export function renderFixText(run: SourcesFixRun): string {
     const f = s.finding;
     lines.push(`suppressed [${f.ruleId}] ${objectName(f.kind, f.namespace, f.name)}${where(run.locations, f.manifestIndex)}: ${s.reason}`);
   }
+  for (const note of run.notes) lines.push(`note: ${note}`);
   lines.push(`${TOOL_NAME} fix: ${run.changes.length} change(s), ${run.unfixed.length} risk(s) not fixed, ${run.suppressed.length} suppressed`);
   return `${lines.join('\n')}\n`;
 }
@@ -236,6 +271,7 @@ export function renderFixJson(run: SourcesFixRun): string {
     changes: run.changes.map((c) => ({ ...c, ...at(c.manifestIndex) })),
     unfixed: run.unfixed.map((u) => ({ ...u.finding, reason: u.reason, ...at(u.finding.manifestIndex) })),
     suppressed: run.suppressed.map((s) => ({ ...s.finding, reason: s.reason, ...at(s.finding.manifestIndex) })),
+    notes: run.notes,
     summary: { changes: run.changes.length, unfixed: run.unfixed.length, suppressed: run.suppressed.length },
   }, null, 2)}\n`;
 }
@@ -248,27 +284,51 @@ export async function runFix(args: readonly string[], io: CliIo): Promise<number
   }
   try {
     const parsed = parseFixArgs(args);
-    const files = listInputs(parsed.inputs);
-    const sources: FixSource[] = files.map((f) => ({ name: f.file, text: readText(f.file) }));
+    const errors: InputError[] = [];
+    const base = io.cwd;
+    const files = listInputs(parsed.inputs, errors, base);
+    const sources: FixSource[] = [];
+    for (const f of files) {
+      const at = base === undefined ? f.file : path.resolve(base, f.file);
+      const source = readSource(f.file, () => readFileBounded(at, parsed.maxBytes, f.file), errors);
+      if (source) sources.push(source);
+    }
     if (parsed.inputs.includes('-')) {
-      const raw = await io.readStdin();
-      const stdinText = typeof raw === 'string' ? raw : decodeManifest(raw);
-      if (parsed.inputs.length === 1 && isKrmInput(stdinText)) {
-        const krm = fixResourceList(STDIN_NAME, stdinText, parsed.options);
+      const raw = await io.readStdin(parsed.maxBytes);
+      const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf-8') : raw;
+      const stdin = readSource(STDIN_NAME, () => {
+        if (bytes.length > parsed.maxBytes) throw tooLarge(STDIN_NAME, parsed.maxBytes);
+        return bytes;
+      }, errors);
+      if (stdin && errors.length === 0 && parsed.inputs.length === 1 && isKrmInput(stdin.text)) {
+        const krm = fixResourceList(STDIN_NAME, stdin.text, parsed.options);
         io.out(krm.outputs[0].text);
         return fails(krm.unfixed, krm.options.failOn) ? FIX_EXIT_UNFIXED : FIX_EXIT_FIXED;
       }
-      sources.splice(parsed.inputs.indexOf('-') === 0 ? 0 : sources.length, 0, { name: STDIN_NAME, text: stdinText });
+      if (stdin) sources.splice(parsed.inputs.indexOf('-') === 0 ? 0 : sources.length, 0, stdin);
+    }
+    if (errors.length > 0) {
+      // Parse what was read too, so that every bad input is named at once; nothing is written.
+      try {
+        fixSources(sources, parsed.options);
+      } catch (e) {
+        if (e instanceof InputError) errors.push(e);
+        else if (e instanceof InputErrors) errors.push(...e.errors);
+        else throw e;
+      }
+      throw new InputErrors(errors);
     }
     const run = fixSources(sources, parsed.options);
     // Everything parsed and every edit read back: now write.
     if (parsed.inPlace) {
-      for (const o of run.outputs) if (o.changed) writeAtomically(o.name, o.text);
+      for (const o of run.outputs) {
+        if (o.changed) writeAtomically(base === undefined ? o.name : path.resolve(base, o.name), encodeText(o.text, o.encoding));
+      }
     } else if (parsed.outDir !== undefined) {
       files.forEach((f, i) => {
-        const target = path.join(parsed.outDir!, f.relative);
+        const target = path.resolve(base ?? '.', parsed.outDir!, f.relative);
         fs.mkdirSync(path.dirname(target), { recursive: true });
-        writeAtomically(target, run.outputs[i].text);
+        writeAtomically(target, encodeText(run.outputs[i].text, run.outputs[i].encoding));
       });
     } else {
       let text = '';
@@ -286,8 +346,9 @@ export async function runFix(args: readonly string[], io: CliIo): Promise<number
       io.err(`${TOOL_NAME} fix: ${e.message}\n\n${FIX_USAGE}`);
       return FIX_EXIT_ERROR;
     }
-    if (e instanceof InputError || e instanceof PatchError) {
-      io.err(`${TOOL_NAME} fix: ${e.message}\n`);
+    if (e instanceof InputError || e instanceof InputErrors || e instanceof PatchError) {
+      const messages = e instanceof InputErrors ? e.errors.map((x) => x.message) : [e.message];
+      io.err(messages.map((m) => `${TOOL_NAME} fix: ${escapeControl(m)}\n`).join(''));
       return FIX_EXIT_ERROR;
     }
     throw e;

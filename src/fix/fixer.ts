@@ -56,6 +56,7 @@ export class LoopbackFixer {
       unfixed: plan.unfixed,
       suppressed: plan.suppressed,
       fixed: plan.unfixed.length === 0,
+      notes: plan.notes,
     };
   }
 

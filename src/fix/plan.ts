@@ -7,13 +7,15 @@ import { PathKey, setInPlain } from './paths';
 import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
 import { LoopbackChecker } from '../checks/checker';
 import { asArray, asMap, describe, Entry, isMap, ManifestSet } from '../checks/private/manifests';
+import { validateCheckOptions } from '../checks/private/runner';
 import {
-  bindingOf, findServiceConfig, ingresses, isPrivateLoadBalancer, isPrivateTkeIngress, services,
-  serviceConfigsByApplyNamespace, hasTls, NO_CLB_DECLARATIONS,
+  Binding, bindingOf, ClbDeclarations, clbOf, findServiceConfig, ingresses, isPrivateLoadBalancer, isPrivateTkeIngress, services,
+  serviceConfigsByApplyNamespace, serviceConfigsNamed, hasTls,
 } from '../checks/private/tke';
-import { TKE_L4_003 } from '../checks/rules/tke-l4-003';
-import { LoopbackFinding } from '../checks/types';
+import { kubeProxyOf } from '../checks/rules/tke-l4-003';
+import { LoopbackCheckOptions, LoopbackFinding } from '../checks/types';
 import { TkeAnnotations } from '../tke/annotations';
+import { KubeProxyVersion } from '../tke/kube-proxy-version';
 import { parseListenPorts } from '../tke/listen-ports';
 
 /** The rules whose findings fix mode can fix. */
@@ -65,6 +67,8 @@ export interface FixPlan {
   readonly changes: LoopbackFixChange[];
   readonly unfixed: LoopbackUnfixedRisk[];
   readonly suppressed: ReturnType<typeof LoopbackChecker.check>['suppressed'];
+  /** The checker's notes (what it left out and why). */
+  readonly notes: string[];
   /** The fixed copies of the changed input objects (whole list for an item of a list), by input index. */
   readonly fixedObjects: Map<number, Record<string, unknown>>;
 }
@@ -74,6 +78,10 @@ interface Resolved {
   readonly rules: ReadonlySet<string>;
   readonly l4: L4FixMode;
   readonly passToTarget: boolean;
+  /** The options passed on to the checker. */
+  readonly check: LoopbackCheckOptions;
+  /** The CLB ids declared private or public, as the checker's rules read them. */
+  readonly clbs: ClbDeclarations;
 }
 
 /** Checks the options, naming the option and quoting the value on error. */
@@ -97,7 +105,20 @@ export function resolveOptions(options: LoopbackFixOptions = {}): Resolved {
   if (options.passToTarget !== undefined && typeof options.passToTarget !== 'boolean') {
     throw new Error(`'passToTarget' must be true or false, got ${JSON.stringify(options.passToTarget)}`);
   }
-  return { rules, l4, passToTarget: options.passToTarget ?? false };
+  validateCheckOptions(options);
+  const check: LoopbackCheckOptions = {
+    ...(options.privateClbIds !== undefined ? { privateClbIds: options.privateClbIds } : {}),
+    ...(options.publicClbIds !== undefined ? { publicClbIds: options.publicClbIds } : {}),
+    ...(options.proxyMode !== undefined ? { proxyMode: options.proxyMode } : {}),
+  };
+  const ids = (list?: string[]) => new Set((list ?? []).map((x) => x.trim()).filter((x) => x !== ''));
+  return {
+    rules,
+    l4,
+    passToTarget: options.passToTarget ?? false,
+    check,
+    clbs: { privateIds: ids(options.privateClbIds), publicIds: ids(options.publicClbIds) },
+  };
 }
 
 /** Spellings of the on/off annotations that fix mode rewrites to the quoted string TKE reads. */
@@ -128,9 +149,9 @@ const INGRESS_SWITCHES = [
 const NEVER_FIXED: Record<string, string> = {
   'TKE-L4-002': 'anti-affinity is never added by fix mode: only you know which pods are the clients',
   'TKE-DNS-001': 'CoreDNS is never fixed by fix mode: the Corefile that runs is the live one in the cluster',
-  'TKE-L7-002': 'the bound TkeServiceConfig is not in the manifests (it may exist in the cluster, or be the controller\'s ' +
-    'auto config), and fix mode does not invent one: add it to the manifests and run fix again, or set keepaliveEnable: 1 ' +
-    'on each of its l7Listeners in the cluster',
+  'TKE-CLB-001': 'only the CLB console shows whether a reused CLB is private-network, so fix mode cannot tell whether it ' +
+    'needs a fix: declare it (cdk8s-tke-loopback/clb-network: private or public on the object, or --private-clb / ' +
+    '--public-clb) and run fix again, which then fixes it as the checker judges it',
 };
 
 /** Applies a set or append operation to a plain object (the object is changed). */
@@ -173,7 +194,7 @@ class Planner {
   private readonly entries = new Map<string, Entry>();
   private preventLoopbackBlock?: { reason?: string };
 
-  constructor(manifests: unknown[], private readonly options: Resolved) {
+  constructor(manifests: unknown[], private readonly options: Resolved, private readonly layout: Layout = {}) {
     this.work = new Workspace(manifests);
     this.set = new ManifestSet(manifests);
     for (const e of this.set.entries) this.entries.set(targetKey(e), e);
@@ -262,24 +283,23 @@ class Planner {
   }
 
   /**
-   * Why `prevent-loopback` would not work in this set, or undefined. It asks the checker's TKE-L4-003 (a
-   * kube-proxy too old for prevent-loopback) about a Service with the annotation, so that fix mode and the
-   * checker always agree on the kube-proxy table.
+   * Why `prevent-loopback` would not work in this set, or undefined: the set's kube-proxy DaemonSet (found
+   * as TKE-L4-003 finds it) runs a build that the one table of `KubeProxyVersion` says does not support it,
+   * or an image whose build cannot be read. Without a kube-proxy DaemonSet in the set, nothing blocks it.
    */
   private preventLoopbackBlocked(): string | undefined {
     if (!this.preventLoopbackBlock) {
-      const proxy = this.set.find('DaemonSet', 'kube-system', 'kube-proxy');
+      const proxy = kubeProxyOf(this.set);
       let reason: string | undefined;
       if (proxy) {
-        const probe = {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name: 'probe', annotations: { [TkeAnnotations.SERVICE_PREVENT_LOOPBACK]: 'true' } },
-        };
-        const found = TKE_L4_003.check(new ManifestSet([proxy.obj, probe]), { knownRuleIds: new Set(), clbs: NO_CLB_DECLARATIONS })[0];
-        if (found) {
-          reason = `the set's kube-proxy is too old for ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: ` +
-            `${found.message.replace(/^.*, but /, '')}. ${found.fix ?? ''} Then run fix again`.trim();
+        const support = KubeProxyVersion.checkPreventLoopback(proxy.image ?? '');
+        if (!support.supported) {
+          const runs = proxy.image === undefined ? 'has no container image' : `runs image ${proxy.image}`;
+          const upgrade = support.minimum
+            ? `update the kube-proxy DaemonSet in kube-system to ${support.minimum} or later`
+            : 'run a TKE kube-proxy build that supports it (v1.12.4-tke.30 or later) with a readable image tag';
+          reason = `${TkeAnnotations.SERVICE_PREVENT_LOOPBACK} would have no effect: ${describe(proxy.daemonSet)} ${runs}: ` +
+            `${support.reason}. To proceed, ${upgrade} and run fix again`;
         }
       }
       this.preventLoopbackBlock = { reason };
@@ -292,23 +312,22 @@ class Planner {
     const required = requiredListeners(this.annotations(ing), hasTls(ing));
     if (typeof required === 'string') return required;
     const binding = bindingOf(ing);
-    if (binding?.auto) {
-      return `the Ingress uses ${binding.annotation}: "true", so the controller owns ${binding.name} and would undo any change ` +
-        `to it. To proceed, replace that annotation with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG} (and run fix again, which ` +
-        `then adds a config), or set keepaliveEnable: 1 on each listener of ${binding.name} in the cluster`;
-    }
+    if (binding?.auto) return autoBindingReason(binding);
     if (binding) {
       const candidates = serviceConfigsByApplyNamespace(this.set, ing, binding.name);
       const config = findServiceConfig(this.set, ing, binding.name) ?? (candidates.length === 1 ? candidates[0] : undefined);
-      if (!config) {
-        return `it is bound to TkeServiceConfig ${binding.name}, which is not in the manifests (it may exist in the cluster); ` +
-          'fix mode does not invent one: set keepaliveEnable: 1 on each of its l7Listeners, or add it to the manifests';
-      }
+      // The checker reports this case as TKE-L7-002, not TKE-L7-001; the same explanation either way.
+      if (!config) return this.unresolvedBindingReason(ing) ?? `TkeServiceConfig ${binding.name} was not found`;
       return this.patchConfig(ing, config, required);
     }
     if (!ing.name) return 'the Ingress has no name, so no TkeServiceConfig can be named after it';
     if (!this.canAnnotate(ing)) return 'metadata or metadata.annotations is not a map; fix it by hand';
     const name = `${ing.name}${ADDED_CONFIG_SUFFIX}`;
+    const cannotAdd = ing.item === undefined ? this.layout.cannotAddAfter?.(ing.index) : undefined;
+    if (cannotAdd !== undefined) {
+      return `${cannotAdd}, so TkeServiceConfig ${name} cannot be added after it: add it yourself (with keepaliveEnable: 1 on ` +
+        `${required.map(label).join(', ')}) and bind it with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: ${name}, then run fix again`;
+    }
     if (this.set.find('TkeServiceConfig', ing.ns, name)) {
       return `a TkeServiceConfig named ${name} already exists in ${ing.ns} and the Ingress is not bound to it; ` +
         `bind it with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: ${name} if it is meant for this Ingress, and run fix again`;
@@ -324,6 +343,41 @@ class Planner {
     this.annotate('TKE-L7-001', ing, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG, name,
       `bound to TkeServiceConfig ${name} with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}`);
     return undefined;
+  }
+
+  /**
+   * Why a TKE-L7-002 finding (a binding to a TkeServiceConfig that is missing from the set, in another
+   * namespace, or met only through the namespace the objects are applied to) is not fixed, naming the
+   * config and, for a private Ingress, the listeners that need keepalive. Fix mode never invents, moves or
+   * re-namespaces a config: one it wrote would replace the one in the cluster when applied.
+   */
+  public unresolvedBindingReason(owner: Entry): string | undefined {
+    const binding = bindingOf(owner);
+    if (!binding) return undefined;
+    if (binding.auto) return autoBindingReason(binding);
+    const qualified = `${owner.ns}/${binding.name}`;
+    const private7 = owner.kind === 'Ingress' && isPrivateTkeIngress(owner, this.options.clbs);
+    const required = private7 ? requiredListeners(this.annotations(owner), hasTls(owner)) : undefined;
+    const keepalive = Array.isArray(required)
+      ? `; ${describe(owner)} is a private TKE Ingress, so that config needs keepaliveEnable: 1 on ${required.map(label).join(', ')}` +
+        ' (whether it has it cannot be checked, so TKE-L7-001 is not judged)'
+      : '';
+    const here = findServiceConfig(this.set, owner, binding.name);
+    const applied = here ? [here] : serviceConfigsByApplyNamespace(this.set, owner, binding.name);
+    if (applied.length > 0) {
+      return `${describe(owner)} and ${describe(applied[0])} meet only when both are applied to the same namespace, and fix ` +
+        'mode does not choose namespaces: set the same metadata.namespace on both, or always apply them to one namespace' +
+        (private7 ? ' (its keepalive is judged, and fixed, as TKE-L7-001)' : '');
+    }
+    const elsewhere = serviceConfigsNamed(this.set, binding.name);
+    if (elsewhere.length > 0) {
+      return `TkeServiceConfig ${binding.name} is in namespace ${elsewhere.map((e) => e.ns).join(', ')}, not ${owner.ns}, and fix ` +
+        `mode does not move objects: move it to ${owner.ns} (then run fix again, which patches its keepalive if needed)${keepalive}`;
+    }
+    return `${describe(owner)} is bound to TkeServiceConfig ${qualified} (${binding.annotation}), which is not in the ` +
+      'manifests; it may exist in the cluster, and fix mode does not invent one, since a config it wrote would replace that ' +
+      `one when applied. Add it to the manifests (kubectl -n ${owner.ns} get tkeserviceconfig ${binding.name} -o yaml) and run ` +
+      `fix again, or fix it in the cluster${keepalive}`;
   }
 
   /** Adds the missing listeners to a bound config and turns keepalive on, changing nothing else. */
@@ -356,18 +410,18 @@ class Planner {
 
   /** `--pass-to-target`: on private CLBs that TKE creates. */
   public addPassToTarget(): void {
-    const targets: Array<[Entry, string, string]> = [];
+    const targets: Array<[Entry, string]> = [];
     for (const svc of services(this.set)) {
-      if (isPrivateLoadBalancer(svc)) targets.push([svc, TkeAnnotations.SERVICE_PASS_TO_TARGET, TkeAnnotations.SERVICE_EXISTED_LB_ID]);
+      if (isPrivateLoadBalancer(svc, this.options.clbs)) targets.push([svc, TkeAnnotations.SERVICE_PASS_TO_TARGET]);
     }
     for (const ing of ingresses(this.set)) {
-      if (isPrivateTkeIngress(ing)) targets.push([ing, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID]);
+      if (isPrivateTkeIngress(ing, this.options.clbs)) targets.push([ing, TkeAnnotations.INGRESS_PASS_TO_TARGET]);
     }
     targets.sort((a, b) => a[0].index - b[0].index || (a[0].item ?? -1) - (b[0].item ?? -1));
-    for (const [entry, annotation, reused] of targets) {
+    for (const [entry, annotation] of targets) {
       const annotations = this.annotations(entry);
-      // Never on a reused CLB: TKE rejects pass-to-target there.
-      if (annotations[reused] || Object.prototype.hasOwnProperty.call(annotations, annotation)) continue;
+      // Never on a reused CLB (also one declared private): TKE rejects pass-to-target there.
+      if (clbOf(entry, this.options.clbs)?.reused || Object.prototype.hasOwnProperty.call(annotations, annotation)) continue;
       if (!this.canAnnotate(entry)) continue;
       this.annotate(undefined, entry, annotation, 'true', `added ${annotation}: "true" (--pass-to-target)`);
     }
@@ -388,6 +442,13 @@ function label(l: Listener): string {
   return `${l.protocol}:${l.port}`;
 }
 
+/** Why an auto-bound config (`tke-service-config-auto: "true"`) is not fixed. */
+function autoBindingReason(binding: Binding): string {
+  return `the object uses ${binding.annotation}: "true", so the controller owns ${binding.name} and would undo any change ` +
+    'to it. To proceed, replace that annotation with an explicit binding (and run fix again, which then adds a config ' +
+    `with keepalive), or set keepaliveEnable: 1 on each listener of ${binding.name} in the cluster`;
+}
+
 /**
  * The listeners TKE opens for an Ingress: those of `ingress.cloud.tencent.com/listen-ports` when set, else
  * HTTP 80 and, with TLS, HTTPS 443. A string is the reason when listen-ports is malformed.
@@ -406,12 +467,18 @@ function requiredListeners(annotations: Record<string, unknown>, tls: boolean): 
 /** The order fixes are applied in: quoting first, so that a quoted prevent-loopback counts for TKE-L4-001. */
 const ORDER = ['TKE-ANN-001', 'TKE-L4-001', 'TKE-L7-001'];
 
+/** What the text layer knows of where the objects are written. */
+export interface Layout {
+  /** Why no object can be added after the input object at `index` (a JSON document), or undefined. */
+  readonly cannotAddAfter?: (index: number) => string | undefined;
+}
+
 /** Plans the fixes of a manifest set. Throws only on bad options. */
-export function planFixes(manifests: unknown[], options: LoopbackFixOptions = {}): FixPlan {
+export function planFixes(manifests: unknown[], options: LoopbackFixOptions = {}, layout: Layout = {}): FixPlan {
   const resolved = resolveOptions(options);
   const input = Array.isArray(manifests) ? manifests : [];
-  const report = LoopbackChecker.check(input);
-  const planner = new Planner(input, resolved);
+  const report = LoopbackChecker.check(input, resolved.check);
+  const planner = new Planner(input, resolved, layout);
   const reasons = new Map<LoopbackFinding, string>();
   const byRule = (id: string) => report.findings.filter((f) => f.ruleId === id);
   for (const ruleId of ORDER) {
@@ -435,11 +502,13 @@ export function planFixes(manifests: unknown[], options: LoopbackFixOptions = {}
   const unfixed: LoopbackUnfixedRisk[] = [];
   for (const f of report.findings) {
     if (FIXABLE_RULES.includes(f.ruleId) && !reasons.has(f)) continue;
-    const reason = reasons.get(f) ?? NEVER_FIXED[f.ruleId] ?? `fix mode has no safe fix for ${f.ruleId}; ${f.fix}`;
+    const entry = f.ruleId === 'TKE-L7-002' ? planner.entryOf(f) : undefined;
+    const reason = reasons.get(f) ?? (entry ? planner.unresolvedBindingReason(entry) : undefined) ?? NEVER_FIXED[f.ruleId] ??
+      `fix mode has no safe fix for ${f.ruleId}; ${f.fix}`;
     unfixed.push({ finding: f, reason });
   }
   const order = (a: { manifestIndex?: number; itemIndex?: number }, b: { manifestIndex?: number; itemIndex?: number }) =>
     (a.manifestIndex ?? Number.MAX_SAFE_INTEGER) - (b.manifestIndex ?? Number.MAX_SAFE_INTEGER) || (a.itemIndex ?? -1) - (b.itemIndex ?? -1);
   const changes = [...planner.changes].sort(order);
-  return { ops: planner.ops, changes, unfixed, suppressed: report.suppressed, fixedObjects: planner.work.fixed };
+  return { ops: planner.ops, changes, unfixed, suppressed: report.suppressed, notes: report.notes, fixedObjects: planner.work.fixed };
 }

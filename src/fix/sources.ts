@@ -9,8 +9,9 @@ import * as path from 'path';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
 import { FixOp, planFixes, resolveOptions, TKE_SERVICE_CONFIG_API_VERSION } from './plan';
 import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
-import { DocEdit, DocInsert, documentValue, PARSE_OPTIONS, patchDocument } from './yaml-patch';
-import { InputError, isKubernetesObject } from '../checks/input';
+import { DocEdit, DocInsert, documentValue, isJsonStyle, PARSE_OPTIONS, patchDocument, PatchError } from './yaml-patch';
+import { parseCheckArgs } from '../checks/cli';
+import { checkAliasExpansion, decodeManifest, hasCollectionKey, InputError, isKubernetesObject, TEMPLATE_MESSAGE } from '../checks/input';
 import { SuppressedFinding } from '../checks/types';
 
 /** One input text. */
@@ -18,12 +19,57 @@ export interface FixSource {
   /** The file name (or `<stdin>`), for messages and for writing back. */
   readonly name: string;
   readonly text: string;
+  /** How the file was encoded, to write it back the same way. @default utf-8 */
+  readonly encoding?: SourceEncoding;
 }
+
+/** How a source's bytes encode its text; a UTF-8 byte order mark stays in the text as U+FEFF. */
+export interface SourceEncoding {
+  readonly name: 'utf-8' | 'utf-16le' | 'utf-16be';
+  /** Whether a UTF-16 byte order mark precedes the text. */
+  readonly bom: boolean;
+}
+
+/** Encodes text as `encoding`. */
+export function encodeText(text: string, encoding: SourceEncoding = { name: 'utf-8', bom: false }): Buffer {
+  if (encoding.name === 'utf-8') return Buffer.from(text, 'utf-8');
+  const le = Buffer.from((encoding.bom ? '\ufeff' : '') + text, 'utf16le');
+  if (encoding.name === 'utf-16be') le.swap16();
+  return le;
+}
+
+/**
+ * Decodes a source's bytes (with the checker's `decodeManifest`: UTF-8 with or without a byte order mark,
+ * UTF-16 LE or BE) into text and the encoding that gives back exactly the same bytes, so that fix mode can
+ * write untouched documents byte for byte. Bytes that no encoding gives back (invalid UTF-8, say Latin-1)
+ * are refused: fixing them would change bytes that were not fixed.
+ *
+ * @throws InputError naming the file when the bytes are neither UTF-8 nor UTF-16 text
+ */
+export function decodeSource(name: string, bytes: Buffer): { text: string; encoding: SourceEncoding } {
+  // The checker's detection decides (ASCII in UTF-16 without a byte order mark is also valid UTF-8, with NULs).
+  const text = decodeManifest(bytes);
+  const utf8 = bytes.toString('utf-8');
+  if ((utf8 === text || utf8 === `\ufeff${text}`) && Buffer.from(utf8, 'utf-8').equals(bytes)) {
+    return { text: utf8, encoding: { name: 'utf-8', bom: false } };
+  }
+  for (const encoding of UTF16) {
+    if (encodeText(text, encoding).equals(bytes)) return { text, encoding };
+  }
+  throw new InputError(name, undefined, undefined,
+    'is not UTF-8 or UTF-16 text (an invalid byte sequence); fix mode writes files back byte for byte, so it refuses to read it: convert it to UTF-8 first');
+}
+
+const UTF16: readonly SourceEncoding[] = [
+  { name: 'utf-16le', bom: true }, { name: 'utf-16be', bom: true }, { name: 'utf-16le', bom: false }, { name: 'utf-16be', bom: false },
+];
 
 /** One output text. */
 export interface FixedSource {
   readonly name: string;
   readonly text: string;
+  /** How to encode `text` when writing the file back (as it was read). */
+  readonly encoding?: SourceEncoding;
   /** Whether any of its documents changed. */
   readonly changed: boolean;
 }
@@ -42,6 +88,8 @@ export interface SourcesFixRun {
   readonly changes: LoopbackFixChange[];
   readonly unfixed: LoopbackUnfixedRisk[];
   readonly suppressed: SuppressedFinding[];
+  /** What the check left out and why (iptables proxy mode, say). */
+  readonly notes: string[];
   /** The location of each object given to the fixer, by `manifestIndex`. */
   readonly locations: ObjectLocation[];
 }
@@ -59,6 +107,7 @@ interface ParsedDoc {
 
 interface ParsedSource {
   readonly name: string;
+  readonly encoding?: SourceEncoding;
   readonly bom: string;
   readonly text: string;
   readonly docs: ParsedDoc[];
@@ -69,15 +118,21 @@ function firstLine(message: string): string {
 }
 
 /** Parses one source into documents that cover its text end to end. Throws InputError on a syntax error. */
-export function parseSourceDocuments(name: string, raw: string): ParsedSource {
+export function parseSourceDocuments(name: string, raw: string, encoding?: SourceEncoding): ParsedSource {
   const bom = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   const text = raw.slice(bom.length);
   const lineCounter = new LineCounter();
   const all = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
   const docs: ParsedDoc[] = [];
-  if (!Array.isArray(all)) return { name, bom, text, docs };
+  if (!Array.isArray(all)) return { name, encoding, bom, text, docs };
   all.forEach((doc, i) => {
     const error = doc.errors[0];
+    // As the checker reads it: `{{ x }}` parses as a flow mapping used as a key (or not at all).
+    const templateAt = text.slice(doc.range[0], doc.range[2]).indexOf('{{');
+    if (templateAt >= 0 && (error || hasCollectionKey(doc.contents))) {
+      const pos = lineCounter.linePos(doc.range[0] + templateAt);
+      throw new InputError(name, pos.line, pos.col, TEMPLATE_MESSAGE.replace('check -', 'fix -'));
+    }
     if (error) {
       const pos = lineCounter.linePos(error.pos[0]);
       throw new InputError(name, pos.line, pos.col, firstLine(error.message));
@@ -85,6 +140,7 @@ export function parseSourceDocuments(name: string, raw: string): ParsedSource {
     const line = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
     let value: unknown;
     try {
+      checkAliasExpansion(doc);
       value = documentValue(doc);
     } catch (e) {
       throw new InputError(name, line, undefined, firstLine(e instanceof Error ? e.message : String(e)));
@@ -92,7 +148,7 @@ export function parseSourceDocuments(name: string, raw: string): ParsedSource {
     docs.push({ doc, start: i === 0 ? 0 : doc.range[0], end: text.length, value, line, edits: [], itemInserts: [], added: [] });
     if (i > 0) docs[i - 1].end = doc.range[0];
   });
-  return { name, bom, text, docs };
+  return { name, encoding, bom, text, docs };
 }
 
 /** Routes the planner's operations to the documents they edit. `addItem` shapes objects added into a list. */
@@ -118,15 +174,21 @@ function orderedEdits(d: ParsedDoc): DocEdit[] {
 /** The new text of a source. */
 function render(source: ParsedSource): FixedSource {
   const changed = source.docs.some((d) => d.edits.length > 0 || d.itemInserts.length > 0 || d.added.length > 0);
-  if (!changed) return { name: source.name, text: source.bom + source.text, changed };
+  const encoding = source.encoding ? { encoding: source.encoding } : {};
+  if (!changed) return { name: source.name, text: source.bom + source.text, changed, ...encoding };
   let out = source.bom;
   for (const d of source.docs) {
     const edits = orderedEdits(d);
-    out += edits.length === 0 && d.added.length === 0
-      ? source.text.slice(d.start, d.end)
-      : patchDocument(d.doc, source.text, d.start, d.end, edits, d.added);
+    try {
+      out += edits.length === 0 && d.added.length === 0
+        ? source.text.slice(d.start, d.end)
+        : patchDocument(d.doc, source.text, d.start, d.end, edits, d.added);
+    } catch (e) {
+      if (e instanceof PatchError) throw new PatchError(`${source.name}:${d.line}: ${e.message}`);
+      throw e;
+    }
   }
-  return { name: source.name, text: out, changed };
+  return { name: source.name, text: out, changed, ...encoding };
 }
 
 /**
@@ -134,7 +196,7 @@ function render(source: ParsedSource): FixedSource {
  * matched). Throws InputError on a syntax error, before anything is returned.
  */
 export function fixSources(sources: readonly FixSource[], options: LoopbackFixOptions = {}): SourcesFixRun {
-  const parsed = sources.map((s) => parseSourceDocuments(s.name, s.text));
+  const parsed = parseAll(sources);
   const manifests: unknown[] = [];
   const docsByIndex: ParsedDoc[] = [];
   const locations: ObjectLocation[] = [];
@@ -146,9 +208,41 @@ export function fixSources(sources: readonly FixSource[], options: LoopbackFixOp
       locations.push({ file: p.name, line: d.line, object: d.value });
     }
   }
-  const plan = planFixes(manifests, options);
+  // A JSON document stays JSON: no YAML document is appended after it.
+  const plan = planFixes(manifests, options, {
+    cannotAddAfter: (i) => (isJsonStyle(docsByIndex[i]?.doc.contents) ? 'the Ingress is a JSON document, and a second object would make its file YAML' : undefined),
+  });
   routeOps(plan.ops, (i) => docsByIndex[i], (obj) => obj);
-  return { outputs: parsed.map(render), changes: plan.changes, unfixed: plan.unfixed, suppressed: plan.suppressed, locations };
+  return { outputs: parsed.map(render), changes: plan.changes, unfixed: plan.unfixed, suppressed: plan.suppressed, notes: plan.notes, locations };
+}
+
+/**
+ * Parses every source, so that every error is reported, not only the first.
+ *
+ * @throws InputErrors when any source does not parse
+ */
+function parseAll(sources: readonly FixSource[]): ParsedSource[] {
+  const errors: InputError[] = [];
+  const parsed: ParsedSource[] = [];
+  for (const s of sources) {
+    try {
+      parsed.push(parseSourceDocuments(s.name, s.text, s.encoding));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      errors.push(e);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new InputErrors(errors);
+  return parsed;
+}
+
+/** More than one input that cannot be parsed; the message lists each, one a line. */
+export class InputErrors extends Error {
+  constructor(public readonly errors: readonly InputError[]) {
+    super(errors.map((e) => e.message).join('\n'));
+    this.name = 'InputErrors';
+  }
 }
 
 /** The `apiVersion` and `kind` of a KRM function's input. */
@@ -174,16 +268,46 @@ export function functionConfigOptions(functionConfig: unknown, base: FixCliOptio
     throw new InputError('functionConfig', undefined, undefined, `${fc.kind === 'ConfigMap' ? 'data' : 'spec'} must be a map, got ${JSON.stringify(fields)}`);
   }
   const out: { -readonly [K in keyof FixCliOptions]: FixCliOptions[K] } = { ...base };
+  const checkArgs: string[] = [];
   for (const [k, v] of Object.entries(fields)) {
     const text = Array.isArray(v) ? v.join(',') : String(v);
-    if (k === 'rules') out.rules = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    else if (k === 'l4') out.l4 = text as L4FixMode;
-    else if (k === 'pass-to-target' || k === 'passToTarget') out.passToTarget = booleanOption(k, v);
-    else if (k === 'fail-on' || k === 'failOn') out.failOn = failOnOption(`functionConfig ${k}`, text);
-    else throw new InputError('functionConfig', undefined, undefined, `unknown option ${JSON.stringify(k)}; known: rules, l4, pass-to-target, fail-on`);
+    if (k === 'rules') {
+      out.rules = text.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    } else if (k === 'l4') {
+      out.l4 = text as L4FixMode;
+    } else if (k === 'pass-to-target' || k === 'passToTarget') {
+      out.passToTarget = booleanOption(k, v);
+    } else if (k === 'fail-on' || k === 'failOn') {
+      out.failOn = failOnOption(`functionConfig ${k}`, text);
+    } else if (Object.prototype.hasOwnProperty.call(CHECK_OPTIONS, k)) {
+      checkArgs.push(`--${CHECK_OPTIONS[k]}`, text);
+    } else {
+      throw new InputError('functionConfig', undefined, undefined,
+        `unknown option ${JSON.stringify(k)}; known: ${FUNCTION_CONFIG_OPTIONS.join(', ')}`);
+    }
   }
-  return out;
+  if (checkArgs.length === 0) return out;
+  try {
+    // The checker's own parser of these options (CLB id form, a CLB both private and public, the proxy modes).
+    const parsed = parseCheckArgs([...checkArgs, '-']).checkOptions ?? {};
+    return { ...out, ...parsed };
+  } catch (e) {
+    throw new InputError('functionConfig', undefined, undefined, (e as Error).message.replace(/--([a-z-]+)/g, '$1'));
+  }
 }
+
+/** The options a `functionConfig` may carry (each also in camelCase, as in `LoopbackFixOptions`). */
+export const FUNCTION_CONFIG_OPTIONS: readonly string[] = ['rules', 'l4', 'pass-to-target', 'fail-on', 'private-clb', 'public-clb', 'proxy-mode'];
+
+/** The `functionConfig` fields that are the checker's options, and their `check` flag. */
+const CHECK_OPTIONS: Record<string, string> = {
+  'private-clb': 'private-clb',
+  'privateClbIds': 'private-clb',
+  'public-clb': 'public-clb',
+  'publicClbIds': 'public-clb',
+  'proxy-mode': 'proxy-mode',
+  'proxyMode': 'proxy-mode',
+};
 
 function booleanOption(name: string, v: unknown): boolean {
   if (v === true || v === 'true') return true;
@@ -280,6 +404,7 @@ export function fixResourceList(name: string, text: string, cliOptions: FixCliOp
       metadata: { name: c.name, namespace: c.namespace, annotations: items[c.manifestIndex]?.metadata?.annotations },
     }
     : items[c.manifestIndex]);
+  for (const note of plan.notes) results.push({ message: note, severity: 'info' });
   for (const c of plan.changes) results.push(result('info', `${c.added ? 'added' : 'fixed'}: ${c.message}`, objectOf(c), c.ruleId));
   for (const u of plan.unfixed) {
     const obj = u.finding.manifestIndex === undefined ? undefined : items[u.finding.manifestIndex];
@@ -287,5 +412,7 @@ export function fixResourceList(name: string, text: string, cliOptions: FixCliOp
   }
   d.edits.push({ op: 'set', path: ['results'], value: results });
   const locations = items.map((object) => ({ file: name, line: d.line, object }));
-  return { outputs: [render(parsed)], changes: plan.changes, unfixed: plan.unfixed, suppressed: plan.suppressed, locations, options };
+  return {
+    outputs: [render(parsed)], changes: plan.changes, unfixed: plan.unfixed, suppressed: plan.suppressed, notes: plan.notes, locations, options,
+  };
 }

@@ -1,4 +1,4 @@
-import { LoopbackFinding, SuppressedFinding } from '../checks/types';
+import { LoopbackCheckOptions, LoopbackFinding, SuppressedFinding } from '../checks/types';
 
 /**
  * The layer-4 fix that fix mode applies to a private LoadBalancer Service without protection (TKE-L4-001).
@@ -16,9 +16,12 @@ export enum L4FixMode {
 }
 
 /**
- * What `LoopbackFixer.fix()` may change.
+ * What `LoopbackFixer.fix()` may change, and what the manifests cannot tell it. The options it shares
+ * with the checker (`privateClbIds`, `publicClbIds`, `proxyMode`) change what is a risk, and so what is
+ * fixed: a Service that reuses a CLB declared private is judged (and fixed) as private; in iptables mode the
+ * layer-4 rules do not run, so there is nothing to fix at layer 4.
  */
-export interface LoopbackFixOptions {
+export interface LoopbackFixOptions extends LoopbackCheckOptions {
   /**
    * The checker rule ids whose findings to fix, for example `['TKE-L4-001']`. Findings of other rules are
    * reported as not fixed. Every id must be one of `LoopbackFixer.fixableRules()`.
@@ -110,4 +113,9 @@ export interface LoopbackFixResult {
   readonly suppressed: SuppressedFinding[];
   /** True when no finding is left unfixed. */
   readonly fixed: boolean;
+  /**
+   * What the check left out and why (the checker's `LoopbackReport.notes`), for example the layer-4 rules
+   * when kube-proxy runs in iptables mode.
+   */
+  readonly notes: string[];
 }

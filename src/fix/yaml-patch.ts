@@ -8,7 +8,8 @@
  * Not exported from the package barrel: it uses the `yaml` package's types, which are not jsii types.
  */
 import {
-  Document, isCollection, isMap, isScalar, isSeq, Node, Pair, parseAllDocuments, parseDocument, stringify, YAMLMap, YAMLSeq,
+  Alias, Document, isAlias, isCollection, isMap, isScalar, isSeq, Node, Pair, parseAllDocuments, parseDocument, stringify, visit,
+  YAMLMap, YAMLSeq,
 } from 'yaml';
 import { PathKey, setInPlain } from './paths';
 
@@ -80,6 +81,18 @@ function indentLines(block: string, indent: string): string {
 /** A scalar as YAML text (strings double-quoted only when plain would read as something else). */
 function scalarText(value: unknown): string {
   return stringify(value, STRINGIFY).replace(/\n$/, '');
+}
+
+/**
+ * Whether a flow collection is written as JSON (a `.json` manifest, or JSON pasted into YAML): a map whose
+ * first key is double-quoted, or a sequence whose first item is such a map or a double-quoted string. What
+ * is added to it is then written as JSON too, so that a JSON file stays JSON.
+ */
+export function isJsonStyle(node: unknown): boolean {
+  if (!isCollection(node) || !node.flow) return false;
+  const first = node.items[0];
+  if (isMap(node)) return isScalar((first as Pair | undefined)?.key) && ((first as Pair).key as any).type === 'QUOTE_DOUBLE';
+  return isScalar(first) ? first.type === 'QUOTE_DOUBLE' : isJsonStyle(first);
 }
 
 /** A value as one line of flow YAML. */
@@ -186,8 +199,12 @@ function mapInsertion(
   if (map.flow) {
     const close = map.range[1] - 1;
     if (text[close] !== '}') return undefined;
-    const entry = flowText({ [key]: value }).replace(/^\{ ?/, '').replace(/ ?\}$/, '');
-    return [{ at: close, remove: 0, text: `${flowSeparator(map, flowCount)}${entry}` }];
+    const entry = isJsonStyle(map) ? `${JSON.stringify(key)}: ${JSON.stringify(value)}` : flowText({ [key]: value }).replace(/^\{ ?/, '').replace(/ ?\}$/, '');
+    // Right after the last entry (`{ a: 1 }` gets `{ a: 1, b: 2 }`), or before the `}` of an empty map.
+    const last = map.items[map.items.length - 1];
+    const lastEnd = (last?.value as Node | null)?.range?.[1] ?? (last?.key as Node | null)?.range?.[1];
+    const at = lastEnd !== undefined && lastEnd <= close && text.slice(lastEnd, close).trim() === '' ? lastEnd : close;
+    return [{ at, remove: 0, text: `${flowSeparator(map, flowCount)}${entry}` }];
   }
   const first = map.items[0]?.key as Node | undefined;
   const lastPair = map.items[map.items.length - 1];
@@ -209,7 +226,7 @@ function seqInsertion(
     if (after >= 0 && after !== seq.items.length - 1) return undefined;
     const close = seq.range[1] - 1;
     if (text[close] !== ']') return undefined;
-    return { at: close, remove: 0, text: `${flowSeparator(seq, flowCount)}${flowText(value)}` };
+    return { at: close, remove: 0, text: `${flowSeparator(seq, flowCount)}${isJsonStyle(seq) ? JSON.stringify(value) : flowText(value)}` };
   }
   const item = seq.items[index] as Node | undefined;
   if (!item?.range || text[seq.range[0]] !== '-') return undefined;
@@ -258,6 +275,62 @@ export class PatchError extends Error {
   }
 }
 
+/** The aliases that the paths of `edits` pass through (or end at), outermost first. */
+function aliasesOnPaths(doc: Document, edits: readonly DocEdit[]): Alias[] {
+  const out: Alias[] = [];
+  for (const e of edits) {
+    let node: unknown = doc.contents;
+    for (const k of e.path) {
+      if (isAlias(node)) {
+        if (!out.includes(node)) out.push(node);
+        break;
+      }
+      if (!isCollection(node)) break;
+      node = node.get(k, true);
+    }
+    if (isAlias(node) && !out.includes(node)) out.push(node);
+  }
+  return out;
+}
+
+/** The slice re-rendered by the Document API with the edits made, aliases on edited paths (or all) expanded. */
+function documentApiEdit(original: string, edits: readonly DocEdit[], expandAll: boolean): string {
+  const fresh = parseDocument(original, PARSE_OPTIONS);
+  if (expandAll) {
+    visit(fresh, { Alias: (_key, node) => expandAlias(fresh, node) });
+  } else {
+    for (const e of edits) {
+      let node: unknown = fresh.contents;
+      for (let i = 0; i < e.path.length; i++) {
+        if (!isCollection(node)) break;
+        const child = node.get(e.path[i], true);
+        if (isAlias(child)) node.set(e.path[i], expandAlias(fresh, child));
+        node = node.get(e.path[i], true);
+      }
+    }
+  }
+  for (const e of edits) {
+    if (e.op === 'set') {
+      fresh.setIn(e.path, e.value);
+    } else {
+      const seq = fresh.getIn(e.path, true);
+      const node = fresh.createNode(e.value);
+      if (isSeq(seq)) seq.items.splice(e.after < 0 ? seq.items.length : e.after + 1, 0, node);
+      else fresh.setIn(e.path, fresh.createNode([e.value]));
+    }
+  }
+  return fresh.toString(STRINGIFY);
+}
+
+/** A copy of the node an alias refers to, without its anchor (and with nested aliases kept as aliases). */
+function expandAlias(doc: Document, alias: Alias): Node {
+  const target = alias.resolve(doc);
+  if (target === undefined) throw new PatchError(`the alias *${alias.source} refers to no anchor`);
+  const copy = target.clone() as Node;
+  (copy as { anchor?: string }).anchor = undefined;
+  return copy;
+}
+
 /**
  * Edits one document's source text.
  *
@@ -280,24 +353,37 @@ export function patchDocument(
   const eol = (t: string) => (crlf ? t.replace(/\r?\n/g, '\r\n') : t);
   const withAdded = (t: string) => (addedDocs.length === 0 ? t : `${t}${t === '' || t.endsWith('\n') ? '' : eol('\n')}${eol(newDocuments(addedDocs))}`);
 
+  // An alias on an edited path is written out (as flow YAML, in place of `*name`) before editing, so that the
+  // edit changes this object only, not the anchored node and its other aliases.
+  const aliases = aliasesOnPaths(doc, edits).filter((a) => a.range && a.range[0] >= start && a.range[1] <= end);
+  if (aliases.length > 0) {
+    let expanded = original;
+    for (const a of [...aliases].sort((x, y) => y.range![0] - x.range![0])) {
+      const target = a.resolve(doc);
+      if (target === undefined) break;
+      expanded = expanded.slice(0, a.range![0] - start) + flowText(target.toJS(doc)) + expanded.slice(a.range![1] - start);
+    }
+    const again = parseDocument(expanded, PARSE_OPTIONS);
+    if (again.errors.length === 0 && aliasesOnPaths(again, edits).length === 0 && sameValue(documentValue(again), documentValue(doc))) {
+      return patchDocument(again, expanded, 0, expanded.length, edits, addedDocs);
+    }
+  }
   const te = textEdits(doc, source, edits);
   if (te && te.every((e) => e.at >= start && e.at <= end)) {
     const patched = withAdded(applyTextEdits(original, te.map((e) => ({ ...e, at: e.at - start, text: eol(e.text) }))));
     if (parsesTo(patched, expected)) return patched;
   }
-  // Fallback: the Document API on a fresh parse of the slice.
-  const fresh = parseDocument(original, PARSE_OPTIONS);
-  for (const e of edits) {
-    if (e.op === 'set') {
-      fresh.setIn(e.path, e.value);
-    } else {
-      const seq = fresh.getIn(e.path, true);
-      const node = fresh.createNode(e.value);
-      if (isSeq(seq)) seq.items.splice(e.after < 0 ? seq.items.length : e.after + 1, 0, node);
-      else fresh.setIn(e.path, fresh.createNode([e.value]));
+  // Fallback: the Document API on a fresh parse of the slice. An alias on an edited path is first replaced by
+  // a copy of what it refers to (editing through it would edit the anchored node and every other alias of it);
+  // when an edited node is itself anchored and aliased elsewhere, every alias of the document is expanded.
+  for (const expandAll of [false, true]) {
+    let rendered: string;
+    try {
+      rendered = withAdded(documentApiEdit(original, edits, expandAll));
+    } catch {
+      continue;
     }
+    if (parsesTo(rendered, expected)) return rendered;
   }
-  const rendered = withAdded(fresh.toString(STRINGIFY));
-  if (parsesTo(rendered, expected)) return rendered;
   throw new PatchError('an edited document did not read back as the fixed object; nothing was written');
 }

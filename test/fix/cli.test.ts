@@ -57,7 +57,7 @@ describe('Helm post-renderer protocol', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toEqual(AUTO_BOUND);
     expect(r.stderr).toMatch(/not fixed warning \[TKE-L7-002\] Ingress legacy \(<stdin>:1\)/);
-    expect(r.stderr).toMatch(/why: the bound TkeServiceConfig is not in the manifests .*auto config.*does not invent one/);
+    expect(r.stderr).toMatch(/why: the object uses ingress.cloud.tencent.com\/tke-service-config-auto: "true", so the controller owns legacy-auto-ingress-config .*To proceed/);
     expect(runBin(['fix', '--fail-on', 'error'], { input: AUTO_BOUND }).code).toBe(0);
     expect(runBin(['fix', '--fail-on', 'never'], { input: AUTO_BOUND }).code).toBe(0);
   });

@@ -1,6 +1,7 @@
-import { L4FixMode, LoopbackChecker, LoopbackFixer } from '../../src';
+import { KubeProxyMode, KubeProxyVersion, L4FixMode, LoopbackChecker, LoopbackFixer } from '../../src';
 import {
-  ING_CONFIG, ING_CONFIG_AUTO, keepaliveConfig, kubeProxy, PREVENT, privateIngress, privateService, serviceConfig, SUPPRESS, workload,
+  CLB_NETWORK, EXIST_LB, EXISTED_LB, ING_CONFIG, ING_CONFIG_AUTO, ingress, keepaliveConfig, kubeProxy, PREVENT, privateIngress,
+  privateService, service, serviceConfig, SUPPRESS, workload,
 } from '../checks/manifests';
 
 const LISTEN_PORTS = 'ingress.cloud.tencent.com/listen-ports';
@@ -31,7 +32,63 @@ describe('TKE-L4-001', () => {
     expect(r.changes).toEqual([]);
     expect(r.unfixed).toHaveLength(1);
     expect(r.unfixed[0].finding.ruleId).toEqual('TKE-L4-001');
-    expect(r.unfixed[0].reason).toMatch(/kube-proxy is too old.*v1\.20\.6-tke\.11.*v1\.20\.6-tke\.12/);
+    expect(r.unfixed[0].reason).toMatch(/would have no effect.*kube-proxy:v1\.20\.6-tke\.11.*update .* to v1\.20\.6-tke\.12 or later/);
+  });
+
+  test.each([
+    ['v1.20.6-tke.11'], ['v1.20.6-tke.12'], ['v1.18.4-tke.19'], ['v1.10.5-tke.99'], ['v1.28.3-tke.3-rc1'], ['v1.30.0-tke.1'], ['latest'],
+  ])('GIVEN kube-proxy %s THEN fix adds prevent-loopback exactly when the one table (KubeProxyVersion) supports it', (tag) => {
+    const supported = KubeProxyVersion.checkPreventLoopback(`ccr.ccs.tencentyun.com/library/kube-proxy:${tag}`).supported;
+    const r = LoopbackFixer.fix([privateService(), kubeProxy(tag)]);
+    expect(annotations(r.manifests, 'Service', 'web')[PREVENT]).toEqual(supported ? 'true' : undefined);
+    expect(r.unfixed.map((u) => u.finding.ruleId)).toEqual(supported ? [] : ['TKE-L4-001']);
+    // And the checker agrees: after fix, TKE-L4-003 (the same table) never fires on what fix added.
+    expect(LoopbackChecker.check(r.manifests).findings.filter((f) => f.ruleId === 'TKE-L4-003')).toEqual([]);
+  });
+
+  test('GIVEN a kube-proxy DaemonSet outside kube-system THEN it does not block the fix (as TKE-L4-003 ignores it)', () => {
+    const r = LoopbackFixer.fix([privateService(), kubeProxy('v1.20.6-tke.11', 'default')]);
+    expect(annotations(r.manifests, 'Service', 'web')[PREVENT]).toEqual('true');
+  });
+
+  test('GIVEN iptables proxy mode (option, or the DaemonSet args) THEN there is nothing to fix at layer 4 and the note says why', () => {
+    const byOption = LoopbackFixer.fix([privateService()], { proxyMode: KubeProxyMode.IPTABLES });
+    expect(byOption.changes).toEqual([]);
+    expect(byOption.unfixed).toEqual([]);
+    expect(byOption.fixed).toBe(true);
+    expect(byOption.manifests[0]).toEqual(privateService());
+    expect(byOption.notes.join('\n')).toMatch(/layer-4 rules .* did not run: kube-proxy is in iptables mode/);
+
+    const proxy = kubeProxy('v1.20.6-tke.11');
+    proxy.spec.template.spec.containers[0].args = ['--proxy-mode=iptables'];
+    const bySet = LoopbackFixer.fix([privateService(), proxy]);
+    expect(bySet.changes).toEqual([]);
+    expect(bySet.unfixed).toEqual([]);
+    // IPVS said explicitly: fixed as usual.
+    expect(LoopbackFixer.fix([privateService()], { proxyMode: KubeProxyMode.IPVS }).changes).toHaveLength(1);
+  });
+
+  test('GIVEN a Service reusing a CLB THEN it is fixed only when declared private (option or annotation), else TKE-CLB-001 is reported', () => {
+    const reusing = service({ annotations: { [EXISTED_LB]: 'lb-abcd1234' } });
+    const undeclared = LoopbackFixer.fix([reusing]);
+    expect(undeclared.changes).toEqual([]);
+    expect(undeclared.unfixed.map((u) => u.finding.ruleId)).toEqual(['TKE-CLB-001']);
+    expect(undeclared.unfixed[0].reason).toMatch(/only the CLB console shows .*--private-clb/);
+
+    const declared = LoopbackFixer.fix([reusing], { privateClbIds: ['lb-abcd1234'] });
+    expect(declared.changes.map((c) => c.ruleId)).toEqual(['TKE-L4-001']);
+    expect(annotations(declared.manifests, 'Service', 'web')[PREVENT]).toEqual('true');
+    expect(LoopbackChecker.check(declared.manifests, { privateClbIds: ['lb-abcd1234'] }).findings).toEqual([]);
+
+    const annotated = service({ annotations: { [EXISTED_LB]: 'lb-abcd1234', [CLB_NETWORK]: 'private' } });
+    expect(LoopbackFixer.fix([annotated]).changes.map((c) => c.ruleId)).toEqual(['TKE-L4-001']);
+    const pub = LoopbackFixer.fix([reusing], { publicClbIds: ['lb-abcd1234'] });
+    expect([pub.changes, pub.unfixed]).toEqual([[], []]);
+  });
+
+  test('GIVEN a malformed CLB option THEN fix throws naming it, as the checker does', () => {
+    expect(() => LoopbackFixer.fix([], { privateClbIds: 'lb-1' as any })).toThrow(/'privateClbIds' must be a list of CLB ids.*"lb-1"/);
+    expect(() => LoopbackFixer.fix([], { proxyMode: 'userspace' as any })).toThrow(/'proxyMode' must be "ipvs" or "iptables", got "userspace"/);
   });
 
   test('GIVEN a kube-proxy at the documented minimum WHEN fixed THEN prevent-loopback is added', () => {
@@ -117,10 +174,36 @@ describe('TKE-L7-001', () => {
       .toEqual(['HTTP:80', 'HTTPS:443']);
   });
 
-  test('GIVEN a binding to a config that is not in the set WHEN fixed THEN none is invented', () => {
-    const r = LoopbackFixer.fix([privateIngress({ config: 'elsewhere' }), keepaliveConfig('elsewhere', ['HTTP:80'], 'other-ns')]);
+  test('GIVEN a binding to a config in another namespace WHEN fixed THEN none is invented or moved, and the reason says so', () => {
+    const r = LoopbackFixer.fix([privateIngress({ namespace: 'shop', config: 'elsewhere' }), keepaliveConfig('elsewhere', ['HTTP:80'], 'other-ns')]);
     expect(r.manifests).toHaveLength(2);
     expect(r.changes).toEqual([]);
+    expect(r.unfixed.map((u) => u.finding.ruleId)).toEqual(['TKE-L7-002']);
+    expect(r.unfixed[0].reason).toMatch(/TkeServiceConfig elsewhere is in namespace other-ns, not shop, and fix mode does not move objects/);
+    expect(r.unfixed[0].reason).toMatch(/needs keepaliveEnable: 1 on HTTP:80/);
+
+    // The Ingress without a namespace meets that config when applied to other-ns: a warning, judged for keepalive.
+    const depends = LoopbackFixer.fix([privateIngress({ config: 'elsewhere' }), keepaliveConfig('elsewhere', ['HTTP:80'], 'other-ns')]);
+    expect(depends.unfixed.map((u) => u.finding.ruleId)).toEqual(['TKE-L7-002']);
+    expect(depends.unfixed[0].reason).toMatch(/meet only when both are applied to the same namespace, and fix mode does not choose namespaces/);
+  });
+
+  test('GIVEN a binding to a config missing from the set THEN the report (TKE-L7-002) names the config, the listeners and how to proceed', () => {
+    const ing = privateIngress({ name: 'shop', namespace: 'prod', tls: true, config: 'shop-cfg' });
+    const r = LoopbackFixer.fix([ing]);
+    expect(r.manifests).toEqual([ing]);
+    expect(r.changes).toEqual([]);
+    expect(r.unfixed.map((u) => u.finding.ruleId)).toEqual(['TKE-L7-002']);
+    const reason = r.unfixed[0].reason;
+    expect(reason).toMatch(/bound to TkeServiceConfig prod\/shop-cfg .* which is not in the manifests/);
+    expect(reason).toMatch(/does not invent one/);
+    expect(reason).toMatch(/kubectl -n prod get tkeserviceconfig shop-cfg -o yaml/);
+    expect(reason).toMatch(/keepaliveEnable: 1 on HTTP:80, HTTPS:443 .*TKE-L7-001 is not judged/);
+    // With the config added to the set, fix patches it.
+    const withConfig = LoopbackFixer.fix([ing, serviceConfig('shop-cfg', { l7Listeners: [] }, 'prod')]);
+    expect(withConfig.unfixed).toEqual([]);
+    expect(withConfig.manifests[1].spec.loadBalancer.l7Listeners.map((l: any) => `${l.protocol}:${l.port}:${l.keepaliveEnable}`))
+      .toEqual(['HTTP:80:1', 'HTTPS:443:1']);
   });
 
   test('GIVEN the auto binding WHEN fixed THEN nothing changes and the reason says how to proceed', () => {
@@ -171,6 +254,15 @@ describe('pass-to-target', () => {
     const r = LoopbackFixer.fix([privateService(), privateIngress()]);
     expect(annotations(r.manifests, 'Service', 'web')[SVC_PASS]).toBeUndefined();
     expect(annotations(r.manifests, 'Ingress', 'shop')[ING_PASS]).toBeUndefined();
+  });
+
+  test('GIVEN passToTarget and reused CLBs declared private THEN pass-to-target is still never added to them', () => {
+    const svc = service({ annotations: { [EXISTED_LB]: 'lb-aaaa1111' } });
+    const legacy = service({ name: 'old', annotations: { 'service.kubernetes.io/loadbalance-id': 'lb-aaaa1111' } });
+    const ing = ingress({ annotations: { [EXIST_LB]: 'lb-aaaa1111' } });
+    const r = LoopbackFixer.fix([svc, legacy, ing], { passToTarget: true, privateClbIds: ['lb-aaaa1111'] });
+    expect(r.changes.map((c) => c.message).join('\n')).not.toMatch(/pass-to-target/);
+    expect(r.changes.map((c) => c.ruleId)).toEqual(['TKE-L4-001', 'TKE-L4-001', 'TKE-L7-001', 'TKE-L7-001']);
   });
 
   test('GIVEN passToTarget WHEN fixed THEN it is added on CLBs TKE creates, never on a reused one', () => {

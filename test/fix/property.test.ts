@@ -9,7 +9,7 @@ import { documentSlices, lineDiff, linePrefix } from './yaml-helpers';
 import { LoopbackChecker, LoopbackFixer } from '../../src';
 import { fixSources } from '../../src/fix/sources';
 import { sameValue } from '../../src/fix/yaml-patch';
-import { PREVENT, privateIngress, privateService, serviceConfig, workload } from '../checks/manifests';
+import { CLB_NETWORK, EXIST_LB, EXISTED_LB, LISTEN_PORTS, PREVENT, privateIngress, privateService, serviceConfig, workload } from '../checks/manifests';
 
 const NAMESPACES = ['shop', 'pay'];
 
@@ -23,8 +23,16 @@ const group = fc.oneof(
     type: fc.constant('ingress' as const),
     tls: fc.boolean(),
     binding: fc.constantFrom('none', 'bound'),
-    listeners: fc.subarray(['HTTP:80', 'HTTPS:443', 'HTTP:8080']),
+    listeners: fc.subarray(['HTTP:80', 'HTTPS:443', 'HTTP:8080', 'HTTPS:8443']),
     keepalive: fc.constantFrom(undefined, 0, 1),
+    // ingress.cloud.tencent.com/listen-ports: absent, or a set of custom listeners (which replaces 80/443).
+    listenPorts: fc.option(fc.uniqueArray(fc.constantFrom('HTTP:80', 'HTTP:8080', 'HTTPS:443', 'HTTPS:8443', 'HTTP:9000'), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+    // A reused CLB, declared private by the annotation or by privateClbIds (lb-decl0001), instead of a subnet.
+    clb: fc.constantFrom('subnet', 'annotation', 'declared'),
+  }),
+  fc.record({
+    type: fc.constant('reused-service' as const),
+    clb: fc.constantFrom('annotation', 'declared', 'public'),
   }),
   fc.record({ type: fc.constant('bystander' as const), kind: fc.constantFrom('ConfigMap', 'Deployment') }),
 );
@@ -36,8 +44,22 @@ function objectsOf(groups: Array<any>, namespaces: string[]): any[] {
     const name = `o${i}`;
     if (g.type === 'service') {
       out.push(privateService({ name, namespace, ...(g.prevent !== undefined ? { annotations: { [PREVENT]: g.prevent } } : {}) }));
+    } else if (g.type === 'reused-service') {
+      const id = g.clb === 'public' ? 'lb-publ0001' : 'lb-decl0001';
+      out.push(privateService({ name, namespace }));
+      const svc = out[out.length - 1];
+      svc.metadata.annotations = { [EXISTED_LB]: id, ...(g.clb === 'annotation' ? { [CLB_NETWORK]: 'private' } : {}) };
     } else if (g.type === 'ingress') {
-      out.push(privateIngress({ name, namespace, tls: g.tls, ...(g.binding === 'bound' ? { config: `${name}-cfg` } : {}) }));
+      const listenPorts = g.listenPorts === undefined ? {} : {
+        [LISTEN_PORTS]: JSON.stringify(g.listenPorts.map((l: string) => ({ [l.split(':')[0]]: Number(l.split(':')[1]) }))),
+      };
+      const ing = privateIngress({ name, namespace, tls: g.tls, ...(g.binding === 'bound' ? { config: `${name}-cfg` } : {}), annotations: listenPorts });
+      if (g.clb !== 'subnet') {
+        delete ing.metadata.annotations['kubernetes.io/ingress.subnetId'];
+        ing.metadata.annotations[EXIST_LB] = 'lb-decl0001';
+        if (g.clb === 'annotation') ing.metadata.annotations[CLB_NETWORK] = 'private';
+      }
+      out.push(ing);
       if (g.binding === 'bound') {
         out.push(serviceConfig(`${name}-cfg`, {
           l7Listeners: g.listeners.map((l: string) => {
@@ -98,8 +120,11 @@ function render(objects: any[], s: any): string {
   return s.finalNewline ? text : text.replace(/\n+$/, '');
 }
 
+/** The CLB declarations of every run: lb-decl0001 is private, lb-publ0001 public. */
+const DECLARED = { privateClbIds: ['lb-decl0001'], publicClbIds: ['lb-publ0001'] };
+
 function fix(text: string): string {
-  return fixSources([{ name: 'set.yaml', text }], {}).outputs[0].text;
+  return fixSources([{ name: 'set.yaml', text }], DECLARED).outputs[0].text;
 }
 
 const FIXABLE = LoopbackFixer.fixableRules();
@@ -117,7 +142,7 @@ describe('fix mode properties', () => {
 
         // The YAML layer and the library agree.
         const outDocs = documentSlices(output);
-        expect(outDocs.map((d) => d.value)).toEqual(LoopbackFixer.fix(documentSlices(input).map((d) => d.value)).manifests);
+        expect(outDocs.map((d) => d.value)).toEqual(LoopbackFixer.fix(documentSlices(input).map((d) => d.value), DECLARED).manifests);
 
         // Untouched documents keep every byte; changed ones differ only in the lines that were edited.
         const inDocs = documentSlices(input);
@@ -135,9 +160,20 @@ describe('fix mode properties', () => {
           for (const removed of diff.removed) expect(addedPrefixes.has(linePrefix(removed))).toBe(true);
         });
 
-        // After fix, check finds nothing that fix mode can fix.
-        const left = LoopbackChecker.check(outDocs.map((d) => d.value)).findings.filter((f) => FIXABLE.includes(f.ruleId));
-        expect(left).toEqual([]);
+        // After fix, check (with the same declarations) finds nothing that fix mode can fix.
+        const after = LoopbackChecker.check(outDocs.map((d) => d.value), DECLARED);
+        expect(after.findings.filter((f) => FIXABLE.includes(f.ruleId))).toEqual([]);
+        // Every listen-ports listener of a fixed Ingress has keepalive in its config; an added config has exactly those.
+        const all = s.asList ? outDocs[0].value.items : outDocs.map((d) => d.value);
+        for (const ing of objects.filter((o) => o.kind === 'Ingress' && o.metadata.annotations[LISTEN_PORTS])) {
+          const fixedIng = all.find((o: any) => o.kind === 'Ingress' && o.metadata.name === ing.metadata.name);
+          const configName = fixedIng.metadata.annotations['ingress.cloud.tencent.com/tke-service-config'];
+          const config = all.find((o: any) => o.kind === 'TkeServiceConfig' && o.metadata.name === configName && o.metadata.namespace === ing.metadata.namespace);
+          const keepalive = config.spec.loadBalancer.l7Listeners.filter((l: any) => l.keepaliveEnable === 1).map((l: any) => `${l.protocol}:${l.port}`);
+          const declared = JSON.parse(ing.metadata.annotations[LISTEN_PORTS]).map((o: any) => `${Object.keys(o)[0]}:${Object.values(o)[0]}`);
+          for (const l of declared) expect(keepalive).toContain(l);
+          if (configName.endsWith('-loopback')) expect([...keepalive].sort()).toEqual([...declared].sort());
+        }
       }),
       { numRuns: 80 },
     );

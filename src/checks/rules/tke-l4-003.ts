@@ -13,6 +13,17 @@ export function imageTag(image: string): string | undefined {
   return withoutDigest.slice(colon + 1);
 }
 
+/**
+ * The kube-proxy DaemonSet of the set (in kube-system) and the image of its kube-proxy container, or
+ * undefined when the set has none. Shared with fix mode, which decides on prevent-loopback by the same image.
+ */
+export function kubeProxyOf(set: ManifestSet): { readonly daemonSet: Entry; readonly image?: string } | undefined {
+  const ds = set.find('DaemonSet', 'kube-system', 'kube-proxy');
+  if (!ds || ds.namespace !== 'kube-system') return undefined;
+  const image = kubeProxyImage(ds);
+  return image === undefined ? { daemonSet: ds } : { daemonSet: ds, image };
+}
+
 /** The image of the kube-proxy container of a DaemonSet. */
 function kubeProxyImage(ds: Entry): string | undefined {
   const containers = asArray(asMap(asMap(asMap(ds.obj.spec).template).spec).containers).filter(isMap);
@@ -43,9 +54,9 @@ export const TKE_L4_003: LoopbackRule = {
     fix: 'Update the image of the kube-proxy DaemonSet in kube-system to the documented minimum of its minor or later (a TKE kube-proxy or hyperkube image).',
   },
   check(set: ManifestSet): RuleFinding[] {
-    const proxy = set.find('DaemonSet', 'kube-system', 'kube-proxy');
-    if (!proxy || proxy.namespace !== 'kube-system') return [];
-    const image = kubeProxyImage(proxy);
+    const kubeProxy = kubeProxyOf(set);
+    if (!kubeProxy) return [];
+    const { daemonSet: proxy, image } = kubeProxy;
     const support = KubeProxyVersion.checkPreventLoopback(image ?? '');
     if (support.supported) return [];
     const out: RuleFinding[] = [];
