@@ -1,3 +1,4 @@
+import { compileRe2 } from '../../coredns/regex';
 import { CorefileRewrites, isDnsName, isInClusterDomain, isNameFragment, NameRewrite, readCorefileRewrites } from '../private/corefile-rewrites';
 import { asMap, asString, describe, Entry, ManifestSet } from '../private/manifests';
 import { CORE, privateClbHosts } from '../private/tke';
@@ -20,13 +21,13 @@ function servedHost(r: NameRewrite, hosts: ReadonlyMap<string, Entry>): [string,
   } else if (r.type === 'suffix') {
     matches = (h) => h.endsWith(from);
   } else if (r.type === 'regex') {
-    let re: RegExp;
-    try {
-      re = new RegExp(r.from!, 'i');
-    } catch {
-      return undefined;
-    }
-    matches = (h) => re.test(`${h}.`) || re.test(h);
+    // CoreDNS runs the pattern with Go's regexp (RE2), case-sensitively, on the query name: lower-case
+    // and fully qualified (final dot). JavaScript's RegExp reads `\A`, `[[:alpha:]]` or `\Q...\E`
+    // differently, so the library's RE2 helper is used.
+    // https://coredns.io/plugins/rewrite/ (regex name rules; query names are lower-case FQDNs)
+    const re = compileRe2(r.from!).re;
+    if (re === undefined) return undefined;
+    matches = (h) => re.matcher(`${h}.`).find();
   } else {
     return undefined;
   }
