@@ -57,6 +57,12 @@ export interface InputObject {
    * dotted path (`data.Corefile`), so that a finding about a line inside such a value can point at it.
    */
   readonly valueLines?: Record<string, number>;
+  /**
+   * For multi-line string values written as flow scalars (a JSON string, or a quoted YAML string as
+   * `kubectl get -o yaml` writes one with trailing spaces): the 1-based file line of each of their lines,
+   * keyed by dotted path as `valueLines` is.
+   */
+  readonly valueLineMaps?: Record<string, number[]>;
 }
 
 /** A document that is not a Kubernetes object, and why it was skipped. */
@@ -228,7 +234,7 @@ export function parseSource(file: string, text: string | Buffer, into: ParsedInp
       continue;
     }
     if (!isListObject(value)) {
-      into.objects.push(located(value, file, docLine, node, lineAt, options));
+      into.objects.push(located(value, file, docLine, node, lineAt, options, source));
       continue;
     }
 
@@ -240,7 +246,7 @@ export function parseSource(file: string, text: string | Buffer, into: ParsedInp
       const itemNode: any = itemNodes[i];
       const line = lineAt(itemNode?.range?.[0] ?? node?.range?.[0]);
       if (isKubernetesObject(item)) {
-        into.objects.push(located(item, file, line, isAlias(itemNode) ? undefined : itemNode, lineAt, options));
+        into.objects.push(located(item, file, line, isAlias(itemNode) ? undefined : itemNode, lineAt, options, source));
       } else {
         into.skipped.push({ file, line, reason: `${(value as any).kind} item ${i}: ${skipReason(item)}` });
       }
@@ -255,14 +261,67 @@ function located(
   node: YamlNode | null | undefined,
   lineAt: (offset: number | undefined) => number,
   options: ReadOptions,
+  source: string,
 ): InputObject {
   const valueLines = literalLines(node, lineAt);
+  const valueLineMaps = flowLineMaps(node, lineAt, source);
   return {
     object: options.slim ? slimForChecking(value) : value,
     file,
     line,
     ...(valueLines ? { valueLines } : {}),
+    ...(valueLineMaps ? { valueLineMaps } : {}),
   };
+}
+
+/**
+ * The file line of each line of `data.Corefile` when it is a multi-line flow string (a JSON or quoted YAML
+ * string), by dotted path. A line of the value starts after a `\n` escape (double
+ * quotes) or at an empty file line (folding); its file line is where its first character is written.
+ */
+function flowLineMaps(
+  node: YamlNode | null | undefined,
+  lineAt: (offset: number | undefined) => number,
+  source: string,
+): Record<string, number[]> | undefined {
+  if (!isYamlMap(node)) return undefined;
+  let out: Record<string, number[]> | undefined;
+  for (const outer of node.items) {
+    if (!isScalar(outer.key) || !isYamlMap(outer.value)) continue;
+    for (const inner of outer.value.items) {
+      const v = inner.value;
+      // Only the Corefile is read line by line by a rule; a map per line of every string would cost memory.
+      if (String(outer.key.value) !== 'data' || String(inner.key?.toString()) !== 'Corefile') continue;
+      if (!isScalar(inner.key) || !isScalar(v) || typeof v.value !== 'string' || !v.value.includes('\n') || !v.range) continue;
+      if (v.type !== 'QUOTE_DOUBLE' && v.type !== 'QUOTE_SINGLE' && v.type !== 'PLAIN') continue;
+      const [start, end] = v.range;
+      const lines = [lineAt(start)];
+      // The offset where the value's next line starts: skip the file's line breaks and indentation.
+      const nextLineAt = (i: number) => {
+        while (i < end && /[ \t\r\n]/.test(source[i])) i++;
+        lines.push(lineAt(Math.min(i, end - 1)));
+      };
+      for (let i = start; i < end; i++) {
+        const c = source[i];
+        if (c === '\\' && v.type === 'QUOTE_DOUBLE') {
+          if (source[i + 1] === 'n') nextLineAt(i + 2);
+          i++;
+        } else if (c === '\n') {
+          // Folding: each empty file line after this break is one line break of the value.
+          let j = i + 1;
+          for (;;) {
+            while (j < end && (source[j] === ' ' || source[j] === '\t' || source[j] === '\r')) j++;
+            if (source[j] !== '\n') break;
+            j++;
+            nextLineAt(j);
+          }
+          i = j - 1;
+        }
+      }
+      (out ??= {})[`${String(outer.key.value)}.${String(inner.key.value)}`] = lines;
+    }
+  }
+  return out;
 }
 
 /** The first content line of the block literal strings two levels down (`data.Corefile`), by dotted path. */

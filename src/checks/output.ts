@@ -75,14 +75,18 @@ export { failsAt } from './private/severity';
 
 /**
  * Puts a report's findings next to the files and lines of the objects they are about; a finding about a
- * line of a multi-line field (a Corefile) points at that line of the file when the field is a block literal.
+ * line of a multi-line field (a Corefile) points at that line of the file (a block literal, or a JSON or quoted
+ * YAML string).
  * `errors` are the run's input errors (by default those of `input`).
  */
 export function locate(input: ParsedInput, report: LoopbackReport, rules: LoopbackRuleInfo[], failOn: FindingLevel, errors?: RunError[]): CheckRun {
   const at = (f: LoopbackFinding, reason?: string): LocatedFinding => {
     const obj = f.manifestIndex === undefined ? undefined : input.objects[f.manifestIndex];
     const fieldStart = f.field !== undefined && f.fieldLine !== undefined ? obj?.valueLines?.[f.field] : undefined;
-    const line = fieldStart !== undefined ? fieldStart + f.fieldLine! - 1 : obj?.line;
+    const flowLines = f.field !== undefined && f.fieldLine !== undefined ? obj?.valueLineMaps?.[f.field] : undefined;
+    const line = fieldStart !== undefined ? fieldStart + f.fieldLine! - 1
+      : flowLines !== undefined && flowLines.length > 0 ? flowLines[Math.min(Math.max(f.fieldLine! - 1, 0), flowLines.length - 1)]
+        : obj?.line;
     return { finding: f, file: obj?.file, line, reason };
   };
   const findings = report.findings.map((f) => at(f));
