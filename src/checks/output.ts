@@ -158,7 +158,9 @@ export function runErrorText(e: RunError): string {
  * message read from a manifest cannot move the cursor, recolour or clear the terminal.
  */
 export function escapeControl(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+  // C0 and C1 controls, line and paragraph separators, and the bidirectional controls that reorder what a
+  // terminal shows (Trojan Source, CVE-2021-42574).
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
     const code = c.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
