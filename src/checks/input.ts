@@ -17,6 +17,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Composer, isAlias, isMap as isYamlMap, isPair, isScalar, isSeq as isYamlSeq, LineCounter, Parser } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
+import { splitList } from './list-split';
 import { slimForChecking } from './private/slim';
 
 /** The name a source read from standard input is shown under. */
@@ -194,6 +195,33 @@ function utf16be(b: Buffer): string {
 export function parseSource(file: string, text: string | Buffer, into: ParsedInput, options: ReadOptions = {}): void {
   into.files.push(file);
   const source = decodeManifest(text);
+  // A List (`kubectl get -o yaml` or `-o json`) is one document: its items are parsed one at a time, so
+  // that memory does not grow with the whole List's syntax tree. When an item does not parse on its own,
+  // the document is parsed whole, so errors and results are those of the whole parse.
+  const list = splitList(source);
+  if (list !== undefined) {
+    const items = emptyInput();
+    for (const [i, item] of list.items.entries()) {
+      const before = items.objects.length + items.skipped.length;
+      parseDocuments(file, item.text, items, { ...options, continueOnError: true }, item.line - 1, `${list.kind} item ${i}`);
+      if (items.errors.length > 0) break;
+      if (items.objects.length + items.skipped.length === before) items.skipped.push({ file, line: item.line, reason: `${list.kind} item ${i}: empty document` });
+    }
+    if (items.errors.length === 0) {
+      for (const o of items.objects) into.objects.push(o);
+      for (const d of items.skipped) into.skipped.push(d);
+      return;
+    }
+  }
+  parseDocuments(file, source, into, options, 0);
+}
+
+/**
+ * Parses the documents of `source` into `into`. `lineOffset` is added to every line (for a List item parsed
+ * on its own); `item` (`List item 3`) marks the text as one item of a List: its value is an object or skipped
+ * with that prefix, and a list in it is not expanded.
+ */
+function parseDocuments(file: string, source: string, into: ParsedInput, options: ReadOptions, lineOffset: number, item?: string): void {
   const fail = (e: InputError): void => {
     if (!options.continueOnError) throw e;
     into.errors.push(e);
@@ -201,7 +229,7 @@ export function parseSource(file: string, text: string | Buffer, into: ParsedInp
   const lineCounter = new LineCounter();
   const parser = new Parser(lineCounter.addNewLine);
   const composer = new Composer({ merge: true, prettyErrors: false, logLevel: 'error' });
-  const lineAt = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  const lineAt = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line) + lineOffset;
 
   for (const doc of composer.compose(parser.parse(source), false, source.length)) {
     const node = doc.contents as YamlNode | null;
@@ -213,10 +241,10 @@ export function parseSource(file: string, text: string | Buffer, into: ParsedInp
       // `{{ x }}` parses as a flow mapping used as a key (or not at all): an unrendered template.
       if (templateAt >= 0) {
         const pos = lineCounter.linePos(doc.range[0] + templateAt);
-        fail(new InputError(file, pos.line, pos.col, TEMPLATE_MESSAGE));
+        fail(new InputError(file, pos.line + lineOffset, pos.col, TEMPLATE_MESSAGE));
       } else {
         const pos = lineCounter.linePos(error!.pos[0]);
-        fail(new InputError(file, pos.line, pos.col, firstLine(error!.message)));
+        fail(new InputError(file, pos.line + lineOffset, pos.col, firstLine(error!.message)));
       }
       continue;
     }
@@ -230,10 +258,10 @@ export function parseSource(file: string, text: string | Buffer, into: ParsedInp
     }
 
     if (!isKubernetesObject(value)) {
-      into.skipped.push({ file, line: docLine, reason: skipReason(value) });
+      into.skipped.push({ file, line: docLine, reason: item === undefined ? skipReason(value) : `${item}: ${skipReason(value)}` });
       continue;
     }
-    if (!isListObject(value)) {
+    if (item !== undefined || !isListObject(value)) {
       into.objects.push(located(value, file, docLine, node, lineAt, options, source));
       continue;
     }
