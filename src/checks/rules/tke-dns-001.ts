@@ -17,7 +17,9 @@ function servedHost(r: NameRewrite, hosts: ReadonlyMap<string, Entry>): [string,
   if (from === undefined || hosts.size === 0) return undefined;
   let matches: (host: string) => boolean;
   if (r.type === 'exact') {
-    matches = (h) => h === from;
+    // An Ingress host `*.oa.com` serves every name of one more label (`api.oa.com`, not `x.api.oa.com`).
+    // https://kubernetes.io/docs/concepts/services-networking/ingress/#hostname-wildcards
+    matches = (h) => h === from || (h.startsWith('*.') && from.endsWith(h.slice(1)) && /^[^.]+$/.test(from.slice(0, from.length - h.length + 1)));
   } else if (r.type === 'suffix') {
     matches = (h) => h.endsWith(from);
   } else if (r.type === 'regex') {
@@ -83,7 +85,8 @@ export const TKE_DNS_001: LoopbackRule = {
       'TO` points the public name at `<svc>.<ns>.svc.<cluster-domain>`. An invalid name stops CoreDNS from loading ' +
       'the Corefile, and a target outside the cluster domain (taken from the kubernetes plugin line, cluster.local ' +
       'by default) still resolves to the CLB: that is reported when FROM matches a host (`spec.rules[].host` or ' +
-      '`spec.tls[].hosts`) of a private-network TKE Ingress of the checked set, and not otherwise (a rewrite such as ' +
+      '`spec.tls[].hosts`; a wildcard `*.oa.com` serves the names of one more label) of a private-network TKE Ingress ' +
+      'of the checked set, and not otherwise (a rewrite such as ' +
       '`rewrite name registry.local host.k3d.internal` serves another purpose). CoreDNS rewrites the answers of an exact rewrite back to the asked ' +
       'name; for prefix, suffix, substring and regex rewrites only `answer auto` (CoreDNS 1.8.4 or later) or ' +
       '`answer name` does, and without it clients receive answers for a name they did not ask for and may drop them. ' +

@@ -146,6 +146,14 @@ describe(RULE, () => {
       });
     });
 
+    test('an exact FROM that a wildcard host (*.oa.com) of a private Ingress serves is a finding; a deeper name is not', () => {
+      const wildcard = privateIngress({ name: 'star', namespace: 'infra', hosts: ['*.oa.com'] });
+      const served = LoopbackChecker.check([corednsConfigMap(corefile('rewrite name api.oa.com api.example.com')), wildcard]);
+      const deeper = LoopbackChecker.check([corednsConfigMap(corefile('rewrite name x.api.oa.com api.example.com')), wildcard]);
+      expect(messages(served.findings, RULE)).toEqual([expect.stringMatching(/FROM matches \*\.oa\.com, a host that the private-network CLB of Ingress infra\/star serves/)]);
+      expect(briefs(deeper.findings, RULE)).toEqual([]);
+    });
+
     test('a public Ingress serving FROM does not make it a finding', () => {
       const report = LoopbackChecker.check([corednsConfigMap(corefile('rewrite name roc.oa.com server.example.com')), ingress({ hosts: ['roc.oa.com'] })]);
       expect(briefs(report.findings, RULE)).toEqual([]);
