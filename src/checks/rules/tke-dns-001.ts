@@ -91,7 +91,8 @@ export const TKE_DNS_001: LoopbackRule = {
       'name; for prefix, suffix, substring and regex rewrites only `answer auto` (CoreDNS 1.8.4 or later) or ' +
       '`answer name` does, and without it clients receive answers for a name they did not ask for and may drop them. ' +
       'Only server blocks serving "." are judged (a rewrite in, say, `consul.local:53 { ... }` serves another zone); ' +
-      'the mode and match type are read case-insensitively, as CoreDNS does.',
+      'the mode and match type are read case-insensitively, as CoreDNS does, and a regex FROM is matched as CoreDNS ' +
+      'runs it: with Go\'s RE2 syntax, case-sensitively, on the lower-case name with its final dot.',
     fix:
       'Write `rewrite name exact <public-name> <svc>.<ns>.svc.cluster.local`, or for other types add `answer auto`, ' +
       'in the Corefile of ConfigMap kube-system/coredns.',
