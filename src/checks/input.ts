@@ -15,7 +15,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Composer, isAlias, isMap as isYamlMap, isPair, isScalar, isSeq as isYamlSeq, LineCounter, Parser } from 'yaml';
+import { Composer, isAlias, isMap as isYamlMap, isPair, isScalar, isSeq as isYamlSeq, LineCounter, parseAllDocuments, Parser } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { splitList } from './list-split';
 import { slimForChecking } from './private/slim';
@@ -199,7 +199,7 @@ export function parseSource(file: string, text: string | Buffer, into: ParsedInp
   // that memory does not grow with the whole List's syntax tree. When an item does not parse on its own,
   // the document is parsed whole, so errors and results are those of the whole parse.
   const list = splitList(source);
-  if (list !== undefined) {
+  if (list !== undefined && parseAllDocuments(list.header).every((d) => d.errors.length === 0)) {
     const items = emptyInput();
     for (const [i, item] of list.items.entries()) {
       const before = items.objects.length + items.skipped.length;

@@ -24,6 +24,11 @@ export interface SplitList {
   readonly kind: string;
   /** The items, in order. */
   readonly items: ListItemText[];
+  /**
+   * The document without its items (`items:` left empty), for the caller to parse: when it has an error
+   * (a duplicate key, a broken `metadata`), the document is parsed whole instead.
+   */
+  readonly header: string;
 }
 
 /** Splits `source` when it is one List document in a layout kubectl writes; undefined otherwise. */
@@ -44,8 +49,12 @@ function splitYamlList(source: string): SplitList | undefined {
   let seenContent = false;
   let chunkStart = -1;
   let chunkLine = 0;
+  let itemsFrom = -1;
+  let itemsTo = -1;
   const close = (end: number) => {
     if (chunkStart < 0) return;
+    if (itemsFrom < 0) itemsFrom = chunkStart;
+    itemsTo = end;
     const text = source.slice(chunkStart, end);
     items.push({ text: `${text.slice(0, seqIndent)} ${text.slice(seqIndent + 1)}`, line: chunkLine });
     chunkStart = -1;
@@ -108,7 +117,7 @@ function splitYamlList(source: string): SplitList | undefined {
   }
   close(source.length);
   if (!kind || !/List$/.test(kind) || !apiVersion || items.length === 0) return undefined;
-  return { kind, items };
+  return { kind, items, header: source.slice(0, itemsFrom) + source.slice(itemsTo) };
 }
 
 /**
@@ -124,6 +133,14 @@ function splitJsonList(source: string, open: number): SplitList | undefined {
   let expectKey = false;
   let inItems = false;
   let itemStart = -1;
+  let itemsFrom = -1;
+  let itemsTo = -1;
+  const push = (end: number) => {
+    if (itemsFrom < 0) itemsFrom = itemStart;
+    itemsTo = end;
+    items.push({ text: source.slice(itemStart, end).trimEnd(), line: lineOf(itemStart) });
+    itemStart = -1;
+  };
   let line = 1 + countNewlines(source, 0, open);
   let lineAt = open;
   const lineOf = (offset: number) => {
@@ -160,10 +177,7 @@ function splitJsonList(source: string, open: number): SplitList | undefined {
         inItems = true;
       }
     } else if (c === '}' || c === ']') {
-      if (inItems && depth === 2 && itemStart >= 0) {
-        items.push({ text: source.slice(itemStart, i).trimEnd(), line: lineOf(itemStart) });
-        itemStart = -1;
-      }
+      if (inItems && depth === 2 && itemStart >= 0) push(i);
       depth--;
       if (depth === 1 && inItems) inItems = false;
       if (depth === 0) {
@@ -172,16 +186,13 @@ function splitJsonList(source: string, open: number): SplitList | undefined {
       }
     } else if (c === ',') {
       if (depth === 1) expectKey = true;
-      if (inItems && depth === 2 && itemStart >= 0) {
-        items.push({ text: source.slice(itemStart, i).trimEnd(), line: lineOf(itemStart) });
-        itemStart = -1;
-      }
+      if (inItems && depth === 2 && itemStart >= 0) push(i);
     } else if (!/\s|:/.test(c) && inItems && depth === 2 && itemStart < 0) {
       itemStart = i;
     }
   }
   if (depth !== 0 || !kind || !/List$/.test(kind) || !apiVersion || items.length === 0) return undefined;
-  return { kind, items };
+  return { kind, items, header: source.slice(0, itemsFrom) + source.slice(itemsTo) };
 }
 
 function countNewlines(s: string, from: number, to: number): number {

@@ -109,6 +109,17 @@ describe('a List parsed item by item gives what the whole parse gives', () => {
   });
 
   test.each([
+    ['a duplicate top-level key', `${KUBECTL_YAML}kind: List\n`],
+    ['a broken metadata', KUBECTL_YAML.replace('  resourceVersion: ""', '  resourceVersion: "')],
+    ['a duplicate JSON key', '{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "A"}], "kind": "List"}'],
+  ])('%s outside the items is the error of the whole parse', (_, text) => {
+    const got = parse(text);
+    expect(got.errors).toHaveLength(1);
+    expect(got.objects).toEqual([]);
+    expect(got.errors.map((e) => e.message)).toEqual(wholeParse(text).errors.map((e) => e.message.replace(/in\.yaml:(\d+)/, (_m, l) => `in.yaml:${Number(l) - 2}`)));
+  });
+
+  test.each([
     ['two documents', 'apiVersion: v1\nkind: List\nitems:\n- a: 1\n---\nkind: B\n'],
     ['flow items', 'apiVersion: v1\nkind: List\nitems: [{a: 1}]\n'],
     ['not a List', 'apiVersion: v1\nkind: Service\nitems:\n- a\n'],
