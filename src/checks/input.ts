@@ -218,10 +218,10 @@ export function parseSource(file: string, text: string | Buffer, into: ParsedInp
 
 /**
  * Parses the documents of `source` into `into`. `lineOffset` is added to every line (for a List item parsed
- * on its own); `item` (`List item 3`) marks the text as one item of a List: its value is an object or skipped
+ * on its own); `listItem` (`List item 3`) marks the text as one item of a List: its value is an object or skipped
  * with that prefix, and a list in it is not expanded.
  */
-function parseDocuments(file: string, source: string, into: ParsedInput, options: ReadOptions, lineOffset: number, item?: string): void {
+function parseDocuments(file: string, source: string, into: ParsedInput, options: ReadOptions, lineOffset: number, listItem?: string): void {
   const fail = (e: InputError): void => {
     if (!options.continueOnError) throw e;
     into.errors.push(e);
@@ -258,10 +258,10 @@ function parseDocuments(file: string, source: string, into: ParsedInput, options
     }
 
     if (!isKubernetesObject(value)) {
-      into.skipped.push({ file, line: docLine, reason: item === undefined ? skipReason(value) : `${item}: ${skipReason(value)}` });
+      into.skipped.push({ file, line: docLine, reason: listItem === undefined ? skipReason(value) : `${listItem}: ${skipReason(value)}` });
       continue;
     }
-    if (item !== undefined || !isListObject(value)) {
+    if (listItem !== undefined || !isListObject(value)) {
       into.objects.push(located(value, file, docLine, node, lineAt, options, source));
       continue;
     }
