@@ -426,7 +426,9 @@ function hasAlias(node: unknown): boolean {
   return false;
 }
 
+/** The first line of a parser message; the engine's stack overflow (deep nesting) said in words. */
 function firstLine(message: string): string {
+  if (/Maximum call stack size exceeded|too much recursion/i.test(message)) return 'the document nests too deeply to be read';
   return message.split('\n')[0].trim();
 }
 

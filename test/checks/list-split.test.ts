@@ -130,3 +130,13 @@ describe('a List parsed item by item gives what the whole parse gives', () => {
     expect(splitList(text)).toBeUndefined();
   });
 });
+
+describe('a document nested too deeply for the parser', () => {
+  test.each([
+    ['flow sequences', `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`],
+    ['flow mappings', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  x: ${'{a: '.repeat(3000)}1${'}'.repeat(3000)}\n`],
+  ])('%s: an input error that says so, not the engine\'s stack message', (_, text) => {
+    const got = parse(text);
+    expect(got.errors.map((e) => e.detail)).toEqual(['the document nests too deeply to be read']);
+  });
+});
