@@ -15,8 +15,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Composer, isAlias, isMap as isYamlMap, isPair, isScalar, isSeq as isYamlSeq, LineCounter, Parser } from 'yaml';
+import { Composer, isAlias, isMap as isYamlMap, isPair, isScalar, isSeq as isYamlSeq, LineCounter, parseAllDocuments, Parser } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
+import { splitList } from './list-split';
 import { slimForChecking } from './private/slim';
 
 /** The name a source read from standard input is shown under. */
@@ -57,6 +58,12 @@ export interface InputObject {
    * dotted path (`data.Corefile`), so that a finding about a line inside such a value can point at it.
    */
   readonly valueLines?: Record<string, number>;
+  /**
+   * For multi-line string values written as flow scalars (a JSON string, or a quoted YAML string as
+   * `kubectl get -o yaml` writes one with trailing spaces): the 1-based file line of each of their lines,
+   * keyed by dotted path as `valueLines` is.
+   */
+  readonly valueLineMaps?: Record<string, number[]>;
 }
 
 /** A document that is not a Kubernetes object, and why it was skipped. */
@@ -188,6 +195,33 @@ function utf16be(b: Buffer): string {
 export function parseSource(file: string, text: string | Buffer, into: ParsedInput, options: ReadOptions = {}): void {
   into.files.push(file);
   const source = decodeManifest(text);
+  // A List (`kubectl get -o yaml` or `-o json`) is one document: its items are parsed one at a time, so
+  // that memory does not grow with the whole List's syntax tree. When an item does not parse on its own,
+  // the document is parsed whole, so errors and results are those of the whole parse.
+  const list = splitList(source);
+  if (list !== undefined && parseAllDocuments(list.header).every((d) => d.errors.length === 0)) {
+    const items = emptyInput();
+    for (const [i, item] of list.items.entries()) {
+      const before = items.objects.length + items.skipped.length;
+      parseDocuments(file, item.text, items, { ...options, continueOnError: true }, item.line - 1, `${list.kind} item ${i}`);
+      if (items.errors.length > 0) break;
+      if (items.objects.length + items.skipped.length === before) items.skipped.push({ file, line: item.line, reason: `${list.kind} item ${i}: empty document` });
+    }
+    if (items.errors.length === 0) {
+      for (const o of items.objects) into.objects.push(o);
+      for (const d of items.skipped) into.skipped.push(d);
+      return;
+    }
+  }
+  parseDocuments(file, source, into, options, 0);
+}
+
+/**
+ * Parses the documents of `source` into `into`. `lineOffset` is added to every line (for a List item parsed
+ * on its own); `listItem` (`List item 3`) marks the text as one item of a List: its value is an object or skipped
+ * with that prefix, and a list in it is not expanded.
+ */
+function parseDocuments(file: string, source: string, into: ParsedInput, options: ReadOptions, lineOffset: number, listItem?: string): void {
   const fail = (e: InputError): void => {
     if (!options.continueOnError) throw e;
     into.errors.push(e);
@@ -195,7 +229,7 @@ export function parseSource(file: string, text: string | Buffer, into: ParsedInp
   const lineCounter = new LineCounter();
   const parser = new Parser(lineCounter.addNewLine);
   const composer = new Composer({ merge: true, prettyErrors: false, logLevel: 'error' });
-  const lineAt = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  const lineAt = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line) + lineOffset;
 
   for (const doc of composer.compose(parser.parse(source), false, source.length)) {
     const node = doc.contents as YamlNode | null;
@@ -207,10 +241,10 @@ export function parseSource(file: string, text: string | Buffer, into: ParsedInp
       // `{{ x }}` parses as a flow mapping used as a key (or not at all): an unrendered template.
       if (templateAt >= 0) {
         const pos = lineCounter.linePos(doc.range[0] + templateAt);
-        fail(new InputError(file, pos.line, pos.col, TEMPLATE_MESSAGE));
+        fail(new InputError(file, pos.line + lineOffset, pos.col, TEMPLATE_MESSAGE));
       } else {
         const pos = lineCounter.linePos(error!.pos[0]);
-        fail(new InputError(file, pos.line, pos.col, firstLine(error!.message)));
+        fail(new InputError(file, pos.line + lineOffset, pos.col, firstLine(error!.message)));
       }
       continue;
     }
@@ -224,11 +258,11 @@ export function parseSource(file: string, text: string | Buffer, into: ParsedInp
     }
 
     if (!isKubernetesObject(value)) {
-      into.skipped.push({ file, line: docLine, reason: skipReason(value) });
+      into.skipped.push({ file, line: docLine, reason: listItem === undefined ? skipReason(value) : `${listItem}: ${skipReason(value)}` });
       continue;
     }
-    if (!isListObject(value)) {
-      into.objects.push(located(value, file, docLine, node, lineAt, options));
+    if (listItem !== undefined || !isListObject(value)) {
+      into.objects.push(located(value, file, docLine, node, lineAt, options, source));
       continue;
     }
 
@@ -240,7 +274,7 @@ export function parseSource(file: string, text: string | Buffer, into: ParsedInp
       const itemNode: any = itemNodes[i];
       const line = lineAt(itemNode?.range?.[0] ?? node?.range?.[0]);
       if (isKubernetesObject(item)) {
-        into.objects.push(located(item, file, line, isAlias(itemNode) ? undefined : itemNode, lineAt, options));
+        into.objects.push(located(item, file, line, isAlias(itemNode) ? undefined : itemNode, lineAt, options, source));
       } else {
         into.skipped.push({ file, line, reason: `${(value as any).kind} item ${i}: ${skipReason(item)}` });
       }
@@ -255,14 +289,67 @@ function located(
   node: YamlNode | null | undefined,
   lineAt: (offset: number | undefined) => number,
   options: ReadOptions,
+  source: string,
 ): InputObject {
   const valueLines = literalLines(node, lineAt);
+  const valueLineMaps = flowLineMaps(node, lineAt, source);
   return {
     object: options.slim ? slimForChecking(value) : value,
     file,
     line,
     ...(valueLines ? { valueLines } : {}),
+    ...(valueLineMaps ? { valueLineMaps } : {}),
   };
+}
+
+/**
+ * The file line of each line of `data.Corefile` when it is a multi-line flow string (a JSON or quoted YAML
+ * string), by dotted path. A line of the value starts after a `\n` escape (double
+ * quotes) or at an empty file line (folding); its file line is where its first character is written.
+ */
+function flowLineMaps(
+  node: YamlNode | null | undefined,
+  lineAt: (offset: number | undefined) => number,
+  source: string,
+): Record<string, number[]> | undefined {
+  if (!isYamlMap(node)) return undefined;
+  let out: Record<string, number[]> | undefined;
+  for (const outer of node.items) {
+    if (!isScalar(outer.key) || !isYamlMap(outer.value)) continue;
+    for (const inner of outer.value.items) {
+      const v = inner.value;
+      // Only the Corefile is read line by line by a rule; a map per line of every string would cost memory.
+      if (String(outer.key.value) !== 'data' || String(inner.key?.toString()) !== 'Corefile') continue;
+      if (!isScalar(inner.key) || !isScalar(v) || typeof v.value !== 'string' || !v.value.includes('\n') || !v.range) continue;
+      if (v.type !== 'QUOTE_DOUBLE' && v.type !== 'QUOTE_SINGLE' && v.type !== 'PLAIN') continue;
+      const [start, end] = v.range;
+      const lines = [lineAt(start)];
+      // The offset where the value's next line starts: skip the file's line breaks and indentation.
+      const nextLineAt = (i: number) => {
+        while (i < end && /[ \t\r\n]/.test(source[i])) i++;
+        lines.push(lineAt(Math.min(i, end - 1)));
+      };
+      for (let i = start; i < end; i++) {
+        const c = source[i];
+        if (c === '\\' && v.type === 'QUOTE_DOUBLE') {
+          if (source[i + 1] === 'n') nextLineAt(i + 2);
+          i++;
+        } else if (c === '\n') {
+          // Folding: each empty file line after this break is one line break of the value.
+          let j = i + 1;
+          for (;;) {
+            while (j < end && (source[j] === ' ' || source[j] === '\t' || source[j] === '\r')) j++;
+            if (source[j] !== '\n') break;
+            j++;
+            nextLineAt(j);
+          }
+          i = j - 1;
+        }
+      }
+      (out ??= {})[`${String(outer.key.value)}.${String(inner.key.value)}`] = lines;
+    }
+  }
+  return out;
 }
 
 /** The first content line of the block literal strings two levels down (`data.Corefile`), by dotted path. */
@@ -339,7 +426,9 @@ function hasAlias(node: unknown): boolean {
   return false;
 }
 
+/** The first line of a parser message; the engine's stack overflow (deep nesting) said in words. */
 function firstLine(message: string): string {
+  if (/Maximum call stack size exceeded|too much recursion/i.test(message)) return 'the document nests too deeply to be read';
   return message.split('\n')[0].trim();
 }
 

@@ -75,14 +75,18 @@ export { failsAt } from './private/severity';
 
 /**
  * Puts a report's findings next to the files and lines of the objects they are about; a finding about a
- * line of a multi-line field (a Corefile) points at that line of the file when the field is a block literal.
+ * line of a multi-line field (a Corefile) points at that line of the file (a block literal, or a JSON or quoted
+ * YAML string).
  * `errors` are the run's input errors (by default those of `input`).
  */
 export function locate(input: ParsedInput, report: LoopbackReport, rules: LoopbackRuleInfo[], failOn: FindingLevel, errors?: RunError[]): CheckRun {
   const at = (f: LoopbackFinding, reason?: string): LocatedFinding => {
     const obj = f.manifestIndex === undefined ? undefined : input.objects[f.manifestIndex];
     const fieldStart = f.field !== undefined && f.fieldLine !== undefined ? obj?.valueLines?.[f.field] : undefined;
-    const line = fieldStart !== undefined ? fieldStart + f.fieldLine! - 1 : obj?.line;
+    const flowLines = f.field !== undefined && f.fieldLine !== undefined ? obj?.valueLineMaps?.[f.field] : undefined;
+    const line = fieldStart !== undefined ? fieldStart + f.fieldLine! - 1
+      : flowLines !== undefined && flowLines.length > 0 ? flowLines[Math.min(Math.max(f.fieldLine! - 1, 0), flowLines.length - 1)]
+        : obj?.line;
     return { finding: f, file: obj?.file, line, reason };
   };
   const findings = report.findings.map((f) => at(f));
@@ -154,7 +158,9 @@ export function runErrorText(e: RunError): string {
  * message read from a manifest cannot move the cursor, recolour or clear the terminal.
  */
 export function escapeControl(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+  // C0 and C1 controls, line and paragraph separators, and the bidirectional controls that reorder what a
+  // terminal shows (Trojan Source, CVE-2021-42574).
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
     const code = c.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });

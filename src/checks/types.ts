@@ -109,7 +109,7 @@ export interface LoopbackCheckOptions {
   readonly privateClbIds?: string[];
   /**
    * Ids of existing CLBs (`lb-xxxxxxxx`) that are public-network CLBs; objects that reuse one are not judged
-   * by the private-network rules and TKE-CLB-001 stays silent about them.
+   * by the private-network rules and TKE-CLB-001 stays silent about them. An id in both lists is refused.
    *
    * @default - none
    */

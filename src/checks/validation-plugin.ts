@@ -126,10 +126,15 @@ export class LoopbackValidation {
 
   /**
    * cdk8s-cli calls this with the `properties` of the `cdk8s.yaml` entry (an empty object when none).
-   * An unknown property (a misspelling such as `fail_on`) or a malformed value is an error naming it.
+   * An unknown property (a misspelling such as `fail_on`) or a malformed value is an error naming it; null
+   * means no properties.
    */
   constructor(props: LoopbackValidationProps = {}) {
-    for (const key of Object.keys(props ?? {})) {
+    props = props ?? {};
+    if (typeof props !== 'object' || Array.isArray(props)) {
+      throw new Error(`LoopbackValidation: the properties must be a mapping (${KNOWN_PROPS.join(', ')}), got ${JSON.stringify(props)}`);
+    }
+    for (const key of Object.keys(props)) {
       if (KNOWN_PROPS.includes(key)) continue;
       const close = KNOWN_PROPS.find((k) => k.toLowerCase() === key.replace(/[-_]/g, '').toLowerCase());
       throw new Error(

@@ -113,3 +113,10 @@ describe('enforce outside a chart', () => {
     expect(() => LoopbackChecker.enforce(orphan)).toThrow(/cannot find a parent chart/);
   });
 });
+
+describe('CLB declarations', () => {
+  test('one id declared both private and public is refused, naming it (as the CLI and the plugin do)', () => {
+    expect(() => LoopbackChecker.check([], { privateClbIds: ['lb-abcd1234'], publicClbIds: [' lb-abcd1234'] }))
+      .toThrow(/CLB lb-abcd1234 is in both 'privateClbIds' and 'publicClbIds'/);
+  });
+});

@@ -1,5 +1,5 @@
 import { FindingLevel, LoopbackFinding } from '../../src';
-import { artifactLocation, describeObject, failsAt, objectAndMessage } from '../../src/checks/output';
+import { artifactLocation, describeObject, escapeControl, failsAt, objectAndMessage } from '../../src/checks/output';
 
 function finding(props: Partial<LoopbackFinding>): LoopbackFinding {
   return { ruleId: 'TKE-X-001', level: FindingLevel.ERROR, kind: 'Service', message: 'm', fix: 'f', ...props };
@@ -43,5 +43,16 @@ describe('failsAt', () => {
     ['something-new', FindingLevel.ERROR, true],
   ])('a %s finding with --fail-on %s fails: %s', (level, failOn, fails) => {
     expect(failsAt(level, failOn)).toBe(fails);
+  });
+});
+
+describe('escapeControl', () => {
+  test('Unicode bidirectional controls (Trojan Source, CVE-2021-42574) are escaped like ANSI escapes', () => {
+    const name = 'web\u202egnp.exe\u2066x\u2069\u200f';
+    expect(escapeControl(`Service shop/${name}`)).toBe('Service shop/web\\u202egnp.exe\\u2066x\\u2069\\u200f');
+  });
+
+  test('other non-ASCII text is kept', () => {
+    expect(escapeControl('Service 商城/web é')).toBe('Service 商城/web é');
   });
 });

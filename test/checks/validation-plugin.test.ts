@@ -225,6 +225,9 @@ describe('LoopbackValidation (in process, with a recording context)', () => {
     [{ strict: true }, /LoopbackValidation: unknown property "strict"; the properties are/],
     [{ privateClbIds: 'lb-1' }, /LoopbackValidation: 'privateClbIds' must be a list of CLB ids \(strings\), got "lb-1"/],
     [{ proxyMode: 'nft' }, /LoopbackValidation: 'proxyMode' must be "ipvs" or "iptables", got "nft"/],
+    [{ privateClbIds: ['lb-abcd1234'], publicClbIds: ['lb-abcd1234'] }, /LoopbackValidation: CLB lb-abcd1234 is in both 'privateClbIds' and 'publicClbIds'/],
+    ['error', /LoopbackValidation: the properties must be a mapping \(failOn, privateClbIds, publicClbIds, proxyMode\), got "error"/],
+    [['failOn'], /LoopbackValidation: the properties must be a mapping .*, got \["failOn"\]/],
   ])('rejects %j with a clear message', (props, message) => {
     expect(() => new LoopbackValidation(props as any)).toThrow(message);
   });
@@ -235,6 +238,10 @@ describe('LoopbackValidation (in process, with a recording context)', () => {
     const rec = recordingContext([path.join(FIXTURES, 'protected.yaml')]);
     await new LoopbackValidation().validate(asContext(rec.context as unknown as ValidationContext));
     expect(rec.submitted.map((x) => x.status)).toEqual(['success']);
+  });
+
+  test('null properties (an empty `properties:` in cdk8s.yaml, read by another tool) mean none', () => {
+    expect(() => new LoopbackValidation(null as any)).not.toThrow();
   });
 
   test('rejects an unknown failOn, naming the prop and the value', () => {

@@ -87,8 +87,9 @@ function idSet(name: string, ids: unknown): Set<string> {
  * malformed.
  */
 export function validateCheckOptions(options: LoopbackCheckOptions): void {
-  idSet('privateClbIds', options.privateClbIds);
-  idSet('publicClbIds', options.publicClbIds);
+  const privateIds = idSet('privateClbIds', options.privateClbIds);
+  const both = [...idSet('publicClbIds', options.publicClbIds)].find((id) => privateIds.has(id));
+  if (both !== undefined) throw new Error(`CLB ${both} is in both 'privateClbIds' and 'publicClbIds'`);
   const mode = options.proxyMode;
   if (mode !== undefined && mode !== KubeProxyMode.IPVS && mode !== KubeProxyMode.IPTABLES) {
     throw new Error(`'proxyMode' must be "ipvs" or "iptables", got ${JSON.stringify(mode)}`);

@@ -1,3 +1,4 @@
+import { compileRe2 } from '../../coredns/regex';
 import { CorefileRewrites, isDnsName, isInClusterDomain, isNameFragment, NameRewrite, readCorefileRewrites } from '../private/corefile-rewrites';
 import { asMap, asString, describe, Entry, ManifestSet } from '../private/manifests';
 import { CORE, privateClbHosts } from '../private/tke';
@@ -16,17 +17,19 @@ function servedHost(r: NameRewrite, hosts: ReadonlyMap<string, Entry>): [string,
   if (from === undefined || hosts.size === 0) return undefined;
   let matches: (host: string) => boolean;
   if (r.type === 'exact') {
-    matches = (h) => h === from;
+    // An Ingress host `*.oa.com` serves every name of one more label (`api.oa.com`, not `x.api.oa.com`).
+    // https://kubernetes.io/docs/concepts/services-networking/ingress/#hostname-wildcards
+    matches = (h) => h === from || (h.startsWith('*.') && from.endsWith(h.slice(1)) && /^[^.]+$/.test(from.slice(0, from.length - h.length + 1)));
   } else if (r.type === 'suffix') {
     matches = (h) => h.endsWith(from);
   } else if (r.type === 'regex') {
-    let re: RegExp;
-    try {
-      re = new RegExp(r.from!, 'i');
-    } catch {
-      return undefined;
-    }
-    matches = (h) => re.test(`${h}.`) || re.test(h);
+    // CoreDNS runs the pattern with Go's regexp (RE2), case-sensitively, on the query name: lower-case
+    // and fully qualified (final dot). JavaScript's RegExp reads `\A`, `[[:alpha:]]` or `\Q...\E`
+    // differently, so the library's RE2 helper is used.
+    // https://coredns.io/plugins/rewrite/ (regex name rules; query names are lower-case FQDNs)
+    const re = compileRe2(r.from!).re;
+    if (re === undefined) return undefined;
+    matches = (h) => re.matcher(`${h}.`).find();
   } else {
     return undefined;
   }
@@ -82,12 +85,14 @@ export const TKE_DNS_001: LoopbackRule = {
       'TO` points the public name at `<svc>.<ns>.svc.<cluster-domain>`. An invalid name stops CoreDNS from loading ' +
       'the Corefile, and a target outside the cluster domain (taken from the kubernetes plugin line, cluster.local ' +
       'by default) still resolves to the CLB: that is reported when FROM matches a host (`spec.rules[].host` or ' +
-      '`spec.tls[].hosts`) of a private-network TKE Ingress of the checked set, and not otherwise (a rewrite such as ' +
+      '`spec.tls[].hosts`; a wildcard `*.oa.com` serves the names of one more label) of a private-network TKE Ingress ' +
+      'of the checked set, and not otherwise (a rewrite such as ' +
       '`rewrite name registry.local host.k3d.internal` serves another purpose). CoreDNS rewrites the answers of an exact rewrite back to the asked ' +
       'name; for prefix, suffix, substring and regex rewrites only `answer auto` (CoreDNS 1.8.4 or later) or ' +
       '`answer name` does, and without it clients receive answers for a name they did not ask for and may drop them. ' +
       'Only server blocks serving "." are judged (a rewrite in, say, `consul.local:53 { ... }` serves another zone); ' +
-      'the mode and match type are read case-insensitively, as CoreDNS does.',
+      'the mode and match type are read case-insensitively, as CoreDNS does, and a regex FROM is matched as CoreDNS ' +
+      'runs it: with Go\'s RE2 syntax, case-sensitively, on the lower-case name with its final dot.',
     fix:
       'Write `rewrite name exact <public-name> <svc>.<ns>.svc.cluster.local`, or for other types add `answer auto`, ' +
       'in the Corefile of ConfigMap kube-system/coredns.',

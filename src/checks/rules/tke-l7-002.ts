@@ -49,7 +49,7 @@ export const TKE_L7_002: LoopbackRule = {
             '(for example with helm install -n or kubectl apply -n)',
           fix:
             'Set the same metadata.namespace on both objects, or make sure both are always applied to the namespace ' +
-            `that one of them names (helm install -n ${owner.namespace ?? namespaces[0]}).`,
+            `that one of them names (helm install -n ${owner.namespace || namespaces[0]}).`,
         });
       } else if (elsewhere.length > 0) {
         out.push({

@@ -129,6 +129,31 @@ describe(RULE, () => {
       )]);
     });
 
+    describe('a regex FROM is matched as CoreDNS matches it (Go RE2, against the lower-case name with its final dot)', () => {
+      test.each([
+        ['\\A (RE2: start of text; JavaScript: the letter A)', 'rewrite name regex \\Aroc\\.oa\\.com\\.\\z roc.cdn.com answer auto'],
+        ['a POSIX class', 'rewrite name regex ^[[:alpha:]]+\\.oa\\.com\\.$ roc.cdn.com answer auto'],
+        ['\\Q...\\E quoting', 'rewrite name regex ^\\Qroc.oa.com.\\E$ roc.cdn.com answer auto'],
+      ])('%s matches a served host (error)', (_, line) => {
+        expect(messages(check(line).findings, RULE)).toEqual([expect.stringMatching(/FROM matches roc\.oa\.com, a host that the private-network CLB of Ingress shop\/portal serves/)]);
+      });
+
+      test.each([
+        ['an upper-case pattern (CoreDNS matches case-sensitively against the lower-cased name)', 'rewrite name regex ^ROC\\.OA\\.COM\\.$ roc.cdn.com answer auto'],
+        ['a pattern anchored before the final dot (it never matches a query name)', 'rewrite name regex ^roc\\.oa\\.com$ roc.cdn.com answer auto'],
+      ])('%s does not match a served host', (_, line) => {
+        expect(messages(check(line).findings, RULE).filter((m) => /FROM matches/.test(m))).toEqual([]);
+      });
+    });
+
+    test('an exact FROM that a wildcard host (*.oa.com) of a private Ingress serves is a finding; a deeper name is not', () => {
+      const wildcard = privateIngress({ name: 'star', namespace: 'infra', hosts: ['*.oa.com'] });
+      const served = LoopbackChecker.check([corednsConfigMap(corefile('rewrite name api.oa.com api.example.com')), wildcard]);
+      const deeper = LoopbackChecker.check([corednsConfigMap(corefile('rewrite name x.api.oa.com api.example.com')), wildcard]);
+      expect(messages(served.findings, RULE)).toEqual([expect.stringMatching(/FROM matches \*\.oa\.com, a host that the private-network CLB of Ingress infra\/star serves/)]);
+      expect(briefs(deeper.findings, RULE)).toEqual([]);
+    });
+
     test('a public Ingress serving FROM does not make it a finding', () => {
       const report = LoopbackChecker.check([corednsConfigMap(corefile('rewrite name roc.oa.com server.example.com')), ingress({ hosts: ['roc.oa.com'] })]);
       expect(briefs(report.findings, RULE)).toEqual([]);

@@ -42,6 +42,14 @@ describe(RULE, () => {
       expect(messages(report.findings, RULE)[0]).toMatch(message);
     });
 
+    test('an Ingress with an empty namespace ("") is an Ingress with none: the fix names the config\'s namespace', () => {
+      const ing = privateIngress({ config: 'cfg' });
+      ing.metadata.namespace = '';
+      const report = LoopbackChecker.check([ing, keepaliveConfig('cfg', ['HTTP:80'], 'prod')]);
+      expect(briefs(report.findings, RULE).map((b) => b.level)).toEqual(['warning']);
+      expect(report.findings[0].fix).toMatch(/helm install -n prod\)/);
+    });
+
     test('both namespaces set and different stays an error, also when a Service binds it', () => {
       const report = LoopbackChecker.check([
         service({ namespace: 'shop', annotations: { [SVC_CONFIG]: 'cfg' } }),
