@@ -1,5 +1,5 @@
 /**
- * CoreDNS rewrites (issue 11): many rules on one CoreDnsRewrite, and hostile regexes.
+ * CoreDNS rewrites: many rules on one CoreDnsRewrite, and hostile regexes.
  *
  * - 1,000 exact rules added with `rewriteName()` and synthesized, against a plain kplus.ConfigMap holding the same
  *   Corefile text (the baseline writes the bytes without any check). Also the absolute time, which must stay well

@@ -142,7 +142,7 @@ describe('LoopbackSafeIngress.routeInCluster', () => {
     expect(() => ingress.routeInCluster({ dns })).toThrow('routeInCluster() was already called on test/web');
   });
 
-  test('two Ingresses that share a host can both be routed in-cluster through one CoreDnsRewrite (the seed\'s shared-domain case)', () => {
+  test('two Ingresses that share a host can both be routed in-cluster through one CoreDnsRewrite (several Services behind one shared domain)', () => {
     // GIVEN
     const { chart, dns, shop } = setup();
     const a = new LoopbackSafeIngress(chart, 'a', { rules: [{ host: 'shop.oa.com', path: '/', backend: shop }] });

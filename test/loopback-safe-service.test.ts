@@ -26,7 +26,7 @@ function fixture(): Fixture {
   return { chart, server: deployment('api'), web: deployment('web'), worker: deployment('worker') };
 }
 
-/** The props of the example, on top of which each test changes one thing. */
+/** The props of the documented example, on top of which each test changes one thing. */
 function baseProps(f: Fixture): LoopbackSafeServiceProps {
   return {
     metadata: { name: 'api', namespace: 'prod' },

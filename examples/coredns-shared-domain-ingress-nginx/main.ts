@@ -1,5 +1,5 @@
 /**
- * The seed's shared-domain fix: `shop.oa.com` is served by two Services (`/` by `shop`, `/api` by
+ * Tencent's shared-domain fix (https://www.tencentcloud.com/document/product/457/42976): `shop.oa.com` is served by two Services (`/` by `shop`, `/api` by
  * `api`) through a private-network CLB Ingress. Pods inside the cluster that call `shop.oa.com` would
  * loop back through the CLB, so they are sent to a self-run ingress-nginx instead:
  *

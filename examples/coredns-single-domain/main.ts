@@ -1,5 +1,5 @@
 /**
- * The seed's single-domain fix: clients have `roc.oa.com` baked in, and that name resolves to the
+ * Tencent's single-domain fix (https://www.tencentcloud.com/document/product/457/42976): clients have `roc.oa.com` baked in, and that name resolves to the
  * private-network CLB of the `server` Service. A CoreDNS rewrite points it at the Service's in-cluster
  * name instead, so pods never reach the CLB and cannot loop back through it.
  *

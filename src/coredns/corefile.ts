@@ -6,7 +6,7 @@ import { RewriteRule } from './rewrite-rule';
 import { readRewrite } from './rewrite-syntax';
 import { CorefileServerBlock } from './server-block';
 
-/** TKE's default Corefile (tke-facts §6, cloud.tencent.com/document/product/457/129280). */
+/** TKE's default Corefile (https://cloud.tencent.com/document/product/457/129280). */
 const TKE_DEFAULT = `.:53 {
     template ANY HINFO . {
         rcode NXDOMAIN

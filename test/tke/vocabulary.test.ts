@@ -3,7 +3,7 @@ import * as path from 'path';
 import { KubeProxyVersion, TkeAnnotations, TkeIds } from '../../src';
 
 describe('TkeAnnotations', () => {
-  test('holds every annotation key of tke-facts §2–§4, verbatim', () => {
+  test('holds every annotation key Tencent documents for loopback, verbatim', () => {
     const values = Object.values(TkeAnnotations).sort();
     expect(values).toEqual([
       'ingress.cloud.tencent.com/direct-access',

@@ -3,7 +3,7 @@ import { briefs, corednsConfigMap, ingress, messages, privateIngress } from '../
 
 const RULE = 'TKE-DNS-001';
 
-/** TKE's default Corefile (tke-facts §6) with extra lines after `.:53 {`. */
+/** TKE's default Corefile (https://cloud.tencent.com/document/product/457/129280) with extra lines after `.:53 {`. */
 function corefile(...extra: string[]): string {
   return [
     '.:53 {',
