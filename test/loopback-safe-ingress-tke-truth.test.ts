@@ -210,7 +210,7 @@ describe('LoopbackSafeIngress: JavaScript callers get clear errors', () => {
   test('addRule errors name the construct path', () => {
     const { chart, backend } = setup();
     const ing = web(chart, backend);
-    expect(() => ing.addRule('bad host', '/', backend)).toThrow(/^LoopbackSafeIngress test\/web: 'host' must be an RFC 1123 host name/);
+    expect(() => ing.addHostRule('bad host', '/', backend)).toThrow(/^LoopbackSafeIngress test\/web: 'host' must be an RFC 1123 host name/);
   });
 });
 
@@ -229,7 +229,7 @@ describe('keepalive needs Tencent\'s whitelist: said next to the ticket', () => 
   const read = (...p: string[]) => fs.readFileSync(path.join(__dirname, '..', ...p), 'utf8');
   test.each([
     ['docs/loopback-safe-ingress.md', read('docs', 'loopback-safe-ingress.md')],
-    ['src/loopback-safe-ingress.ts', read('src', 'loopback-safe-ingress.ts')],
+    ['src/ingress/loopback-safe-ingress.ts', read('src', 'ingress', 'loopback-safe-ingress.ts')],
   ])('%s says keepalive is a beta feature behind a whitelist that users without it must not declare', (_file, text) => {
     const flat = text.replace(/\s*\n\s*(\*\s*)?/g, ' ');
     expect(flat).toMatch(/beta (CLB )?feature/);

@@ -31,7 +31,7 @@ const ing = new LoopbackSafeIngress(chart, 'shop', {
 });
 
 // Later calls still reach both the Ingress and the TkeServiceConfig.
-ing.addRule('shop.example.com', '/api', kplus.IngressBackend.fromService(apiService), {
+ing.addHostRule('shop.example.com', '/api', kplus.IngressBackend.fromService(apiService), {
   healthCheck: { enable: true, intervalTime: 10, timeout: 3, httpCheckPath: '/healthz', httpCheckMethod: HttpCheckMethod.GET },
 });
 // The certificate secret `shop-tls` (type kubernetes.io/tls, in namespace `shop`) is created separately, for

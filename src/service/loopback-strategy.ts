@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
-import { describeValue } from './private/k8s-names';
-import { workloadOf } from './private/plus-compat';
-import { TkeAnnotations } from './tke/annotations';
-import { KubeProxyVersion } from './tke/kube-proxy-version';
+import { describeValue } from '../private/k8s-names';
+import { workloadOf } from '../private/plus-compat';
+import { TkeAnnotations } from '../tke/annotations';
+import { KubeProxyVersion } from '../tke/kube-proxy-version';
 
 /**
  * Options for `LoopbackStrategy.preventLoopback()`.
