@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
@@ -190,6 +190,29 @@ describe('LoopbackSafeIngress: listeners', () => {
         },
       },
     ]);
+  });
+
+  test('addRule(path, backend) adds a rule without a host, whose settings go to domain ""', () => {
+    const { chart, backend, api } = setup();
+    const ing = web(chart, backend);
+    ing.addRule('/api', api, { scheduler: Scheduler.IP_UNDERSCORE_HASH });
+    const manifests = synthValidated(chart);
+    expect(findManifest(manifests, 'Ingress', 'web').spec.rules).toContainEqual({
+      http: { paths: [{ path: '/api', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 8080 } } } }] },
+    });
+    expect(findManifest(manifests, 'TkeServiceConfig', 'web-loopback').spec.loadBalancer.l7Listeners).toEqual([
+      { ...HTTP_80, domains: [{ domain: '', rules: [{ url: '/api', scheduler: 'IP_HASH' }] }] },
+    ]);
+    expect(() => ing.addRule('/api', backend)).toThrow(/'addRule' routes host \(none\) path "\/api"/);
+  });
+
+  test('ApiObject.of() on the construct is the Ingress (its default child), and a JSON patch through it is applied', () => {
+    const { chart, backend } = setup();
+    const ing = web(chart, backend);
+    expect(ApiObject.of(ing)).toBe(ApiObject.of(ing.ingress));
+    expect(ApiObject.of(ing).kind).toEqual('Ingress');
+    ApiObject.of(ing).addJsonPatch(JsonPatch.add('/metadata/labels', { team: 'shop' }));
+    expect(findManifest(synthValidated(chart), 'Ingress', 'web').metadata.labels).toEqual({ team: 'shop' });
   });
 });
 

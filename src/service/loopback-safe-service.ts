@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { CoreDnsRewrite } from '../coredns-rewrite';
 import { LoopbackStrategy } from './loopback-strategy';
+import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
 import { separateBothWays } from '../private/apply-anti-affinity';
 import { AppIndex, registerAppCheck } from '../private/app-checks';
 import { withConstructPath } from '../private/construct-errors';
@@ -126,8 +127,8 @@ export class LoopbackSafeService extends Construct {
    */
   public readonly strategy: LoopbackStrategy;
 
-  /** The annotations this construct owns, with the prop that set each (for error messages). */
-  private readonly owned = new Map<string, { value: string; source: string }>();
+  /** The annotations this construct sets, with the prop (or strategy) that needs each (for error messages). */
+  private readonly required = new Map<string, RequiredAnnotation>();
 
   private readonly selector: kplus.IPodSelector;
 
@@ -148,19 +149,19 @@ export class LoopbackSafeService extends Construct {
       if (props.metadata?.name !== undefined) throwIf(dns1035LabelProblem(props.metadata.name, 'metadata.name'));
     if (props.internalSubnetId !== undefined) {
       TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
-      this.own(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
+      this.requireAnnotation(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
     }
     if (props.existingLoadBalancerId !== undefined) {
       TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
-      this.own(TkeAnnotations.SERVICE_EXISTED_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
+      this.requireAnnotation(TkeAnnotations.SERVICE_EXISTED_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
     }
     for (const [key, value] of Object.entries(this.strategy.annotations)) {
-      this.own(key, value, `the ${this.strategy.name} strategy`);
+      this.requireAnnotation(key, value, `the ${this.strategy.name} strategy`);
     }
       const userAnnotations = props.metadata?.annotations ?? {};
-      throwProblems(this.annotationProblems(userAnnotations));
+      throwProblems(annotationConflicts(this.required, userAnnotations));
       throwProblems(idAnnotationProblems(userAnnotations, SUBNET_KEY, LB_KEY));
-      throwProblems(passToTargetProblems({ ...userAnnotations, ...this.ownedValues() }, PASS_KEY, LB_KEY));
+      throwProblems(passToTargetProblems({ ...userAnnotations, ...this.requiredValues() }, PASS_KEY, LB_KEY));
 
       const service = new kplus.Service(this, 'Resource', {
       metadata: props.metadata,
@@ -173,7 +174,7 @@ export class LoopbackSafeService extends Construct {
       if (namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
       return service;
     });
-    for (const [key, { value }] of this.owned) {
+    for (const [key, { value }] of this.required) {
       this.service.metadata.addAnnotation(key, value);
     }
     this.applyStrategy();
@@ -199,14 +200,15 @@ export class LoopbackSafeService extends Construct {
     });
   }
 
-  private own(key: string, value: string, source: string): void {
-    this.owned.set(key, { value, source });
+  /** Records an annotation that this construct sets, and what needs it. */
+  private requireAnnotation(key: string, value: string, source: string): void {
+    this.required.set(key, { value, source });
   }
 
-  /** The annotations this construct owns, as a plain map. */
-  private ownedValues(): { [key: string]: string } {
+  /** The annotations this construct sets, as a plain map. */
+  private requiredValues(): { [key: string]: string } {
     const out: { [key: string]: string } = {};
-    for (const [key, { value }] of this.owned) out[key] = value;
+    for (const [key, { value }] of this.required) out[key] = value;
     return out;
   }
 
@@ -226,7 +228,7 @@ export class LoopbackSafeService extends Construct {
     if (manifest === undefined) return [];
     const problems: string[] = [];
     const annotations = manifest.metadata?.annotations ?? {};
-    for (const [key, { value, source }] of this.owned) {
+    for (const [key, { value, source }] of this.required) {
       if (annotations[key] !== value) {
         problems.push(
           `the synthesized Service has ${annotations[key] === undefined ? `no ${key}` : `${key}: ${JSON.stringify(annotations[key])}`}, ` +
@@ -260,25 +262,11 @@ export class LoopbackSafeService extends Construct {
     }
   }
 
-  /** Annotations in `annotations` that contradict one this construct owns. */
-  private annotationProblems(annotations: { [key: string]: string }): string[] {
-    const problems: string[] = [];
-    for (const [key, { value, source }] of this.owned) {
-      const actual = annotations[key];
-      if (actual !== undefined && actual !== value) {
-        problems.push(
-          `'metadata.annotations' sets ${key} to ${JSON.stringify(actual)}, but ${source} needs ${JSON.stringify(value)}`,
-        );
-      }
-    }
-    return problems;
-  }
-
   /** What later changes through `service` may have broken; checked at synth. */
   private synthProblems(): string[] {
     const problems = servicePortProblems(this.service.ports, 'service.ports');
     const annotations = annotationsOf(this.service.metadata);
-    problems.push(...this.annotationProblems(annotations));
+    problems.push(...annotationConflicts(this.required, annotations));
     problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
     problems.push(...passToTargetProblems(annotations, PASS_KEY, LB_KEY));
     problems.push(...this.serverSelectionProblems());
@@ -302,10 +290,6 @@ export class LoopbackSafeService extends Construct {
       `(they lack ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}): pass the server workload as the selector`,
     ];
   }
-}
-
-function throwProblems(problems: string[]): void {
-  if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 
 /** The labels a pod selector matches (cdk8s-plus Services select by labels only). */
