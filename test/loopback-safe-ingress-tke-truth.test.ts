@@ -6,10 +6,11 @@ import {
   LoopbackSafeIngress,
   LoopbackSafeIngressProps,
   TkeAnnotations,
-  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler as Scheduler,
-  TkeServiceConfigSpecLoadBalancerL7ListenersProtocol as Protocol,
+  tkeconfig,
 } from '../src';
 import { findManifest, synthValidated } from './harness/validate';
+import Scheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
+import Protocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
 
 const PASS = TkeAnnotations.INGRESS_PASS_TO_TARGET;
 const EXIST = TkeAnnotations.INGRESS_EXIST_LB_ID;

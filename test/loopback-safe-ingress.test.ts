@@ -6,12 +6,13 @@ import {
   LoopbackSafeIngress,
   LoopbackSafeIngressProps,
   TkeAnnotations,
+  tkeconfig,
   TkeServiceConfigBinding,
-  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType as ForwardType,
-  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod as HttpCheckMethod,
-  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler as Scheduler,
 } from '../src';
 import { findManifest, manifestProblems, synthValidated } from './harness/validate';
+import ForwardType = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType;
+import HttpCheckMethod = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod;
+import Scheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
 
 const HTTP_80 = { protocol: 'HTTP', port: 80, keepaliveEnable: 1 };
 const HTTPS_443 = { protocol: 'HTTPS', port: 443, keepaliveEnable: 1 };

@@ -155,7 +155,7 @@ export class LoopbackSafeService extends Construct {
       TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
       this.requireAnnotation(TkeAnnotations.SERVICE_EXISTED_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
     }
-    for (const [key, value] of Object.entries(this.strategy.annotations)) {
+    for (const [key, value] of Object.entries(this.strategy._annotations)) {
       this.requireAnnotation(key, value, `the ${this.strategy.name} strategy`);
     }
       const userAnnotations = props.metadata?.annotations ?? {};
@@ -222,7 +222,7 @@ export class LoopbackSafeService extends Construct {
     // Without JSON patches besides the strategy's own, the manifest is what synthProblems() already checked:
     // skip rendering (the synth-overhead budget). `patches` is private in cdk8s: when it is not readable, render.
     const patches = (obj as any).patches;
-    const ownPatches = this.strategy.externalTrafficPolicy === undefined ? 0 : 1;
+    const ownPatches = this.strategy._externalTrafficPolicy === undefined ? 0 : 1;
     if (Array.isArray(patches) && patches.length <= ownPatches) return [];
     const manifest = index.rendered(obj);
     if (manifest === undefined) return [];
@@ -236,7 +236,7 @@ export class LoopbackSafeService extends Construct {
         );
       }
     }
-    const policy = this.strategy.externalTrafficPolicy;
+    const policy = this.strategy._externalTrafficPolicy;
     if (policy !== undefined && manifest.spec?.externalTrafficPolicy !== policy) {
       problems.push(
         `the synthesized Service has externalTrafficPolicy ${describeValue(manifest.spec?.externalTrafficPolicy)}, but the ${this.strategy.name} ` +
@@ -253,7 +253,7 @@ export class LoopbackSafeService extends Construct {
   }
 
   private applyStrategy(): void {
-    if (this.strategy.externalTrafficPolicy === 'Local') {
+    if (this.strategy._externalTrafficPolicy === 'Local') {
       ApiObject.of(this.service).addJsonPatch(EXTERNAL_TRAFFIC_POLICY_LOCAL);
     }
     const anti = this.strategy.antiAffinity;

@@ -4,12 +4,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  TkeServiceConfig,
-  TkeServiceConfigSpecLoadBalancerL4ListenersProtocol,
-  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler,
-  TkeServiceConfigSpecLoadBalancerL7ListenersProtocol,
+  tkeconfig,
 } from '../../src';
 import { findManifest, synthValidated, validateManifests } from '../harness/validate';
+import TkeServiceConfig = tkeconfig.TkeServiceConfig;
+import TkeServiceConfigSpecLoadBalancerL4ListenersProtocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL4ListenersProtocol;
+import TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
+import TkeServiceConfigSpecLoadBalancerL7ListenersProtocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
 
 const ROOT = path.join(__dirname, '..', '..');
 
