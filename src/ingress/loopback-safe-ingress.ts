@@ -32,6 +32,9 @@ import { backendProblems, checkBinding, checkServiceConfigName, listenPortsAnnot
 /** The suffix of the TkeServiceConfig name that the `EXPLICIT` binding derives from the Ingress name. */
 const EXPLICIT_CONFIG_SUFFIX = '-loopback';
 
+/** The path types an Ingress rule accepts. */
+const PATH_TYPES = [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.EXACT, kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC];
+
 /**
  * A TKE CLB Ingress (class `qcloud`) with the layer-7 loopback fix: a TkeServiceConfig bound to it that
  * turns on keepalive (`keepaliveEnable: 1`) on every layer-7 listener: HTTP 80 always and HTTPS 443
@@ -90,6 +93,8 @@ export class LoopbackSafeIngress extends Construct {
   private _defaultBackend?: kplus.IngressBackend;
   /** The in-cluster mirror, once `routeInCluster()` was called. */
   private _inCluster?: InClusterRoute;
+  /** `ApiObject.of(ingress)`, looked up once (the lookup is not free, and the checks need it). */
+  private readonly _ingressObject: ApiObject;
 
   /**
    * @param scope the parent construct
@@ -116,8 +121,9 @@ export class LoopbackSafeIngress extends Construct {
       this.ingress = new kplus.Ingress(this, 'Default', { metadata: { ...props.metadata, name: ingressName } });
       for (const [key, { value }] of required) this.ingress.metadata.addAnnotation(key, value);
 
+      this._ingressObject = ApiObject.of(this.ingress);
       this.node.addValidation({ validate: () => synthProblems(this.state()) });
-      registerAppCheck(this, [ApiObject.of(this.ingress), this.serviceConfig], (index) => backendProblems(this.state(), index));
+      registerAppCheck(this, [this._ingressObject, this.serviceConfig], (index) => backendProblems(this.state(), index));
 
       if (props.defaultBackend !== undefined) {
         this._defaultBackend = ingressBackendOf(props.defaultBackend, 'defaultBackend');
@@ -304,11 +310,7 @@ export class LoopbackSafeIngress extends Construct {
     const at = (name: string) => (prop ? `${prop}.${name}` : name);
     if (!rule || typeof rule !== 'object') throw new Error(`'${prop || 'rule'}' must be an object, got ${describeValue(rule)}`);
     if (rule.host !== undefined) validateHost(rule.host, at('host'));
-    const pathType = validateOneOf(
-      rule.pathType,
-      [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.EXACT, kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC],
-      at('pathType'),
-    ) ?? kplus.HttpIngressPathType.PREFIX;
+    const pathType = validateOneOf(rule.pathType, PATH_TYPES, at('pathType')) ?? kplus.HttpIngressPathType.PREFIX;
     validatePath(rule.path, at('path'), pathType);
     const backend = ingressBackendOf(rule.backend, at('backend'));
     if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, at('healthCheck'));
@@ -357,6 +359,7 @@ export class LoopbackSafeIngress extends Construct {
   private state(): IngressState {
     return {
       ingress: this.ingress,
+      ingressObject: this._ingressObject,
       serviceConfigName: this.serviceConfig.name,
       binding: this.binding,
       rules: this._rules,

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ListenerRule } from './listeners';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
@@ -24,6 +25,8 @@ export interface RuleEntry extends ListenerRule {
 /** The state of one `LoopbackSafeIngress` that its synth-time checks read. */
 export interface IngressState {
   readonly ingress: kplus.Ingress;
+  /** `ApiObject.of(ingress)`, looked up once. */
+  readonly ingressObject: ApiObject;
   readonly serviceConfigName: string;
   readonly binding: TkeServiceConfigBinding;
   readonly rules: readonly RuleEntry[];

@@ -1,4 +1,3 @@
-import { ApiObject } from 'cdk8s';
 import { AppIndex, namespaceOf } from '../private/app-checks';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { tlsHostCovers, validateHealthCheck, validateIntRange, validateObjectName, validateOneOf, validateSession } from '../private/ingress-validation';
@@ -150,7 +149,7 @@ function tlsHostProblems(state: IngressState): string[] {
  */
 export function backendProblems(state: IngressState, index: AppIndex): string[] {
   const problems: string[] = [];
-  const namespace = namespaceOf(ApiObject.of(state.ingress));
+  const namespace = namespaceOf(state.ingressObject);
   const directAccess = annotationsOf(state.ingress.metadata)[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
   const backends = state.rules.map((r) => ({ backend: r.backend, source: r.source }));
   if (state.defaultBackend) backends.push({ backend: state.defaultBackend, source: "'defaultBackend'" });
