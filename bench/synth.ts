@@ -10,8 +10,8 @@ import {
   TkeAnnotations,
   tkeconfig,
 } from '../src';
-import TkeServiceConfig = tkeconfig.TkeServiceConfig;
-import L7Protocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
+const TkeServiceConfig = tkeconfig.TkeServiceConfig;
+const L7Protocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
 
 const SUBNET = 'subnet-abcd1234';
 

@@ -9,8 +9,8 @@ import {
   tkeconfig,
 } from '../src';
 import { findManifest, synthValidated } from './harness/validate';
-import Scheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
-import Protocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
+const Scheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
+const Protocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
 
 const PASS = TkeAnnotations.INGRESS_PASS_TO_TARGET;
 const EXIST = TkeAnnotations.INGRESS_EXIST_LB_ID;

@@ -10,9 +10,9 @@ import {
   TkeServiceConfigBinding,
 } from '../src';
 import { findManifest, manifestProblems, synthValidated } from './harness/validate';
-import ForwardType = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType;
-import HttpCheckMethod = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod;
-import Scheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
+const ForwardType = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType;
+const HttpCheckMethod = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod;
+const Scheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
 
 const HTTP_80 = { protocol: 'HTTP', port: 80, keepaliveEnable: 1 };
 const HTTPS_443 = { protocol: 'HTTPS', port: 443, keepaliveEnable: 1 };

@@ -3,12 +3,12 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DnsName, RewriteMatch } from '../coredns';
 import { CoreDnsRewrite } from '../coredns-rewrite';
+import { RouteInClusterOptions } from './props';
+import { RuleEntry } from './state';
 import { registerAppCheck } from '../private/app-checks';
 import { validateObjectName } from '../private/ingress-validation';
 import { dns1035LabelProblem, dns1123LabelProblem, throwIf } from '../private/k8s-names';
 import { TkeAnnotations, TkeNames } from '../tke/annotations';
-import { RouteInClusterOptions } from './props';
-import { RuleEntry } from './state';
 
 /**
  * The mirror of `LoopbackSafeIngress.routeInCluster()`: an Ingress of the user's own controller class
@@ -23,7 +23,13 @@ export class InClusterRoute {
    *
    * @param ingressName the name of the CLB Ingress (the mirror's default name is `<ingressName>-in-cluster`)
    */
-  public static create(scope: Construct, id: string, ingressName: string, namespace: string | undefined, options: RouteInClusterOptions): InClusterRoute {
+  public static create(
+    scope: Construct,
+    id: string,
+    ingressName: string,
+    namespace: string | undefined,
+    options: RouteInClusterOptions,
+  ): InClusterRoute {
     if (!options || !(options.dns instanceof CoreDnsRewrite)) {
       throw new Error(`'dns' must be a CoreDnsRewrite, got ${JSON.stringify(options?.dns === undefined ? undefined : String(options.dns))}`);
     }

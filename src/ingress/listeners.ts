@@ -1,3 +1,4 @@
+import { LoopbackSafeIngressRuleOptions } from './props';
 import {
   TkeServiceConfigSpecLoadBalancerL7Listeners,
   TkeServiceConfigSpecLoadBalancerL7ListenersDomains,
@@ -6,7 +7,6 @@ import {
   TkeServiceConfigSpecLoadBalancerL7ListenersProtocol,
 } from '../tke/imports/cloud.tencent.com';
 import { DeclaredListener, ListenPortsResult, parseListenPorts } from '../tke/listen-ports';
-import { LoopbackSafeIngressRuleOptions } from './props';
 
 /**
  * The `l7Listeners` of a `LoopbackSafeIngress`'s TkeServiceConfig, as pure functions of the Ingress's

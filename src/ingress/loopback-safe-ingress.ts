@@ -1,6 +1,12 @@
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { InClusterRoute } from './in-cluster-route';
+import { ingressListeners, renderL7Listeners } from './listeners';
+import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressRuleOptions, RouteInClusterOptions } from './props';
+import { IngressState, RuleEntry } from './state';
+import { TkeServiceConfigBinding } from './tke-service-config-binding';
+import { backendProblems, checkBinding, checkServiceConfigName, listenPortsAnnotation, synthProblems } from './validation';
 import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
 import { registerAppCheck } from '../private/app-checks';
 import { errorOf, withConstructPath } from '../private/construct-errors';
@@ -22,12 +28,6 @@ import { TkeAnnotations, TkeNames } from '../tke/annotations';
 import { TkeIds } from '../tke/ids';
 import { TkeServiceConfig, TkeServiceConfigSpecLoadBalancerL7Listeners } from '../tke/imports/cloud.tencent.com';
 import { FORWARD_TYPES, L7_RULE_SCHEDULERS } from '../tke/tke-service-config-limits';
-import { InClusterRoute } from './in-cluster-route';
-import { ingressListeners, renderL7Listeners } from './listeners';
-import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressRuleOptions, RouteInClusterOptions } from './props';
-import { IngressState, RuleEntry } from './state';
-import { TkeServiceConfigBinding } from './tke-service-config-binding';
-import { backendProblems, checkBinding, checkServiceConfigName, listenPortsAnnotation, synthProblems } from './validation';
 
 /** The suffix of the TkeServiceConfig name that the `EXPLICIT` binding derives from the Ingress name. */
 const EXPLICIT_CONFIG_SUFFIX = '-loopback';

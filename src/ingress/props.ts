@@ -2,6 +2,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { CoreDnsRewrite } from '../coredns-rewrite';
+import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import {
   TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType,
   TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheck,
@@ -9,7 +10,6 @@ import {
   TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesSession,
   TkeServiceConfigSpecLoadBalancerL7ListenersProtocol,
 } from '../tke/imports/cloud.tencent.com';
-import { TkeServiceConfigBinding } from './tke-service-config-binding';
 
 /**
  * Per-rule CLB settings, written to `spec.loadBalancer.l7Listeners[].domains[].rules[]` of the

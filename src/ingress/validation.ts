@@ -1,3 +1,6 @@
+import { LoopbackSafeIngressListenPort } from './props';
+import { IngressState } from './state';
+import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { AppIndex, namespaceOf } from '../private/app-checks';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { tlsHostCovers, validateHealthCheck, validateIntRange, validateObjectName, validateOneOf, validateSession } from '../private/ingress-validation';
@@ -6,9 +9,6 @@ import { annotationsOf } from '../private/metadata';
 import { TkeAnnotations, TkeNames } from '../tke/annotations';
 import { parseListenPorts } from '../tke/listen-ports';
 import { L7_PROTOCOLS } from '../tke/tke-service-config-limits';
-import { LoopbackSafeIngressListenPort } from './props';
-import { IngressState } from './state';
-import { TkeServiceConfigBinding } from './tke-service-config-binding';
 
 /**
  * The checks of a `LoopbackSafeIngress`: of its props in the constructor, and at synth of what later

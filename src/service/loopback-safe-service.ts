@@ -4,8 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { CoreDnsRewrite } from '../coredns-rewrite';
 import { LoopbackStrategy } from './loopback-strategy';
 import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
-import { separateBothWays } from '../private/apply-anti-affinity';
 import { AppIndex, registerAppCheck } from '../private/app-checks';
+import { separateBothWays } from '../private/apply-anti-affinity';
 import { withConstructPath } from '../private/construct-errors';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from '../private/k8s-names';
@@ -147,28 +147,28 @@ export class LoopbackSafeService extends Construct {
       throwProblems(servicePortProblems(props.ports, 'ports'));
       if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
       if (props.metadata?.name !== undefined) throwIf(dns1035LabelProblem(props.metadata.name, 'metadata.name'));
-    if (props.internalSubnetId !== undefined) {
-      TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
-      this.requireAnnotation(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
-    }
-    if (props.existingLoadBalancerId !== undefined) {
-      TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
-      this.requireAnnotation(TkeAnnotations.SERVICE_EXISTED_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
-    }
-    for (const [key, value] of Object.entries(this.strategy._annotations)) {
-      this.requireAnnotation(key, value, `the ${this.strategy.name} strategy`);
-    }
+      if (props.internalSubnetId !== undefined) {
+        TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
+        this.requireAnnotation(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
+      }
+      if (props.existingLoadBalancerId !== undefined) {
+        TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
+        this.requireAnnotation(TkeAnnotations.SERVICE_EXISTED_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
+      }
+      for (const [key, value] of Object.entries(this.strategy._annotations)) {
+        this.requireAnnotation(key, value, `the ${this.strategy.name} strategy`);
+      }
       const userAnnotations = props.metadata?.annotations ?? {};
       throwProblems(annotationConflicts(this.required, userAnnotations));
       throwProblems(idAnnotationProblems(userAnnotations, SUBNET_KEY, LB_KEY));
       throwProblems(passToTargetProblems({ ...userAnnotations, ...this.requiredValues() }, PASS_KEY, LB_KEY));
 
       const service = new kplus.Service(this, 'Resource', {
-      metadata: props.metadata,
-      type: kplus.ServiceType.LOAD_BALANCER,
-      selector: this.selector,
-      ports: props.ports,
-    });
+        metadata: props.metadata,
+        type: kplus.ServiceType.LOAD_BALANCER,
+        selector: this.selector,
+        ports: props.ports,
+      });
       throwIf(dns1035LabelProblem(service.name, 'metadata.name'));
       const namespace = service.metadata.namespace;
       if (namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));

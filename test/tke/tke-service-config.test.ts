@@ -3,14 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import {
-  tkeconfig,
-} from '../../src';
+import { tkeconfig } from '../../src';
 import { findManifest, synthValidated, validateManifests } from '../harness/validate';
-import TkeServiceConfig = tkeconfig.TkeServiceConfig;
-import TkeServiceConfigSpecLoadBalancerL4ListenersProtocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL4ListenersProtocol;
-import TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
-import TkeServiceConfigSpecLoadBalancerL7ListenersProtocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
+
+const TkeServiceConfig = tkeconfig.TkeServiceConfig;
+const TkeServiceConfigSpecLoadBalancerL4ListenersProtocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL4ListenersProtocol;
+const TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
+const TkeServiceConfigSpecLoadBalancerL7ListenersProtocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
 
 const ROOT = path.join(__dirname, '..', '..');
 
