@@ -3,6 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { CoreDnsRewrite } from '../coredns-rewrite';
 import { LoopbackStrategy } from './loopback-strategy';
+import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './service-patches';
+import { servicePortProblems } from './service-ports';
 import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
 import { AppIndex, registerAppCheck } from '../private/app-checks';
 import { separateBothWays } from '../private/apply-anti-affinity';
@@ -11,8 +13,6 @@ import { idAnnotationProblems, passToTargetProblems } from '../private/id-annota
 import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from '../private/k8s-names';
 import { annotationsOf } from '../private/metadata';
 import { podSelectorOf, workloadOf } from '../private/plus-compat';
-import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from '../private/service-patches';
-import { servicePortProblems } from '../private/service-ports';
 import { TkeAnnotations } from '../tke/annotations';
 import { TkeIds } from '../tke/ids';
 
