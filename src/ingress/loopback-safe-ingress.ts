@@ -122,8 +122,12 @@ export class LoopbackSafeIngress extends Construct {
       for (const [key, { value }] of required) this.ingress.metadata.addAnnotation(key, value);
 
       this._ingressObject = ApiObject.of(this.ingress);
-      this.node.addValidation({ validate: () => synthProblems(this.state()) });
-      registerAppCheck(this, [this._ingressObject, this.serviceConfig], (index) => backendProblems(this.state(), index));
+      // Every synth-time check of this Ingress runs in the one app-wide pass (src/private/app-checks.ts),
+      // not in a validation of its own: one walk of the tree per synth, whatever the number of Ingresses.
+      registerAppCheck(this, [this._ingressObject, this.serviceConfig], (index) => {
+        const state = this.state();
+        return [...synthProblems(state), ...backendProblems(state, index)];
+      });
 
       if (props.defaultBackend !== undefined) {
         this._defaultBackend = ingressBackendOf(props.defaultBackend, 'defaultBackend');

@@ -180,8 +180,9 @@ export class LoopbackSafeService extends Construct {
     this.applyStrategy();
     withConstructPath(this, () => this.rewriteInClusterDomains(props.inClusterDomains, props.dns));
 
-    this.node.addValidation({ validate: () => this.synthProblems() });
-    registerAppCheck(this, [ApiObject.of(this.service)], (index) => this.renderedProblems(index));
+    // Every synth-time check of this Service runs in the one app-wide pass (src/private/app-checks.ts),
+    // not in a validation of its own: one walk of the tree per synth, whatever the number of Services.
+    registerAppCheck(this, [ApiObject.of(this.service)], (index) => [...this.synthProblems(), ...this.renderedProblems(index)]);
   }
 
   /** Rewrites each in-cluster domain to the Service's in-cluster name. */
@@ -270,7 +271,7 @@ export class LoopbackSafeService extends Construct {
     problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
     problems.push(...passToTargetProblems(annotations, PASS_KEY, LB_KEY));
     problems.push(...this.serverSelectionProblems());
-    // cdk8s prints these under this construct's path.
+    // The app-wide pass prefixes each with this construct's type and path.
     return problems;
   }
 
