@@ -8,9 +8,10 @@ import {
   LoopbackSafeIngress,
   LoopbackSafeService,
   TkeAnnotations,
-  TkeServiceConfig,
-  TkeServiceConfigSpecLoadBalancerL7ListenersProtocol as L7Protocol,
+  tkeconfig,
 } from '../src';
+const TkeServiceConfig = tkeconfig.TkeServiceConfig;
+const L7Protocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
 
 const SUBNET = 'subnet-abcd1234';
 

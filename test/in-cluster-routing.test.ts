@@ -65,8 +65,8 @@ describe('LoopbackSafeIngress.routeInCluster', () => {
     });
     // WHEN
     const mirror = ingress.routeInCluster({ dns });
-    ingress.addRule('shop.example.com', '/api', api);
-    ingress.addRule('*.api.example.com', '/', api);
+    ingress.addHostRule('shop.example.com', '/api', api);
+    ingress.addHostRule('*.api.example.com', '/', api);
     ingress.addTls([{ hosts: ['shop.example.com'] }]);
     // THEN
     const manifests = synthValidated(chart);
@@ -96,7 +96,7 @@ describe('LoopbackSafeIngress.routeInCluster', () => {
     const ingress = new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, internalSubnetId: 'subnet-abcd1234', rules: [{ host: '*.example.com', path: '/', backend: shop }] });
     // WHEN
     ingress.routeInCluster({ dns });
-    ingress.addRule('api.example.com', '/', api);
+    ingress.addHostRule('api.example.com', '/', api);
     // THEN
     expect(rewriteLines(chart)).toEqual([
       `    rewrite name regex ^[a-z0-9-]+\\.example\\.com\\.$ ${CONTROLLER} answer auto`,
@@ -161,7 +161,7 @@ describe('LoopbackSafeIngress.routeInCluster', () => {
     const ingress = new LoopbackSafeIngress(chart, 'web', { rules: [{ host: 'shop.example.com', path: '/', backend: shop }] });
     ingress.routeInCluster({ dns });
     // THEN
-    expect(() => ingress.addRule('taken.example.com', '/', shop)).toThrow(
+    expect(() => ingress.addHostRule('taken.example.com', '/', shop)).toThrow(
       /^LoopbackSafeIngress test\/web: routeInCluster: host "taken.example.com" of test\/web cannot be rewritten: 'from' "taken.example.com" \(exact\) is already rewritten by test\/dns/);
     const other = new LoopbackSafeIngress(chart, 'other', { rules: [{ host: 'taken.example.com', path: '/', backend: shop }] });
     expect(() => other.routeInCluster({ dns })).toThrow(/^LoopbackSafeIngress test\/other: routeInCluster: host "taken.example.com" of test\/other cannot be rewritten/);

@@ -6,10 +6,11 @@ import {
   LoopbackSafeIngress,
   LoopbackSafeIngressProps,
   TkeAnnotations,
-  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler as Scheduler,
-  TkeServiceConfigSpecLoadBalancerL7ListenersProtocol as Protocol,
+  tkeconfig,
 } from '../src';
 import { findManifest, synthValidated } from './harness/validate';
+const Scheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
+const Protocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
 
 const PASS = TkeAnnotations.INGRESS_PASS_TO_TARGET;
 const EXIST = TkeAnnotations.INGRESS_EXIST_LB_ID;
@@ -210,7 +211,7 @@ describe('LoopbackSafeIngress: JavaScript callers get clear errors', () => {
   test('addRule errors name the construct path', () => {
     const { chart, backend } = setup();
     const ing = web(chart, backend);
-    expect(() => ing.addRule('bad host', '/', backend)).toThrow(/^LoopbackSafeIngress test\/web: 'host' must be an RFC 1123 host name/);
+    expect(() => ing.addHostRule('bad host', '/', backend)).toThrow(/^LoopbackSafeIngress test\/web: 'host' must be an RFC 1123 host name/);
   });
 });
 
@@ -229,7 +230,7 @@ describe('keepalive needs Tencent\'s whitelist: said next to the ticket', () => 
   const read = (...p: string[]) => fs.readFileSync(path.join(__dirname, '..', ...p), 'utf8');
   test.each([
     ['docs/loopback-safe-ingress.md', read('docs', 'loopback-safe-ingress.md')],
-    ['src/loopback-safe-ingress.ts', read('src', 'loopback-safe-ingress.ts')],
+    ['src/ingress/loopback-safe-ingress.ts', read('src', 'ingress', 'loopback-safe-ingress.ts')],
   ])('%s says keepalive is a beta feature behind a whitelist that users without it must not declare', (_file, text) => {
     const flat = text.replace(/\s*\n\s*(\*\s*)?/g, ' ');
     expect(flat).toMatch(/beta (CLB )?feature/);

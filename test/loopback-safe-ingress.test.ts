@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
@@ -6,12 +6,13 @@ import {
   LoopbackSafeIngress,
   LoopbackSafeIngressProps,
   TkeAnnotations,
+  tkeconfig,
   TkeServiceConfigBinding,
-  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType as ForwardType,
-  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod as HttpCheckMethod,
-  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler as Scheduler,
 } from '../src';
 import { findManifest, manifestProblems, synthValidated } from './harness/validate';
+const ForwardType = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesForwardType;
+const HttpCheckMethod = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod;
+const Scheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
 
 const HTTP_80 = { protocol: 'HTTP', port: 80, keepaliveEnable: 1 };
 const HTTPS_443 = { protocol: 'HTTPS', port: 443, keepaliveEnable: 1 };
@@ -178,7 +179,7 @@ describe('LoopbackSafeIngress: listeners', () => {
   test('a rule added after construction reaches the Ingress', () => {
     const { chart, backend, api } = setup();
     const ing = web(chart, backend);
-    ing.addRule('shop.example.com', '/api', api, { pathType: kplus.HttpIngressPathType.EXACT });
+    ing.addHostRule('shop.example.com', '/api', api, { pathType: kplus.HttpIngressPathType.EXACT });
     expect(findManifest(synthValidated(chart), 'Ingress', 'web').spec.rules).toEqual([
       {
         host: 'shop.example.com',
@@ -190,6 +191,29 @@ describe('LoopbackSafeIngress: listeners', () => {
         },
       },
     ]);
+  });
+
+  test('addRule(path, backend) adds a rule without a host, whose settings go to domain ""', () => {
+    const { chart, backend, api } = setup();
+    const ing = web(chart, backend);
+    ing.addRule('/api', api, { scheduler: Scheduler.IP_UNDERSCORE_HASH });
+    const manifests = synthValidated(chart);
+    expect(findManifest(manifests, 'Ingress', 'web').spec.rules).toContainEqual({
+      http: { paths: [{ path: '/api', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 8080 } } } }] },
+    });
+    expect(findManifest(manifests, 'TkeServiceConfig', 'web-loopback').spec.loadBalancer.l7Listeners).toEqual([
+      { ...HTTP_80, domains: [{ domain: '', rules: [{ url: '/api', scheduler: 'IP_HASH' }] }] },
+    ]);
+    expect(() => ing.addRule('/api', backend)).toThrow(/'addRule' routes host \(none\) path "\/api"/);
+  });
+
+  test('ApiObject.of() on the construct is the Ingress (its default child), and a JSON patch through it is applied', () => {
+    const { chart, backend } = setup();
+    const ing = web(chart, backend);
+    expect(ApiObject.of(ing)).toBe(ApiObject.of(ing.ingress));
+    expect(ApiObject.of(ing).kind).toEqual('Ingress');
+    ApiObject.of(ing).addJsonPatch(JsonPatch.add('/metadata/labels', { team: 'shop' }));
+    expect(findManifest(synthValidated(chart), 'Ingress', 'web').metadata.labels).toEqual({ team: 'shop' });
   });
 });
 
@@ -208,7 +232,7 @@ describe('LoopbackSafeIngress: per-rule options', () => {
         { path: '/status', backend, session: { enable: true, sessionExpireTime: 60 } },
       ],
     });
-    ing.addRule('*.example.com', '/', backend, { forwardType: ForwardType.HTTPS });
+    ing.addHostRule('*.example.com', '/', backend, { forwardType: ForwardType.HTTPS });
     // THEN
     const manifests = synthValidated(chart);
     expect(findManifest(manifests, 'TkeServiceConfig', 'web-loopback').spec.loadBalancer.l7Listeners).toEqual([
@@ -227,7 +251,7 @@ describe('LoopbackSafeIngress: per-rule options', () => {
   test('with TLS, rules with options are listed on HTTPS 443 as well', () => {
     const { chart, backend, api } = setup();
     const ing = web(chart, backend);
-    ing.addRule('shop.example.com', '/api', api, { healthCheck: { enable: false } });
+    ing.addHostRule('shop.example.com', '/api', api, { healthCheck: { enable: false } });
     ing.addTls([{ hosts: ['shop.example.com'] }]);
     const domains = [{ domain: 'shop.example.com', rules: [{ url: '/api', healthCheck: { enable: false } }] }];
     expect(findManifest(synthValidated(chart), 'TkeServiceConfig', 'web-loopback').spec.loadBalancer.l7Listeners).toEqual([
@@ -305,7 +329,7 @@ describe('LoopbackSafeIngress: bad input', () => {
     const quoted = JSON.stringify(host).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(() => web(chart, backend, { rules: [{ host, path: '/', backend }] })).toThrow(new RegExp(`'rules\\[0\\]\\.host' must be an RFC 1123 host name.*got ${quoted}`));
     const ing = web(setup().chart, backend);
-    expect(() => ing.addRule(host, '/', backend)).toThrow(new RegExp(`'host' must be an RFC 1123 host name.*got ${quoted}`));
+    expect(() => ing.addHostRule(host, '/', backend)).toThrow(new RegExp(`'host' must be an RFC 1123 host name.*got ${quoted}`));
   });
 
   test('an invalid TLS host fails', () => {
@@ -313,16 +337,16 @@ describe('LoopbackSafeIngress: bad input', () => {
     expect(() => web(chart, backend, { tls: [{ hosts: ['shop.example.com', 'x.*.com'] }] })).toThrow(/'tls\[0\]\.hosts\[1\]' must be an RFC 1123 host name.*got "x\.\*\.com"/);
   });
 
-  test('addRule with an empty host fails', () => {
+  test('addHostRule with an empty host fails', () => {
     const { chart, backend } = setup();
-    expect(() => web(chart, backend).addRule('', '/', backend)).toThrow(/'host' must be a host name.*got ""/);
+    expect(() => web(chart, backend).addHostRule('', '/', backend)).toThrow(/'host' must be a host name.*got ""/);
   });
 
   test.each(['api', '', ' /api', '/a b'])('a path %j that does not start with / (or has whitespace) fails', (path) => {
     const { chart, backend } = setup();
     const quoted = JSON.stringify(path);
     expect(() => web(chart, backend, { rules: [{ host: 'shop.example.com', path, backend }] })).toThrow(`'rules[0].path' must start with "/" and contain no whitespace, got ${quoted}`);
-    expect(() => web(setup().chart, backend).addRule('shop.example.com', path, backend)).toThrow(`'path' must start with "/" and contain no whitespace, got ${quoted}`);
+    expect(() => web(setup().chart, backend).addHostRule('shop.example.com', path, backend)).toThrow(`'path' must start with "/" and contain no whitespace, got ${quoted}`);
   });
 
   test('a duplicate host+path fails, at construction and when added later', () => {
@@ -331,7 +355,7 @@ describe('LoopbackSafeIngress: bad input', () => {
       /'rules\[1\]' routes host "shop\.example\.com" path "\/", which another rule of this Ingress already routes/,
     );
     const ing = web(setup().chart, backend);
-    expect(() => ing.addRule('shop.example.com', '/', api)).toThrow(/'addRule' routes host "shop\.example\.com" path "\/"/);
+    expect(() => ing.addHostRule('shop.example.com', '/', api)).toThrow(/'addHostRule' routes host "shop\.example\.com" path "\/"/);
     ing.addRules({ path: '/', backend });
     expect(() => ing.addRules({ path: '/', backend: api })).toThrow(/'rules\[0\]' routes host \(none\) path "\/"/);
   });
@@ -354,9 +378,9 @@ describe('LoopbackSafeIngress: bad input', () => {
     test('a rule added later serves it; a wildcard rule or TLS host covers one label', () => {
       const { chart, backend } = setup();
       const ing = web(chart, backend, { tls: [{ hosts: ['admin.example.com', '*.shop.example.com', 'x.example.org'] }] });
-      ing.addRule('admin.example.com', '/', backend);
-      ing.addRule('eu.shop.example.com', '/', backend);
-      ing.addRule('*.example.org', '/', backend);
+      ing.addHostRule('admin.example.com', '/', backend);
+      ing.addHostRule('eu.shop.example.com', '/', backend);
+      ing.addHostRule('*.example.org', '/', backend);
       expect(findManifest(synthValidated(chart), 'TkeServiceConfig', 'web-loopback').spec.loadBalancer.l7Listeners).toEqual([HTTP_80, HTTPS_443]);
     });
 
@@ -398,9 +422,9 @@ describe('LoopbackSafeIngress: bad input', () => {
     }
   });
 
-  test('health check errors from addRule name the option', () => {
+  test('health check errors from addHostRule name the option', () => {
     const { chart, backend } = setup();
-    expect(() => web(chart, backend).addRule('shop.example.com', '/x', backend, { healthCheck: { enable: true, timeout: 6 } })).toThrow(
+    expect(() => web(chart, backend).addHostRule('shop.example.com', '/x', backend, { healthCheck: { enable: true, timeout: 6 } })).toThrow(
       /'healthCheck\.timeout' must be less than 'healthCheck\.intervalTime'/,
     );
   });
@@ -481,10 +505,10 @@ describe('LoopbackSafeIngress: bad input', () => {
   test('a hand-set annotation the construct must set differently fails', () => {
     const { chart, backend } = setup();
     expect(() => web(chart, backend, { metadata: { name: 'web', annotations: { [TkeAnnotations.INGRESS_CLASS]: 'nginx' } } })).toThrow(
-      /'metadata\.annotations' sets kubernetes\.io\/ingress\.class: "nginx", but LoopbackSafeIngress \(a TKE CLB Ingress\) needs "qcloud"/,
+      /'metadata\.annotations' sets kubernetes\.io\/ingress\.class to "nginx", but LoopbackSafeIngress \(a TKE CLB Ingress\) needs "qcloud"/,
     );
     expect(() => web(setup().chart, backend, { internalSubnetId: 'subnet-abcd1234', metadata: { name: 'web', annotations: { [TkeAnnotations.INGRESS_SUBNET_ID]: 'subnet-zzzz9999' } } })).toThrow(
-      /sets kubernetes\.io\/ingress\.subnetId: "subnet-zzzz9999", but internalSubnetId needs "subnet-abcd1234"/,
+      /sets kubernetes\.io\/ingress\.subnetId to "subnet-zzzz9999", but 'internalSubnetId' needs "subnet-abcd1234"/,
     );
   });
 
@@ -524,10 +548,10 @@ describe('LoopbackSafeIngress: backends, names and collisions', () => {
     const b = new Chart(app, 'b');
     const shop = service(a, 'shop', 'shop', kplus.ServiceType.NODE_PORT);
     const ing = new LoopbackSafeIngress(b, 'web', { metadata: { name: 'web' }, defaultBackend: shop });
-    ing.addRule('shop.example.com', '/', shop);
+    ing.addHostRule('shop.example.com', '/', shop);
     ing.routeInCluster({ dns: new CoreDnsRewrite(b, 'dns') });
     // THEN
-    expect(() => Testing.synth(b)).toThrow(/the backend of addRule\("shop\.example\.com", "\/"\) routes to Service "shop", which this app defines in namespace "a" \(a\/shop\/Resource\), but the Ingress \(and its routeInCluster\(\) mirror\) is in namespace "default"/);
+    expect(() => Testing.synth(b)).toThrow(/the backend of addHostRule\("shop\.example\.com", "\/"\) routes to Service "shop", which this app defines in namespace "a" \(a\/shop\/Resource\), but the Ingress \(and its routeInCluster\(\) mirror\) is in namespace "default"/);
     expect(() => Testing.synth(b)).toThrow(/'defaultBackend' routes to Service "shop".*namespace "a"/);
   });
 
@@ -547,12 +571,12 @@ describe('LoopbackSafeIngress: backends, names and collisions', () => {
       metadata: { name: 'hl' }, clusterIP: 'None', ports: [{ port: 80 }], selector: kplus.Pods.select(chart, 'hl-pods', { labels: { app: 'hl' } }),
     }));
     const ing = new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, rules: [{ host: 'shop.example.com', path: '/', backend: clusterIp }] });
-    ing.addRule('shop.example.com', '/hl', headless);
+    ing.addHostRule('shop.example.com', '/hl', headless);
     // THEN
     expect(() => Testing.synth(chart)).toThrow(
       /'rules\[0\]\.backend' routes to Service prod\/cip \(test\/cip\/Resource\), which is of type ClusterIP: without direct access the CLB binds each backend Service's NodePort on every node.*'directAccess: true'/,
     );
-    expect(() => Testing.synth(chart)).toThrow(/the backend of addRule\("shop\.example\.com", "\/hl"\) routes to Service prod\/hl \(test\/hl\/Resource\), which is headless/);
+    expect(() => Testing.synth(chart)).toThrow(/the backend of addHostRule\("shop\.example\.com", "\/hl"\) routes to Service prod\/hl \(test\/hl\/Resource\), which is headless/);
   });
 
   test('directAccess: true annotates direct-access and accepts ClusterIP backends; the in-cluster mirror is not checked', () => {

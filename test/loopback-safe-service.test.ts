@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KubeProxyVersion, LoopbackSafeService, LoopbackSafeServiceProps, LoopbackStrategy, TkeAnnotations } from '../src';
 import { findManifest, synthValidated } from './harness/validate';
-import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from '../src/private/service-patches';
+import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from '../src/service/service-patches';
 
 const ADDR = 'cdk8s.io/metadata.addr';
 const PREVENT = TkeAnnotations.SERVICE_PREVENT_LOOPBACK;

@@ -108,7 +108,7 @@ function shop(o: PlusObjects): any[] {
     defaultBackend: o.webBackend,
     rules: [{ host: 'shop.example.com', path: '/', backend: o.webBackend }],
   });
-  ingress.addRule('shop.example.com', '/fallback', o.fallback);
+  ingress.addHostRule('shop.example.com', '/fallback', o.fallback);
   ingress.routeInCluster({ dns, controllerService: o.ingressNginx });
   dns.rewriteToService('api.shop.example.com', api.service);
   dns.rewriteToService('web.shop.example.com', o.webService);
@@ -168,7 +168,7 @@ describe('objects that are not what a prop needs fail, naming the prop', () => {
     expect(() => new LoopbackSafeIngress(o.chart, 'b', { defaultBackend: 'web:80' }))
       .toThrow("'defaultBackend' must be a cdk8s-plus IngressBackend (IngressBackend.fromService() or fromResource()), got \"web:80\"");
     const ingress = new LoopbackSafeIngress(o.chart, 'c');
-    expect(() => ingress.addRule('shop.example.com', '/', { service: { name: 'web' } }))
+    expect(() => ingress.addHostRule('shop.example.com', '/', { service: { name: 'web' } }))
       .toThrow("'backend' must be a cdk8s-plus IngressBackend (IngressBackend.fromService() or fromResource()), got {\"service\":{\"name\":\"web\"}}");
   });
 });

@@ -40,6 +40,6 @@ const dns = new CoreDnsRewrite(dnsChart, 'dns');
 ingress.routeInCluster({ dns }); // class nginx, controller ingress-nginx-controller in ingress-nginx
 
 // Added after routeInCluster(): mirrored all the same.
-ingress.addRule('shop.oa.com', '/api', kplus.IngressBackend.fromService(api));
+ingress.addHostRule('shop.oa.com', '/api', kplus.IngressBackend.fromService(api));
 
 app.synth();

@@ -8,7 +8,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { LoopbackSafeIngress, TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod as HttpCheckMethod } from '../../src';
+import { LoopbackSafeIngress, tkeconfig } from '../../src';
 import { nginxContainer } from '../shared/nginx';
 
 const app = new App();
@@ -31,8 +31,8 @@ const ing = new LoopbackSafeIngress(chart, 'shop', {
 });
 
 // Later calls still reach both the Ingress and the TkeServiceConfig.
-ing.addRule('shop.example.com', '/api', kplus.IngressBackend.fromService(apiService), {
-  healthCheck: { enable: true, intervalTime: 10, timeout: 3, httpCheckPath: '/healthz', httpCheckMethod: HttpCheckMethod.GET },
+ing.addHostRule('shop.example.com', '/api', kplus.IngressBackend.fromService(apiService), {
+  healthCheck: { enable: true, intervalTime: 10, timeout: 3, httpCheckPath: '/healthz', httpCheckMethod: tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod.GET },
 });
 // The certificate secret `shop-tls` (type kubernetes.io/tls, in namespace `shop`) is created separately, for
 // example by cert-manager or `kubectl create secret tls`: the app only references it.

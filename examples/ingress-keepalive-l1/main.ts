@@ -4,7 +4,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { TkeAnnotations, TkeServiceConfig, TkeServiceConfigSpecLoadBalancerL7ListenersProtocol as Protocol } from '../../src';
+import { TkeAnnotations, tkeconfig } from '../../src';
 import { nginxContainer } from '../shared/nginx';
 
 const app = new App();
@@ -19,13 +19,13 @@ const service = web.exposeViaService({ serviceType: kplus.ServiceType.NODE_PORT,
 // example by cert-manager or `kubectl create secret tls`: the app only references it.
 const tls = kplus.Secret.fromSecretName(chart, 'tls', 'shop-tls');
 
-const config = new TkeServiceConfig(chart, 'keepalive', {
+const config = new tkeconfig.TkeServiceConfig(chart, 'keepalive', {
   metadata: { name: 'shop-loopback' },
   spec: {
     loadBalancer: {
       l7Listeners: [
-        { protocol: Protocol.HTTP, port: 80, keepaliveEnable: 1 },
-        { protocol: Protocol.HTTPS, port: 443, keepaliveEnable: 1 },
+        { protocol: tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTP, port: 80, keepaliveEnable: 1 },
+        { protocol: tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol.HTTPS, port: 443, keepaliveEnable: 1 },
       ],
     },
   },

@@ -56,8 +56,13 @@ export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: 
   }
   for (const obj of owned) registry.owned.add(obj);
   if (check) {
-    const prefix = `${scope.constructor.name} ${scope.node.path}: `;
-    registry.checks.push((index) => check(index).map((problem) => prefix + problem));
+    // The prefix is built only when there is a problem: reading the path walks the tree.
+    registry.checks.push((index) => {
+      const problems = check(index);
+      if (problems.length === 0) return problems;
+      const prefix = `${scope.constructor.name} ${scope.node.path}: `;
+      return problems.map((problem) => prefix + problem);
+    });
   }
 }
 

@@ -7,10 +7,18 @@ import { ApiObjectMetadataDefinition } from 'cdk8s';
  * and sanitizes the whole metadata) when the annotations are plain strings, as they are unless a value is a
  * `Lazy`. Any other shape falls back to `toJson()`.
  */
-export function annotationsOf(metadata: ApiObjectMetadataDefinition): { [key: string]: string } {
+export function annotationsOf(metadata: ApiObjectMetadataDefinition): { readonly [key: string]: string } {
   const raw = (metadata as any).annotations;
-  if (raw !== null && typeof raw === 'object' && Object.values(raw).every((v) => typeof v === 'string')) {
-    return { ...raw };
+  if (raw !== null && typeof raw === 'object') {
+    let plain = true;
+    for (const key in raw) {
+      if (typeof raw[key] !== 'string') {
+        plain = false;
+        break;
+      }
+    }
+    // Read-only view of cdk8s's own map, not a copy: the checks only read it.
+    if (plain) return raw;
   }
   return metadata.toJson().annotations ?? {};
 }

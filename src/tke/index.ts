@@ -1,4 +1,3 @@
 export * from './annotations';
 export * from './ids';
 export * from './kube-proxy-version';
-export * from './tke-service-config';

@@ -3,13 +3,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import {
-  TkeServiceConfig,
-  TkeServiceConfigSpecLoadBalancerL4ListenersProtocol,
-  TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler,
-  TkeServiceConfigSpecLoadBalancerL7ListenersProtocol,
-} from '../../src';
+import { tkeconfig } from '../../src';
 import { findManifest, synthValidated, validateManifests } from '../harness/validate';
+
+const TkeServiceConfig = tkeconfig.TkeServiceConfig;
+const TkeServiceConfigSpecLoadBalancerL4ListenersProtocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL4ListenersProtocol;
+const TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesScheduler;
+const TkeServiceConfigSpecLoadBalancerL7ListenersProtocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
 
 const ROOT = path.join(__dirname, '..', '..');
 

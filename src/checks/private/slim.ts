@@ -4,7 +4,7 @@
  * (CRD schemas, dashboards in ConfigMaps, Secret data, `managedFields`, the last-applied annotation).
  */
 
-import { CLIENT_KINDS } from './anti-affinity';
+import { CLIENT_KINDS } from './anti-affinity-protection';
 
 /** Kinds whose `spec` a rule reads: the workloads, and what TKE makes CLBs of. Others keep `apiVersion`, `kind`, `metadata`. */
 const KINDS_WITH_BODY: ReadonlySet<string> = new Set(['Service', 'Ingress', 'TkeServiceConfig', ...CLIENT_KINDS.map(([kind]) => kind)]);

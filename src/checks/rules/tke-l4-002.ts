@@ -1,5 +1,5 @@
 import { TkeAnnotations } from '../../tke/annotations';
-import { nameWorkloads, protectionOf } from '../private/anti-affinity';
+import { nameWorkloads, protectionOf } from '../private/anti-affinity-protection';
 import { AntiAffinity, asMap, describe, ManifestSet, stringMap } from '../private/manifests';
 import { hasPreventLoopback, isDirectAccess, isPrivateLoadBalancer, isTrafficPolicyLocal, services } from '../private/tke';
 import { FindingLevel } from '../types';

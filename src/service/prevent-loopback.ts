@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { TkeAnnotations } from './tke/annotations';
+import { TkeAnnotations } from '../tke/annotations';
 
 /** Scopes that already carry the applyToAll validation. */
 const applied = new WeakSet<IConstruct>();

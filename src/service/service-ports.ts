@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
-import { describeValue, dns1123LabelProblem } from './k8s-names';
+import { describeValue, dns1123LabelProblem } from '../private/k8s-names';
 
 const MIN_PORT = 1;
 const MAX_PORT = 65535;

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
-import { describeValue } from './private/k8s-names';
-import { workloadOf } from './private/plus-compat';
-import { TkeAnnotations } from './tke/annotations';
-import { KubeProxyVersion } from './tke/kube-proxy-version';
+import { describeValue } from '../private/k8s-names';
+import { workloadOf } from '../private/plus-compat';
+import { TkeAnnotations } from '../tke/annotations';
+import { KubeProxyVersion } from '../tke/kube-proxy-version';
 
 /**
  * Options for `LoopbackStrategy.preventLoopback()`.
@@ -158,16 +158,20 @@ export class LoopbackStrategy {
   public readonly name: string;
 
   /**
-   * The annotations this strategy puts on the Service. A user annotation with the same key and another
-   * value fails.
+   * The annotations this strategy puts on the Service, as raw key/value strings. A user annotation with
+   * the same key and another value fails.
+   *
+   * @internal
    */
-  public readonly annotations: { [key: string]: string };
+  public readonly _annotations: { [key: string]: string };
 
   /**
-   * The `externalTrafficPolicy` this strategy sets.
-   * @default - left to Kubernetes (`Cluster`)
+   * The `externalTrafficPolicy` this strategy sets, as the raw Kubernetes string (`Local`), or undefined
+   * to leave it to Kubernetes (`Cluster`).
+   *
+   * @internal
    */
-  public readonly externalTrafficPolicy?: string;
+  public readonly _externalTrafficPolicy?: string;
 
   /**
    * The server and clients kept apart, and whether the separation is required.
@@ -183,8 +187,8 @@ export class LoopbackStrategy {
 
   private constructor(props: StrategyProps) {
     this.name = props.name;
-    this.annotations = props.annotations;
-    this.externalTrafficPolicy = props.externalTrafficPolicy;
+    this._annotations = props.annotations;
+    this._externalTrafficPolicy = props.externalTrafficPolicy;
     this.antiAffinity = props.antiAffinity;
     this.kubeProxyVersion = props.kubeProxyVersion;
   }

@@ -1,19 +1,20 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { CoreDnsRewrite } from './coredns-rewrite';
+import { CoreDnsRewrite } from '../coredns-rewrite';
 import { LoopbackStrategy } from './loopback-strategy';
-import { separateBothWays } from './private/anti-affinity';
-import { AppIndex, registerAppCheck } from './private/app-checks';
-import { withConstructPath } from './private/construct-errors';
-import { idAnnotationProblems, passToTargetProblems } from './private/id-annotations';
-import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from './private/k8s-names';
-import { annotationsOf } from './private/metadata';
-import { podSelectorOf, workloadOf } from './private/plus-compat';
-import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './private/service-patches';
-import { servicePortProblems } from './private/service-ports';
-import { TkeAnnotations } from './tke/annotations';
-import { TkeIds } from './tke/ids';
+import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './service-patches';
+import { servicePortProblems } from './service-ports';
+import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
+import { AppIndex, registerAppCheck } from '../private/app-checks';
+import { separateBothWays } from '../private/apply-anti-affinity';
+import { withConstructPath } from '../private/construct-errors';
+import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
+import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from '../private/k8s-names';
+import { annotationsOf } from '../private/metadata';
+import { podSelectorOf, workloadOf } from '../private/plus-compat';
+import { TkeAnnotations } from '../tke/annotations';
+import { TkeIds } from '../tke/ids';
 
 const SUBNET_KEY = TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID;
 const LB_KEY = TkeAnnotations.SERVICE_EXISTED_LB_ID;
@@ -126,8 +127,8 @@ export class LoopbackSafeService extends Construct {
    */
   public readonly strategy: LoopbackStrategy;
 
-  /** The annotations this construct owns, with the prop that set each (for error messages). */
-  private readonly owned = new Map<string, { value: string; source: string }>();
+  /** The annotations this construct sets, with the prop (or strategy) that needs each (for error messages). */
+  private readonly required = new Map<string, RequiredAnnotation>();
 
   private readonly selector: kplus.IPodSelector;
 
@@ -146,41 +147,42 @@ export class LoopbackSafeService extends Construct {
       throwProblems(servicePortProblems(props.ports, 'ports'));
       if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
       if (props.metadata?.name !== undefined) throwIf(dns1035LabelProblem(props.metadata.name, 'metadata.name'));
-    if (props.internalSubnetId !== undefined) {
-      TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
-      this.own(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
-    }
-    if (props.existingLoadBalancerId !== undefined) {
-      TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
-      this.own(TkeAnnotations.SERVICE_EXISTED_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
-    }
-    for (const [key, value] of Object.entries(this.strategy.annotations)) {
-      this.own(key, value, `the ${this.strategy.name} strategy`);
-    }
+      if (props.internalSubnetId !== undefined) {
+        TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
+        this.requireAnnotation(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
+      }
+      if (props.existingLoadBalancerId !== undefined) {
+        TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
+        this.requireAnnotation(TkeAnnotations.SERVICE_EXISTED_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
+      }
+      for (const [key, value] of Object.entries(this.strategy._annotations)) {
+        this.requireAnnotation(key, value, `the ${this.strategy.name} strategy`);
+      }
       const userAnnotations = props.metadata?.annotations ?? {};
-      throwProblems(this.annotationProblems(userAnnotations));
+      throwProblems(annotationConflicts(this.required, userAnnotations));
       throwProblems(idAnnotationProblems(userAnnotations, SUBNET_KEY, LB_KEY));
-      throwProblems(passToTargetProblems({ ...userAnnotations, ...this.ownedValues() }, PASS_KEY, LB_KEY));
+      throwProblems(passToTargetProblems({ ...userAnnotations, ...this.requiredValues() }, PASS_KEY, LB_KEY));
 
       const service = new kplus.Service(this, 'Resource', {
-      metadata: props.metadata,
-      type: kplus.ServiceType.LOAD_BALANCER,
-      selector: this.selector,
-      ports: props.ports,
-    });
+        metadata: props.metadata,
+        type: kplus.ServiceType.LOAD_BALANCER,
+        selector: this.selector,
+        ports: props.ports,
+      });
       throwIf(dns1035LabelProblem(service.name, 'metadata.name'));
       const namespace = service.metadata.namespace;
       if (namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
       return service;
     });
-    for (const [key, { value }] of this.owned) {
+    for (const [key, { value }] of this.required) {
       this.service.metadata.addAnnotation(key, value);
     }
     this.applyStrategy();
     withConstructPath(this, () => this.rewriteInClusterDomains(props.inClusterDomains, props.dns));
 
-    this.node.addValidation({ validate: () => this.synthProblems() });
-    registerAppCheck(this, [ApiObject.of(this.service)], (index) => this.renderedProblems(index));
+    // Every synth-time check of this Service runs in the one app-wide pass (src/private/app-checks.ts),
+    // not in a validation of its own: one walk of the tree per synth, whatever the number of Services.
+    registerAppCheck(this, [ApiObject.of(this.service)], (index) => [...this.synthProblems(), ...this.renderedProblems(index)]);
   }
 
   /** Rewrites each in-cluster domain to the Service's in-cluster name. */
@@ -199,14 +201,15 @@ export class LoopbackSafeService extends Construct {
     });
   }
 
-  private own(key: string, value: string, source: string): void {
-    this.owned.set(key, { value, source });
+  /** Records an annotation that this construct sets, and what needs it. */
+  private requireAnnotation(key: string, value: string, source: string): void {
+    this.required.set(key, { value, source });
   }
 
-  /** The annotations this construct owns, as a plain map. */
-  private ownedValues(): { [key: string]: string } {
+  /** The annotations this construct sets, as a plain map. */
+  private requiredValues(): { [key: string]: string } {
     const out: { [key: string]: string } = {};
-    for (const [key, { value }] of this.owned) out[key] = value;
+    for (const [key, { value }] of this.required) out[key] = value;
     return out;
   }
 
@@ -220,13 +223,13 @@ export class LoopbackSafeService extends Construct {
     // Without JSON patches besides the strategy's own, the manifest is what synthProblems() already checked:
     // skip rendering (the synth-overhead budget). `patches` is private in cdk8s: when it is not readable, render.
     const patches = (obj as any).patches;
-    const ownPatches = this.strategy.externalTrafficPolicy === undefined ? 0 : 1;
+    const ownPatches = this.strategy._externalTrafficPolicy === undefined ? 0 : 1;
     if (Array.isArray(patches) && patches.length <= ownPatches) return [];
     const manifest = index.rendered(obj);
     if (manifest === undefined) return [];
     const problems: string[] = [];
     const annotations = manifest.metadata?.annotations ?? {};
-    for (const [key, { value, source }] of this.owned) {
+    for (const [key, { value, source }] of this.required) {
       if (annotations[key] !== value) {
         problems.push(
           `the synthesized Service has ${annotations[key] === undefined ? `no ${key}` : `${key}: ${JSON.stringify(annotations[key])}`}, ` +
@@ -234,7 +237,7 @@ export class LoopbackSafeService extends Construct {
         );
       }
     }
-    const policy = this.strategy.externalTrafficPolicy;
+    const policy = this.strategy._externalTrafficPolicy;
     if (policy !== undefined && manifest.spec?.externalTrafficPolicy !== policy) {
       problems.push(
         `the synthesized Service has externalTrafficPolicy ${describeValue(manifest.spec?.externalTrafficPolicy)}, but the ${this.strategy.name} ` +
@@ -251,7 +254,7 @@ export class LoopbackSafeService extends Construct {
   }
 
   private applyStrategy(): void {
-    if (this.strategy.externalTrafficPolicy === 'Local') {
+    if (this.strategy._externalTrafficPolicy === 'Local') {
       ApiObject.of(this.service).addJsonPatch(EXTERNAL_TRAFFIC_POLICY_LOCAL);
     }
     const anti = this.strategy.antiAffinity;
@@ -260,29 +263,15 @@ export class LoopbackSafeService extends Construct {
     }
   }
 
-  /** Annotations in `annotations` that contradict one this construct owns. */
-  private annotationProblems(annotations: { [key: string]: string }): string[] {
-    const problems: string[] = [];
-    for (const [key, { value, source }] of this.owned) {
-      const actual = annotations[key];
-      if (actual !== undefined && actual !== value) {
-        problems.push(
-          `'metadata.annotations' sets ${key} to ${JSON.stringify(actual)}, but ${source} needs ${JSON.stringify(value)}`,
-        );
-      }
-    }
-    return problems;
-  }
-
   /** What later changes through `service` may have broken; checked at synth. */
   private synthProblems(): string[] {
     const problems = servicePortProblems(this.service.ports, 'service.ports');
     const annotations = annotationsOf(this.service.metadata);
-    problems.push(...this.annotationProblems(annotations));
+    problems.push(...annotationConflicts(this.required, annotations));
     problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
     problems.push(...passToTargetProblems(annotations, PASS_KEY, LB_KEY));
     problems.push(...this.serverSelectionProblems());
-    // cdk8s prints these under this construct's path.
+    // The app-wide pass prefixes each with this construct's type and path.
     return problems;
   }
 
@@ -302,10 +291,6 @@ export class LoopbackSafeService extends Construct {
       `(they lack ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}): pass the server workload as the selector`,
     ];
   }
-}
-
-function throwProblems(problems: string[]): void {
-  if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 
 /** The labels a pod selector matches (cdk8s-plus Services select by labels only). */

@@ -1,0 +1,186 @@
+import { LoopbackSafeIngressListenPort } from './props';
+import { IngressState } from './state';
+import { TkeServiceConfigBinding } from './tke-service-config-binding';
+import { AppIndex, namespaceOf } from '../private/app-checks';
+import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
+import { tlsHostCovers, validateHealthCheck, validateIntRange, validateObjectName, validateOneOf, validateSession } from '../private/ingress-validation';
+import { describeValue } from '../private/k8s-names';
+import { annotationsOf } from '../private/metadata';
+import { TkeAnnotations, TkeNames } from '../tke/annotations';
+import { parseListenPorts } from '../tke/listen-ports';
+import { L7_PROTOCOLS } from '../tke/tke-service-config-limits';
+
+/**
+ * The checks of a `LoopbackSafeIngress`: of its props in the constructor, and at synth of what later
+ * calls (or changes to the objects passed in) may have broken. Not exported from the package.
+ */
+
+/** `binding`, checked: `EXPLICIT` (the default) or `AUTO`. */
+export function checkBinding(binding: TkeServiceConfigBinding | undefined): TkeServiceConfigBinding {
+  const checked = binding ?? TkeServiceConfigBinding.EXPLICIT;
+  if (checked !== TkeServiceConfigBinding.EXPLICIT && checked !== TkeServiceConfigBinding.AUTO) {
+    throw new Error(`'binding' must be TkeServiceConfigBinding.EXPLICIT or TkeServiceConfigBinding.AUTO, got ${JSON.stringify(String(checked))}`);
+  }
+  return checked;
+}
+
+/** `serviceConfigName`, checked: only with `EXPLICIT`, an object name, not a name TKE reserves. */
+export function checkServiceConfigName(name: string | undefined, binding: TkeServiceConfigBinding): void {
+  if (name === undefined) return;
+  if (binding === TkeServiceConfigBinding.AUTO) {
+    throw new Error(
+      `'serviceConfigName' cannot be used with TkeServiceConfigBinding.AUTO (the controller names the config <ingress-name>${TkeNames.AUTO_INGRESS_CONFIG_SUFFIX}), got ${JSON.stringify(name)}`,
+    );
+  }
+  for (const suffix of [TkeNames.AUTO_INGRESS_CONFIG_SUFFIX, TkeNames.AUTO_SERVICE_CONFIG_SUFFIX]) {
+    if (typeof name === 'string' && name.endsWith(suffix)) {
+      throw new Error(`'serviceConfigName' must not end in "${suffix}" (TKE reserves it for the configs its controllers create), got ${JSON.stringify(name)}`);
+    }
+  }
+  validateObjectName(name, 'serviceConfigName');
+}
+
+/**
+ * The `listen-ports` value to write for the `listenPorts` prop, or undefined when the prop is not
+ * set. A hand-set annotation must parse; when both are given they must declare the same listeners
+ * (the hand-set string is then kept as it is).
+ */
+export function listenPortsAnnotation(
+  listenPorts: LoopbackSafeIngressListenPort[] | undefined,
+  userAnnotations: { readonly [key: string]: string },
+): string | undefined {
+  const key = TkeAnnotations.INGRESS_LISTEN_PORTS;
+  const handSet = userAnnotations[key];
+  const parsedHandSet = handSet === undefined ? undefined : parseListenPorts(handSet);
+  if (parsedHandSet?.problem !== undefined) throw new Error(`'metadata.annotations' sets ${key}, which is malformed: ${parsedHandSet.problem}`);
+  if (listenPorts === undefined) return undefined;
+  if (!Array.isArray(listenPorts) || listenPorts.length === 0) {
+    throw new Error(`'listenPorts' must list at least one listener such as { protocol: HTTP, port: 8080 }, got ${describeValue(listenPorts)}`);
+  }
+  const value = JSON.stringify(listenPorts.map((l, i) => {
+    if (l === null || typeof l !== 'object') throw new Error(`'listenPorts[${i}]' must be an object such as { protocol: HTTP, port: 8080 }, got ${describeValue(l)}`);
+    validateOneOf<string>(l.protocol, L7_PROTOCOLS, `listenPorts[${i}].protocol`);
+    if (l.protocol === undefined) throw new Error(`'listenPorts[${i}].protocol' is required (HTTP or HTTPS), got undefined`);
+    validateIntRange(l.port, 1, 65535, `listenPorts[${i}].port`);
+    if (l.port === undefined) throw new Error(`'listenPorts[${i}].port' is required (1 to 65535), got undefined`);
+    return { [l.protocol]: l.port };
+  }));
+  const parsed = parseListenPorts(value);
+  if (parsed.problem !== undefined) throw new Error(`'listenPorts' ${parsed.problem}`);
+  if (parsedHandSet?.listeners !== undefined) {
+    const same = (a: ReadonlyArray<{ protocol: string; port: number }>) => a.map((l) => `${l.protocol}:${l.port}`).join(',');
+    if (same(parsedHandSet.listeners) !== same(parsed.listeners)) {
+      throw new Error(`'metadata.annotations' sets ${key}: ${JSON.stringify(handSet)}, but 'listenPorts' needs ${JSON.stringify(value)}: remove one of them`);
+    }
+    return handSet;
+  }
+  return value;
+}
+
+/** The invariants that later calls can break, judged on the Ingress as it is now; checked at synth. */
+export function synthProblems(state: IngressState): string[] {
+  const problems: string[] = [];
+  const annotations = annotationsOf(state.ingress.metadata);
+  const explicit = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG];
+  const auto = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
+  if (explicit !== undefined && auto !== undefined) {
+    problems.push(
+      `the Ingress carries both ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: ${JSON.stringify(explicit)} and ` +
+        `${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO}: ${JSON.stringify(auto)}; TKE forbids both on one Ingress ('binding' is ${state.binding.mode})`,
+    );
+  }
+  if (state.binding === TkeServiceConfigBinding.EXPLICIT && explicit !== state.serviceConfigName) {
+    problems.push(
+      `${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG} is ${JSON.stringify(explicit)}, but the TkeServiceConfig is named ${JSON.stringify(state.serviceConfigName)}`,
+    );
+  }
+  if (state.binding === TkeServiceConfigBinding.AUTO && auto !== 'true') {
+    problems.push(`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO} must be "true" for TkeServiceConfigBinding.AUTO, got ${JSON.stringify(auto)}`);
+  }
+  problems.push(...idAnnotationProblems(annotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
+  problems.push(...passToTargetProblems(annotations, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID));
+  const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
+  if (listenPorts !== undefined) {
+    const parsed = parseListenPorts(listenPorts);
+    if (parsed.problem !== undefined) problems.push(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
+  }
+  problems.push(...ruleOptionProblems(state));
+  problems.push(...tlsHostProblems(state));
+  return problems;
+}
+
+/** Per-rule settings are objects the caller may still hold: judge them by their value now. */
+function ruleOptionProblems(state: IngressState): string[] {
+  const problems: string[] = [];
+  for (const rule of state.rules) {
+    const at = rule.optionsProp;
+    for (const check of [
+      () => rule.options.healthCheck !== undefined && validateHealthCheck(rule.options.healthCheck, `${at}.healthCheck`),
+      () => rule.options.session !== undefined && validateSession(rule.options.session, `${at}.session`),
+    ]) {
+      try {
+        check();
+      } catch (e) {
+        problems.push(`${(e as Error).message} (the object was changed after it was passed in)`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Every TLS host must be served by a rule. */
+function tlsHostProblems(state: IngressState): string[] {
+  const problems: string[] = [];
+  state.tls.forEach((tls, i) => {
+    (tls.hosts ?? []).forEach((host, j) => {
+      const served = state.rules.some((r) => r.host !== undefined && (tlsHostCovers(host, r.host) || tlsHostCovers(r.host, host)));
+      if (!served) {
+        problems.push(`'tls[${i}].hosts[${j}]' is ${JSON.stringify(host)}, but no rule serves that host: add a rule for it or remove it from the TLS hosts`);
+      }
+    });
+  });
+  return problems;
+}
+
+/**
+ * The backends checked against the Services of this app, at synth: a Service must be in the Ingress's
+ * namespace (the mirror of `routeInCluster()` shares it), and without direct access it must have a
+ * NodePort, which the CLB binds on every node. A Service that this app does not define is not checked.
+ */
+export function backendProblems(state: IngressState, index: AppIndex): string[] {
+  const problems: string[] = [];
+  const namespace = namespaceOf(state.ingressObject);
+  const directAccess = annotationsOf(state.ingress.metadata)[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
+  const backends = state.rules.map((r) => ({ backend: r.backend, source: r.source }));
+  if (state.defaultBackend) backends.push({ backend: state.defaultBackend, source: "'defaultBackend'" });
+  for (const { backend, source } of backends) {
+    const name = backend._toKube().service?.name;
+    if (name === undefined) continue;
+    const service = index.services.get(`${namespace}/${name}`);
+    if (service === undefined) {
+      const elsewhere = index.servicesByName.get(name) ?? [];
+      if (elsewhere.length > 0) {
+        problems.push(
+          `${source} routes to Service ${JSON.stringify(name)}, which this app defines in namespace ` +
+            `${elsewhere.map((s) => `${JSON.stringify(namespaceOf(s))} (${s.node.path})`).join(', ')}, but the Ingress ` +
+            `${state.mirrored ? '(and its routeInCluster() mirror) ' : ''}is in namespace ${JSON.stringify(namespace)}: ` +
+            'an Ingress only routes to Services of its own namespace; put the Service and the Ingress in one namespace',
+        );
+      }
+      continue;
+    }
+    if (directAccess) continue;
+    const spec = index.serviceSpec(service);
+    if (spec === undefined) continue;
+    const type = spec.type ?? 'ClusterIP';
+    if (type === 'ClusterIP' || spec.clusterIP === 'None') {
+      problems.push(
+        `${source} routes to Service ${namespace}/${name} (${service.node.path}), which is ` +
+          `${spec.clusterIP === 'None' ? 'headless' : 'of type ClusterIP'}: without direct access the CLB binds each backend ` +
+          "Service's NodePort on every node, so the Service must be of type NodePort (or LoadBalancer), " +
+          "or set 'directAccess: true' (VPC-CNI, or GlobalRouter with GlobalRouteDirectAccess: \"true\" in kube-system/tke-service-controller-config)",
+      );
+    }
+  }
+  return problems;
+}

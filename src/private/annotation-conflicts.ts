@@ -1,0 +1,41 @@
+/**
+ * The one check of construct-set annotations against the ones a user set by hand, shared by
+ * `LoopbackSafeService` and `LoopbackSafeIngress`, and the one way to turn a list of problems into an
+ * error. Never exported from the package.
+ */
+
+/** An annotation a construct sets, with what needs it (a prop or a strategy), for error messages. */
+export interface RequiredAnnotation {
+  /** The value the construct writes. */
+  readonly value: string;
+  /** What needs the value: `'internalSubnetId'`, `the preventLoopback strategy`, ... */
+  readonly source: string;
+}
+
+/**
+ * One problem for each annotation of `required` that `annotations` sets to another value, worded the same
+ * for every construct: `'metadata.annotations' sets <key> to "<actual>", but <source> needs "<value>": ...`.
+ *
+ * @param required the annotations the construct sets, by key
+ * @param annotations the annotations to check (the user's, or the object's at synth)
+ */
+export function annotationConflicts(
+  required: ReadonlyMap<string, RequiredAnnotation>,
+  annotations: { readonly [key: string]: string },
+): string[] {
+  const problems: string[] = [];
+  for (const [key, { value, source }] of required) {
+    const actual = annotations[key];
+    if (actual !== undefined && actual !== value) {
+      problems.push(
+        `'metadata.annotations' sets ${key} to ${JSON.stringify(actual)}, but ${source} needs ${JSON.stringify(value)}: remove the hand-set annotation`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Throws one error listing every problem (one a line), or does nothing when there is none. */
+export function throwProblems(problems: readonly string[]): void {
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+}

@@ -1,0 +1,3 @@
+export * from './loopback-safe-service';
+export * from './loopback-strategy';
+export * from './prevent-loopback';
