@@ -30,9 +30,17 @@ const ing = new LoopbackSafeIngress(chart, 'shop', {
   rules: [{ host: 'shop.example.com', path: '/', backend: kplus.IngressBackend.fromService(webService) }],
 });
 
-// Later calls still reach both the Ingress and the TkeServiceConfig.
+// Later calls still reach both the Ingress and the TkeServiceConfig. The health check asks for `/`, which
+// nginx-unprivileged answers with 200 (requests for /api get its 404 page: the image stands in for your API);
+// with your own image, use the path it answers 2xx on (e.g. `/healthz`).
 ing.addHostRule('shop.example.com', '/api', kplus.IngressBackend.fromService(apiService), {
-  healthCheck: { enable: true, intervalTime: 10, timeout: 3, httpCheckPath: '/healthz', httpCheckMethod: tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod.GET },
+  healthCheck: {
+    enable: true,
+    intervalTime: 10,
+    timeout: 3,
+    httpCheckPath: '/',
+    httpCheckMethod: tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRulesHealthCheckHttpCheckMethod.GET,
+  },
 });
 // The certificate secret `shop-tls` (type kubernetes.io/tls, in namespace `shop`) is created separately, for
 // example by cert-manager or `kubectl create secret tls`: the app only references it.
