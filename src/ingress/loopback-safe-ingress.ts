@@ -126,7 +126,7 @@ export class LoopbackSafeIngress extends Construct {
       // not in a validation of its own: one walk of the tree per synth, whatever the number of Ingresses.
       registerAppCheck(this, [this._ingressObject, this.serviceConfig], (index) => {
         const state = this.state();
-        return [...synthProblems(state), ...backendProblems(state, index)];
+        return [...synthProblems(state, index), ...backendProblems(state, index)];
       });
 
       if (props.defaultBackend !== undefined) {
@@ -379,7 +379,15 @@ export class LoopbackSafeIngress extends Construct {
    * from, a malformed `listen-ports` annotation.
    */
   private renderListeners(): TkeServiceConfigSpecLoadBalancerL7Listeners[] {
-    const listenPorts = annotationsOf(this.ingress.metadata)[TkeAnnotations.INGRESS_LISTEN_PORTS];
+    // The Ingress as it will be written, after its JSON patches: a patch may add listen-ports too.
+    let annotations: { readonly [key: string]: string };
+    try {
+      annotations = this._ingressObject.toJson().metadata?.annotations ?? {};
+    } catch {
+      // Rendering the Ingress fails with its own error; render from the metadata meanwhile.
+      annotations = annotationsOf(this.ingress.metadata);
+    }
+    const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
     const declared = ingressListeners(listenPorts, this._tls.length > 0);
     if (declared.problem !== undefined) {
       throw new Error(`LoopbackSafeIngress ${this.node.path}: ${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${declared.problem}`);

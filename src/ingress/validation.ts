@@ -78,9 +78,9 @@ export function listenPortsAnnotation(
 }
 
 /** The invariants that later calls can break, judged on the Ingress as it is now; checked at synth. */
-export function synthProblems(state: IngressState): string[] {
+export function synthProblems(state: IngressState, index: AppIndex): string[] {
   const problems: string[] = [];
-  const annotations = annotationsOf(state.ingress.metadata);
+  const annotations = finalAnnotations(state, index);
   const explicit = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG];
   const auto = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
   if (explicit !== undefined && auto !== undefined) {
@@ -107,6 +107,17 @@ export function synthProblems(state: IngressState): string[] {
   problems.push(...ruleOptionProblems(state));
   problems.push(...tlsHostProblems(state));
   return problems;
+}
+
+/**
+ * The Ingress's annotations as they will be written: after every JSON patch (`ApiObject.of(...).addJsonPatch`),
+ * so that a patch cannot add a reused CLB, listen-ports or direct access behind the checks' back. Falls back
+ * to the metadata when the Ingress cannot be rendered (rendering then fails with its own error).
+ */
+export function finalAnnotations(state: IngressState, index: AppIndex): { readonly [key: string]: string } {
+  const rendered = index.rendered(state.ingressObject);
+  if (rendered === undefined) return annotationsOf(state.ingress.metadata);
+  return rendered.metadata?.annotations ?? {};
 }
 
 /** Per-rule settings are objects the caller may still hold: judge them by their value now. */
@@ -150,7 +161,7 @@ function tlsHostProblems(state: IngressState): string[] {
 export function backendProblems(state: IngressState, index: AppIndex): string[] {
   const problems: string[] = [];
   const namespace = namespaceOf(state.ingressObject);
-  const directAccess = annotationsOf(state.ingress.metadata)[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
+  const directAccess = finalAnnotations(state, index)[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
   const backends = state.rules.map((r) => ({ backend: r.backend, source: r.source }));
   if (state.defaultBackend) backends.push({ backend: state.defaultBackend, source: "'defaultBackend'" });
   for (const { backend, source } of backends) {

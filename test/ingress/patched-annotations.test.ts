@@ -1,0 +1,84 @@
+import { ApiObject, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { LoopbackSafeIngress, LoopbackSafeService, PreventLoopback, TkeAnnotations } from '../../src';
+import { findManifest, synthValidated } from '../harness/validate';
+
+/** JSON-pointer form of an annotation key. */
+const pointer = (key: string) => `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+function ingressFixture(): { chart: Chart; ing: LoopbackSafeIngress } {
+  const chart = new Chart(Testing.app(), 'test', { namespace: 'prod' });
+  const server = new kplus.Deployment(chart, 'api', { metadata: { name: 'api' }, containers: [{ image: 'example/api:1', portNumber: 8080 }] });
+  const backendService = new kplus.Service(chart, 'api-np', {
+    metadata: { name: 'api-np' },
+    type: kplus.ServiceType.NODE_PORT,
+    selector: server,
+    ports: [{ port: 80, targetPort: 8080 }],
+  });
+  const ing = new LoopbackSafeIngress(chart, 'web', {
+    metadata: { name: 'web' },
+    internalSubnetId: 'subnet-12345678',
+    rules: [{ host: 'a.example.com', path: '/', backend: kplus.IngressBackend.fromService(backendService) }],
+  });
+  return { chart, ing };
+}
+
+describe('LoopbackSafeIngress judges the Ingress after its JSON patches', () => {
+  test('a JSON patch that adds a reused CLB next to the default pass-to-target fails synth, naming both annotations', () => {
+    // GIVEN
+    const { chart, ing } = ingressFixture();
+    // WHEN
+    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.add(pointer(TkeAnnotations.INGRESS_EXIST_LB_ID), 'lb-12345678'));
+    // THEN
+    expect(() => Testing.synth(chart)).toThrow(
+      `LoopbackSafeIngress test/web: ${TkeAnnotations.INGRESS_PASS_TO_TARGET}: "true" cannot be combined with ${TkeAnnotations.INGRESS_EXIST_LB_ID}: "lb-12345678"`,
+    );
+  });
+
+  test('a listen-ports annotation added by JSON patch puts keepalive on exactly those listeners', () => {
+    // GIVEN
+    const { chart, ing } = ingressFixture();
+    // WHEN
+    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.add(pointer(TkeAnnotations.INGRESS_LISTEN_PORTS), '[{"HTTP": 8080}]'));
+    // THEN
+    const config = findManifest(synthValidated(chart), 'TkeServiceConfig', 'web-loopback', 'prod');
+    expect(config.spec.loadBalancer.l7Listeners.map((l: any) => [l.protocol, l.port, l.keepaliveEnable])).toEqual([['HTTP', 8080, 1]]);
+  });
+
+  test('a malformed listen-ports annotation added by JSON patch fails synth, quoting the value', () => {
+    const { chart, ing } = ingressFixture();
+    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.add(pointer(TkeAnnotations.INGRESS_LISTEN_PORTS), '[{"HTTP": 0}]'));
+    expect(() => Testing.synth(chart)).toThrow(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed`);
+  });
+});
+
+describe('values resolved at synth and wrong types from JavaScript callers', () => {
+  test('a Lazy internalSubnetId is described as a value resolved at synth, not {"producer":{}}', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'prod' });
+    const server = new kplus.Deployment(chart, 'api', { containers: [{ image: 'example/api:1', portNumber: 8080 }] });
+    let message = '';
+    try {
+      new LoopbackSafeService(chart, 'api-svc', {
+        selector: server,
+        ports: [{ port: 80, targetPort: 8080 }],
+        internalSubnetId: Lazy.any({ produce: () => 'subnet-12345678' }) as any,
+      });
+    } catch (e: any) {
+      message = e.message;
+    }
+    expect(message).toContain("LoopbackSafeService test/api-svc: 'internalSubnetId'");
+    expect(message).toContain('a value resolved at synth');
+    expect(message).not.toContain('producer');
+  });
+
+  test('a Lazy existingLoadBalancerId on an Ingress is described as a value resolved at synth', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'prod' });
+    expect(() => new LoopbackSafeIngress(chart, 'web', { existingLoadBalancerId: Lazy.any({ produce: () => 'lb-12345678' }) as any })).toThrow(
+      /LoopbackSafeIngress test\/web: 'existingLoadBalancerId' .*a value resolved at synth/,
+    );
+  });
+
+  test('PreventLoopback.applyToAll(null) names the argument and quotes the value', () => {
+    expect(() => PreventLoopback.applyToAll(null as any)).toThrow("PreventLoopback.applyToAll: 'scope' must be a construct (an App, Chart or construct), got null");
+  });
+});
