@@ -82,3 +82,27 @@ describe('values resolved at synth and wrong types from JavaScript callers', () 
     expect(() => PreventLoopback.applyToAll(null as any)).toThrow("PreventLoopback.applyToAll: 'scope' must be a construct (an App, Chart or construct), got null");
   });
 });
+
+describe('LoopbackSafeService: pass-to-target next to the legacy reused-CLB annotation', () => {
+  test('a hand-set pass-to-target next to service.kubernetes.io/loadbalance-id fails, as the checker (TKE-CLB-001) reads it as a reused CLB', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'prod' });
+    const server = new kplus.Deployment(chart, 'api', { containers: [{ image: 'example/api:1', portNumber: 8080 }] });
+    expect(() => new LoopbackSafeService(chart, 'api-svc', {
+      metadata: { annotations: { [TkeAnnotations.SERVICE_PASS_TO_TARGET]: 'true', 'service.kubernetes.io/loadbalance-id': 'lb-12345678' } },
+      selector: server,
+      ports: [{ port: 80, targetPort: 8080 }],
+    })).toThrow(`LoopbackSafeService test/api-svc: ${TkeAnnotations.SERVICE_PASS_TO_TARGET}: "true" cannot be combined with service.kubernetes.io/loadbalance-id: "lb-12345678"`);
+  });
+
+  test('the legacy annotation added later with addAnnotation fails at synth', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'prod' });
+    const server = new kplus.Deployment(chart, 'api', { containers: [{ image: 'example/api:1', portNumber: 8080 }] });
+    const svc = new LoopbackSafeService(chart, 'api-svc', {
+      metadata: { annotations: { [TkeAnnotations.SERVICE_PASS_TO_TARGET]: 'true' } },
+      selector: server,
+      ports: [{ port: 80, targetPort: 8080 }],
+    });
+    svc.service.metadata.addAnnotation('service.kubernetes.io/loadbalance-id', 'lb-12345678');
+    expect(() => Testing.synth(chart)).toThrow('cannot be combined with service.kubernetes.io/loadbalance-id: "lb-12345678"');
+  });
+});
