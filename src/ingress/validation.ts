@@ -102,7 +102,16 @@ export function synthProblems(state: IngressState, index: AppIndex): string[] {
   const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
   if (listenPorts !== undefined) {
     const parsed = parseListenPorts(listenPorts);
-    if (parsed.problem !== undefined) problems.push(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
+    if (parsed.problem !== undefined) {
+      problems.push(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
+    } else if (state.tls.length > 0 && !parsed.listeners.some((l) => l.protocol === 'HTTPS')) {
+      // listen-ports replaces TKE's default 80/443 listeners (https://www.tencentcloud.com/document/product/457/40675):
+      // without an HTTPS entry the CLB gets no HTTPS listener, and the TLS hosts are never served over TLS.
+      problems.push(
+        `'tls' is set, but ${TkeAnnotations.INGRESS_LISTEN_PORTS} ${JSON.stringify(listenPorts)} declares no HTTPS listener: ` +
+          'it replaces TKE\'s default 80/443 listeners, so the TLS hosts would get no HTTPS listener. Add one, such as { protocol: HTTPS, port: 443 }',
+      );
+    }
   }
   problems.push(...ruleOptionProblems(state));
   problems.push(...tlsHostProblems(state));

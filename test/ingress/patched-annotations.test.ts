@@ -106,3 +106,37 @@ describe('LoopbackSafeService: pass-to-target next to the legacy reused-CLB anno
     expect(() => Testing.synth(chart)).toThrow('cannot be combined with service.kubernetes.io/loadbalance-id: "lb-12345678"');
   });
 });
+
+describe('LoopbackSafeIngress: TLS needs an HTTPS listener among the listen-ports', () => {
+  const tlsFixture = (extra: any) => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'prod' });
+    const server = new kplus.Deployment(chart, 'api', { containers: [{ image: 'example/api:1', portNumber: 8080 }] });
+    const backendService = new kplus.Service(chart, 'api-np', { metadata: { name: 'api-np' }, type: kplus.ServiceType.NODE_PORT, selector: server, ports: [{ port: 80, targetPort: 8080 }] });
+    new LoopbackSafeIngress(chart, 'web', {
+      metadata: { name: 'web', ...(extra.metadata ?? {}) },
+      internalSubnetId: 'subnet-12345678',
+      rules: [{ host: 'a.example.com', path: '/', backend: kplus.IngressBackend.fromService(backendService) }],
+      tls: [{ hosts: ['a.example.com'] }],
+      ...(extra.listenPorts ? { listenPorts: extra.listenPorts } : {}),
+    });
+    return chart;
+  };
+
+  test('tls with listenPorts that declare only HTTP fails synth, naming both and quoting the ports', () => {
+    const chart = tlsFixture({ listenPorts: [{ protocol: 'HTTP', port: 8080 }] });
+    expect(() => Testing.synth(chart)).toThrow(
+      `LoopbackSafeIngress test/web: 'tls' is set, but ${TkeAnnotations.INGRESS_LISTEN_PORTS} "[{\\"HTTP\\":8080}]" declares no HTTPS listener`,
+    );
+  });
+
+  test('tls with a hand-set listen-ports annotation that declares only HTTP fails the same way', () => {
+    const chart = tlsFixture({ metadata: { annotations: { [TkeAnnotations.INGRESS_LISTEN_PORTS]: '[{"HTTP": 8080}]' } } });
+    expect(() => Testing.synth(chart)).toThrow(`'tls' is set, but ${TkeAnnotations.INGRESS_LISTEN_PORTS} "[{\\"HTTP\\": 8080}]" declares no HTTPS listener`);
+  });
+
+  test('tls with an HTTPS listen-port synthesizes keepalive on exactly the declared listeners', () => {
+    const chart = tlsFixture({ listenPorts: [{ protocol: 'HTTP', port: 8080 }, { protocol: 'HTTPS', port: 8443 }] });
+    const config = findManifest(synthValidated(chart), 'TkeServiceConfig', 'web-loopback', 'prod');
+    expect(config.spec.loadBalancer.l7Listeners.map((l: any) => [l.protocol, l.port, l.keepaliveEnable])).toEqual([['HTTP', 8080, 1], ['HTTPS', 8443, 1]]);
+  });
+});
