@@ -22,7 +22,7 @@ import {
   MAX_NAME_LENGTH,
 } from '../private/ingress-validation';
 import { describeValue, dns1123LabelProblem, throwIf } from '../private/k8s-names';
-import { annotationsOf } from '../private/metadata';
+import { annotationsOf, metadataProblem } from '../private/metadata';
 import { ingressBackendOf } from '../private/plus-compat';
 import { TkeAnnotations, TkeNames } from '../tke/annotations';
 import { TkeIds } from '../tke/ids';
@@ -244,6 +244,7 @@ export class LoopbackSafeIngress extends Construct {
     if (props.internalSubnetId !== undefined) TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
     if (props.existingLoadBalancerId !== undefined) TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
     const directAccess = props.directAccess === undefined ? false : validateBoolean(props.directAccess, 'directAccess');
+    throwIf(metadataProblem(props.metadata));
     if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
 
     const userAnnotations = { ...(props.metadata?.annotations ?? {}) };

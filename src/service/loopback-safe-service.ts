@@ -12,7 +12,7 @@ import { withConstructPath } from '../private/construct-errors';
 import { LEGACY_SERVICE_LB_ID } from '../checks/private/tke';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from '../private/k8s-names';
-import { annotationsOf } from '../private/metadata';
+import { annotationsOf, metadataProblem } from '../private/metadata';
 import { podSelectorOf, workloadOf } from '../private/plus-compat';
 import { TkeAnnotations } from '../tke/annotations';
 import { TkeIds } from '../tke/ids';
@@ -148,6 +148,7 @@ export class LoopbackSafeService extends Construct {
       }
       checkSelector(this.selector);
       throwProblems(servicePortProblems(props.ports, 'ports'));
+      throwIf(metadataProblem(props.metadata));
       if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
       if (props.metadata?.name !== undefined) throwIf(dns1035LabelProblem(props.metadata.name, 'metadata.name'));
       if (props.internalSubnetId !== undefined) {

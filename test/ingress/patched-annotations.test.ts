@@ -140,3 +140,39 @@ describe('LoopbackSafeIngress: TLS needs an HTTPS listener among the listen-port
     expect(config.spec.loadBalancer.l7Listeners.map((l: any) => [l.protocol, l.port, l.keepaliveEnable])).toEqual([['HTTP', 8080, 1], ['HTTPS', 8443, 1]]);
   });
 });
+
+describe('metadata of the wrong type from JavaScript callers', () => {
+  const serviceWith = (metadata: any) => () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'prod' });
+    const server = new kplus.Deployment(chart, 'api', { containers: [{ image: 'example/api:1', portNumber: 8080 }] });
+    new LoopbackSafeService(chart, 'api-svc', { metadata, selector: server, ports: [{ port: 80, targetPort: 8080 }] });
+  };
+  const ingressWith = (metadata: any) => () => new LoopbackSafeIngress(new Chart(Testing.app(), 'test'), 'web', { metadata });
+
+  test("metadata: 'api' fails, naming the prop and quoting the value (the name is not silently dropped)", () => {
+    expect(serviceWith('api')).toThrow("LoopbackSafeService test/api-svc: 'metadata' must be an object such as { name: 'api' }, got \"api\"");
+    expect(ingressWith('web')).toThrow("LoopbackSafeIngress test/web: 'metadata' must be an object such as { name: 'api' }, got \"web\"");
+  });
+
+  test("annotations: 'x' fails instead of writing an annotation named \"0\"", () => {
+    expect(serviceWith({ annotations: 'x' })).toThrow("LoopbackSafeService test/api-svc: 'metadata.annotations' must be a map of string values, got \"x\"");
+    expect(ingressWith({ labels: ['a'] })).toThrow("LoopbackSafeIngress test/web: 'metadata.labels' must be a map of string values, got [\"a\"]");
+  });
+
+  test('a non-string annotation value fails, naming the key', () => {
+    expect(serviceWith({ annotations: { 'example.com/replicas': 3 } })).toThrow(
+      "LoopbackSafeService test/api-svc: 'metadata.annotations[\"example.com/replicas\"]' must be a string, got 3",
+    );
+  });
+
+  test('a Lazy annotation value is still accepted', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'prod' });
+    const server = new kplus.Deployment(chart, 'api', { metadata: { name: 'api' }, containers: [{ image: 'example/api:1', portNumber: 8080 }] });
+    new LoopbackSafeService(chart, 'api-svc', {
+      metadata: { name: 'api', annotations: { 'example.com/owner': Lazy.any({ produce: () => 'team-a' }) as any } },
+      selector: server,
+      ports: [{ port: 80, targetPort: 8080 }],
+    });
+    expect(findManifest(synthValidated(chart), 'Service', 'api', 'prod').metadata.annotations['example.com/owner']).toEqual('team-a');
+  });
+});
