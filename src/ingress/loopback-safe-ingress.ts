@@ -22,7 +22,7 @@ import {
   MAX_NAME_LENGTH,
 } from '../private/ingress-validation';
 import { describeValue, dns1123LabelProblem, throwIf } from '../private/k8s-names';
-import { annotationsOf, metadataProblem } from '../private/metadata';
+import { annotationsOf, hasJsonPatches, metadataProblem } from '../private/metadata';
 import { ingressBackendOf } from '../private/plus-compat';
 import { TkeAnnotations, TkeNames } from '../tke/annotations';
 import { TkeIds } from '../tke/ids';
@@ -95,6 +95,8 @@ export class LoopbackSafeIngress extends Construct {
   private _inCluster?: InClusterRoute;
   /** `ApiObject.of(ingress)`, looked up once (the lookup is not free, and the checks need it). */
   private readonly _ingressObject: ApiObject;
+  /** The annotations this construct writes on the Ingress, re-checked on the patched manifest at synth. */
+  private readonly _required: ReadonlyMap<string, RequiredAnnotation>;
 
   /**
    * @param scope the parent construct
@@ -120,6 +122,10 @@ export class LoopbackSafeIngress extends Construct {
       // 'Default' makes the Ingress this construct's default child, for ApiObject.of().
       this.ingress = new kplus.Ingress(this, 'Default', { metadata: { ...props.metadata, name: ingressName } });
       for (const [key, { value }] of required) this.ingress.metadata.addAnnotation(key, value);
+      this._required = required;
+      // The namespace cdk8s copied from the chart, when 'metadata.namespace' (checked above) is unset.
+      const namespace = this.ingress.metadata.namespace;
+      if (props.metadata?.namespace === undefined && namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
 
       this._ingressObject = ApiObject.of(this.ingress);
       // Every synth-time check of this Ingress runs in the one app-wide pass (src/private/app-checks.ts),
@@ -370,6 +376,7 @@ export class LoopbackSafeIngress extends Construct {
       rules: this._rules,
       tls: this._tls,
       defaultBackend: this._defaultBackend,
+      required: this._required,
       mirrored: this._inCluster !== undefined,
     };
   }
@@ -383,7 +390,7 @@ export class LoopbackSafeIngress extends Construct {
     // The Ingress as it will be written, after its JSON patches: a patch may add listen-ports too.
     let annotations: { readonly [key: string]: string };
     try {
-      annotations = this._ingressObject.toJson().metadata?.annotations ?? {};
+      annotations = hasJsonPatches(this._ingressObject) ? this._ingressObject.toJson().metadata?.annotations ?? {} : annotationsOf(this.ingress.metadata);
     } catch {
       // Rendering the Ingress fails with its own error; render from the metadata meanwhile.
       annotations = annotationsOf(this.ingress.metadata);

@@ -2,10 +2,11 @@ import { LoopbackSafeIngressListenPort } from './props';
 import { IngressState } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { AppIndex, namespaceOf } from '../private/app-checks';
+import { patchedAwayProblems } from '../private/annotation-conflicts';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { tlsHostCovers, validateHealthCheck, validateIntRange, validateObjectName, validateOneOf, validateSession } from '../private/ingress-validation';
 import { describeValue } from '../private/k8s-names';
-import { annotationsOf } from '../private/metadata';
+import { annotationsOf, hasJsonPatches } from '../private/metadata';
 import { TkeAnnotations, TkeNames } from '../tke/annotations';
 import { parseListenPorts } from '../tke/listen-ports';
 import { L7_PROTOCOLS } from '../tke/tke-service-config-limits';
@@ -99,6 +100,12 @@ export function synthProblems(state: IngressState, index: AppIndex): string[] {
   }
   problems.push(...idAnnotationProblems(annotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
   problems.push(...passToTargetProblems(annotations, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID));
+  if (annotations !== annotationsOf(state.ingress.metadata)) {
+    // Only what a JSON patch removed or changed: the metadata's own values are judged elsewhere.
+    const unpatched = annotationsOf(state.ingress.metadata);
+    const kept = new Map([...state.required].filter(([key, { value }]) => unpatched[key] === value));
+    problems.push(...patchedAwayProblems('Ingress', kept, annotations));
+  }
   const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
   if (listenPorts !== undefined) {
     const parsed = parseListenPorts(listenPorts);
@@ -124,6 +131,8 @@ export function synthProblems(state: IngressState, index: AppIndex): string[] {
  * to the metadata when the Ingress cannot be rendered (rendering then fails with its own error).
  */
 export function finalAnnotations(state: IngressState, index: AppIndex): { readonly [key: string]: string } {
+  // Without JSON patches the metadata is the manifest: skip rendering (the synth-overhead budget).
+  if (!hasJsonPatches(state.ingressObject)) return annotationsOf(state.ingress.metadata);
   const rendered = index.rendered(state.ingressObject);
   if (rendered === undefined) return annotationsOf(state.ingress.metadata);
   return rendered.metadata?.annotations ?? {};

@@ -1,4 +1,4 @@
-import { ApiObjectMetadataDefinition } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition } from 'cdk8s';
 import { describeValue } from './k8s-names';
 
 /**
@@ -48,4 +48,13 @@ export function metadataProblem(metadata: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Whether `obj` carries JSON patches beyond its first `own` ones. `patches` is private in cdk8s: when it
+ * cannot be read, assume there are (the caller then renders, which is correct, only slower).
+ */
+export function hasJsonPatches(obj: ApiObject, own: number = 0): boolean {
+  const patches = (obj as any).patches;
+  return !Array.isArray(patches) || patches.length > own;
 }

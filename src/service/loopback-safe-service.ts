@@ -5,7 +5,7 @@ import { CoreDnsRewrite } from '../coredns-rewrite';
 import { LoopbackStrategy } from './loopback-strategy';
 import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './service-patches';
 import { servicePortProblems } from './service-ports';
-import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
+import { annotationConflicts, patchedAwayProblems, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
 import { AppIndex, registerAppCheck } from '../private/app-checks';
 import { separateBothWays } from '../private/apply-anti-affinity';
 import { withConstructPath } from '../private/construct-errors';
@@ -233,14 +233,7 @@ export class LoopbackSafeService extends Construct {
     if (manifest === undefined) return [];
     const problems: string[] = [];
     const annotations = manifest.metadata?.annotations ?? {};
-    for (const [key, { value, source }] of this.required) {
-      if (annotations[key] !== value) {
-        problems.push(
-          `the synthesized Service has ${annotations[key] === undefined ? `no ${key}` : `${key}: ${JSON.stringify(annotations[key])}`}, ` +
-            `but ${source} needs ${key}: ${JSON.stringify(value)}: a JSON patch (ApiObject.of(...).addJsonPatch) removed or changed it; drop that patch`,
-        );
-      }
-    }
+    problems.push(...patchedAwayProblems('Service', this.required, annotations));
     const policy = this.strategy._externalTrafficPolicy;
     if (policy !== undefined && manifest.spec?.externalTrafficPolicy !== policy) {
       problems.push(

@@ -176,3 +176,34 @@ describe('metadata of the wrong type from JavaScript callers', () => {
     expect(findManifest(synthValidated(chart), 'Service', 'api', 'prod').metadata.annotations['example.com/owner']).toEqual('team-a');
   });
 });
+
+describe("LoopbackSafeIngress: the chart's namespace", () => {
+  test.each(['Prod', 'pr_od', 'a'.repeat(64)])('a chart namespace %j fails at construction, naming it and quoting the value', (namespace) => {
+    const chart = new Chart(Testing.app(), 'test', { namespace });
+    expect(() => new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' } })).toThrow(
+      `LoopbackSafeIngress test/web: 'the chart's namespace' must be a DNS-1123 label (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit), got ${JSON.stringify(namespace)}`,
+    );
+  });
+});
+
+describe('LoopbackSafeIngress: what the construct writes cannot be patched away silently', () => {
+  test('a JSON patch that removes the default pass-to-target fails synth, naming the annotation', () => {
+    const { chart, ing } = ingressFixture();
+    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.remove(pointer(TkeAnnotations.INGRESS_PASS_TO_TARGET)));
+    expect(() => Testing.synth(chart)).toThrow(
+      `LoopbackSafeIngress test/web: the synthesized Ingress has no ${TkeAnnotations.INGRESS_PASS_TO_TARGET}, but`,
+    );
+  });
+
+  test('a JSON patch that replaces /metadata/annotations fails synth, naming the subnet annotation', () => {
+    const { chart, ing } = ingressFixture();
+    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.replace('/metadata/annotations', {}));
+    expect(() => Testing.synth(chart)).toThrow(`the synthesized Ingress has no ${TkeAnnotations.INGRESS_SUBNET_ID}, but 'internalSubnetId' needs`);
+  });
+
+  test('a JSON patch that leaves the written annotations alone still synthesizes', () => {
+    const { chart, ing } = ingressFixture();
+    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.add(pointer('example.com/owner'), 'team-a'));
+    expect(findManifest(synthValidated(chart), 'Ingress', 'web', 'prod').metadata.annotations['example.com/owner']).toEqual('team-a');
+  });
+});
