@@ -390,7 +390,9 @@ export class LoopbackSafeIngress extends Construct {
     // The Ingress as it will be written, after its JSON patches: a patch may add listen-ports too.
     let annotations: { readonly [key: string]: string };
     try {
-      annotations = hasJsonPatches(this._ingressObject) ? this._ingressObject.toJson().metadata?.annotations ?? {} : annotationsOf(this.ingress.metadata);
+      annotations = hasJsonPatches(this._ingressObject)
+        ? this._ingressObject.toJson().metadata?.annotations ?? {}
+        : annotationsOf(this.ingress.metadata);
     } catch {
       // Rendering the Ingress fails with its own error; render from the metadata meanwhile.
       annotations = annotationsOf(this.ingress.metadata);

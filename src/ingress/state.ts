@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ListenerRule } from './listeners';
-import { RequiredAnnotation } from '../private/annotation-conflicts';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
+import { RequiredAnnotation } from '../private/annotation-conflicts';
 
 /**
  * What a `LoopbackSafeIngress` knows beyond its cdk8s-plus Ingress, read by its synth-time checks

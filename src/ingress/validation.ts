@@ -1,8 +1,8 @@
 import { LoopbackSafeIngressListenPort } from './props';
 import { IngressState } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
-import { AppIndex, namespaceOf } from '../private/app-checks';
 import { patchedAwayProblems } from '../private/annotation-conflicts';
+import { AppIndex, namespaceOf } from '../private/app-checks';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { tlsHostCovers, validateHealthCheck, validateIntRange, validateObjectName, validateOneOf, validateSession } from '../private/ingress-validation';
 import { describeValue } from '../private/k8s-names';
