@@ -270,6 +270,12 @@ export class LoopbackSafeIngress extends Construct {
       { ...userAnnotations, ...(reusedLoadBalancer !== undefined ? { [TkeAnnotations.INGRESS_EXIST_LB_ID]: reusedLoadBalancer } : {}) },
       TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID,
     ));
+    const handPass = userAnnotations[TkeAnnotations.INGRESS_PASS_TO_TARGET];
+    if (props.passToTarget === false && handPass !== undefined && handPass !== 'false') {
+      throw new Error(
+        `'passToTarget' is false, but 'metadata.annotations' sets ${TkeAnnotations.INGRESS_PASS_TO_TARGET}: ${JSON.stringify(handPass)}: remove one of them`,
+      );
+    }
     const passToTarget = props.passToTarget ?? reusedLoadBalancer === undefined;
     const listenPorts = listenPortsAnnotation(props.listenPorts, userAnnotations);
     const [bindingKey, otherBindingKey] =

@@ -207,3 +207,13 @@ describe('LoopbackSafeIngress: what the construct writes cannot be patched away 
     expect(findManifest(synthValidated(chart), 'Ingress', 'web', 'prod').metadata.annotations['example.com/owner']).toEqual('team-a');
   });
 });
+
+describe("LoopbackSafeIngress: 'passToTarget: false' next to a hand-set pass-to-target", () => {
+  test('fails, naming the prop and quoting the annotation, instead of writing "true"', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'prod' });
+    expect(() => new LoopbackSafeIngress(chart, 'web', {
+      metadata: { name: 'web', annotations: { [TkeAnnotations.INGRESS_PASS_TO_TARGET]: 'true' } },
+      passToTarget: false,
+    })).toThrow(`LoopbackSafeIngress test/web: 'passToTarget' is false, but 'metadata.annotations' sets ${TkeAnnotations.INGRESS_PASS_TO_TARGET}: "true": remove one of them`);
+  });
+});
