@@ -93,13 +93,14 @@ describe('LoopbackSafeIngress: custom listener ports (listen-ports)', () => {
   test('a hand-set annotation in metadata.annotations counts the same way (no 80, no 443)', () => {
     const { chart, backend } = setup();
     web(chart, backend, {
-      metadata: { name: 'web', annotations: { [LISTEN]: '[{"HTTP": 8080}]' } },
+      metadata: { name: 'web', annotations: { [LISTEN]: '[{"HTTP": 8080}, {"HTTPS": 8443}]' } },
       tls: [{ hosts: ['shop.example.com'], secret: undefined }],
     });
     const manifests = synthValidated(chart);
-    expect(findManifest(manifests, 'Ingress', 'web').metadata.annotations[LISTEN]).toEqual('[{"HTTP": 8080}]');
+    expect(findManifest(manifests, 'Ingress', 'web').metadata.annotations[LISTEN]).toEqual('[{"HTTP": 8080}, {"HTTPS": 8443}]');
     expect(findManifest(manifests, 'TkeServiceConfig', 'web-loopback').spec.loadBalancer.l7Listeners).toEqual([
       { protocol: 'HTTP', port: 8080, keepaliveEnable: 1 },
+      { protocol: 'HTTPS', port: 8443, keepaliveEnable: 1 },
     ]);
   });
 

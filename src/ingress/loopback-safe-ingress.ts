@@ -22,7 +22,7 @@ import {
   MAX_NAME_LENGTH,
 } from '../private/ingress-validation';
 import { describeValue, dns1123LabelProblem, throwIf } from '../private/k8s-names';
-import { annotationsOf } from '../private/metadata';
+import { annotationsOf, hasJsonPatches, metadataProblem } from '../private/metadata';
 import { ingressBackendOf } from '../private/plus-compat';
 import { TkeAnnotations, TkeNames } from '../tke/annotations';
 import { TkeIds } from '../tke/ids';
@@ -95,6 +95,8 @@ export class LoopbackSafeIngress extends Construct {
   private _inCluster?: InClusterRoute;
   /** `ApiObject.of(ingress)`, looked up once (the lookup is not free, and the checks need it). */
   private readonly _ingressObject: ApiObject;
+  /** The annotations this construct writes on the Ingress, re-checked on the patched manifest at synth. */
+  private readonly _required: ReadonlyMap<string, RequiredAnnotation>;
 
   /**
    * @param scope the parent construct
@@ -120,13 +122,17 @@ export class LoopbackSafeIngress extends Construct {
       // 'Default' makes the Ingress this construct's default child, for ApiObject.of().
       this.ingress = new kplus.Ingress(this, 'Default', { metadata: { ...props.metadata, name: ingressName } });
       for (const [key, { value }] of required) this.ingress.metadata.addAnnotation(key, value);
+      this._required = required;
+      // The namespace cdk8s copied from the chart, when 'metadata.namespace' (checked above) is unset.
+      const namespace = this.ingress.metadata.namespace;
+      if (props.metadata?.namespace === undefined && namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
 
       this._ingressObject = ApiObject.of(this.ingress);
       // Every synth-time check of this Ingress runs in the one app-wide pass (src/private/app-checks.ts),
       // not in a validation of its own: one walk of the tree per synth, whatever the number of Ingresses.
       registerAppCheck(this, [this._ingressObject, this.serviceConfig], (index) => {
         const state = this.state();
-        return [...synthProblems(state), ...backendProblems(state, index)];
+        return [...synthProblems(state, index), ...backendProblems(state, index)];
       });
 
       if (props.defaultBackend !== undefined) {
@@ -244,6 +250,7 @@ export class LoopbackSafeIngress extends Construct {
     if (props.internalSubnetId !== undefined) TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
     if (props.existingLoadBalancerId !== undefined) TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
     const directAccess = props.directAccess === undefined ? false : validateBoolean(props.directAccess, 'directAccess');
+    throwIf(metadataProblem(props.metadata));
     if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
 
     const userAnnotations = { ...(props.metadata?.annotations ?? {}) };
@@ -263,6 +270,12 @@ export class LoopbackSafeIngress extends Construct {
       { ...userAnnotations, ...(reusedLoadBalancer !== undefined ? { [TkeAnnotations.INGRESS_EXIST_LB_ID]: reusedLoadBalancer } : {}) },
       TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID,
     ));
+    const handPass = userAnnotations[TkeAnnotations.INGRESS_PASS_TO_TARGET];
+    if (props.passToTarget === false && handPass !== undefined && handPass !== 'false') {
+      throw new Error(
+        `'passToTarget' is false, but 'metadata.annotations' sets ${TkeAnnotations.INGRESS_PASS_TO_TARGET}: ${JSON.stringify(handPass)}: remove one of them`,
+      );
+    }
     const passToTarget = props.passToTarget ?? reusedLoadBalancer === undefined;
     const listenPorts = listenPortsAnnotation(props.listenPorts, userAnnotations);
     const [bindingKey, otherBindingKey] =
@@ -369,6 +382,7 @@ export class LoopbackSafeIngress extends Construct {
       rules: this._rules,
       tls: this._tls,
       defaultBackend: this._defaultBackend,
+      required: this._required,
       mirrored: this._inCluster !== undefined,
     };
   }
@@ -379,7 +393,17 @@ export class LoopbackSafeIngress extends Construct {
    * from, a malformed `listen-ports` annotation.
    */
   private renderListeners(): TkeServiceConfigSpecLoadBalancerL7Listeners[] {
-    const listenPorts = annotationsOf(this.ingress.metadata)[TkeAnnotations.INGRESS_LISTEN_PORTS];
+    // The Ingress as it will be written, after its JSON patches: a patch may add listen-ports too.
+    let annotations: { readonly [key: string]: string };
+    try {
+      annotations = hasJsonPatches(this._ingressObject)
+        ? this._ingressObject.toJson().metadata?.annotations ?? {}
+        : annotationsOf(this.ingress.metadata);
+    } catch {
+      // Rendering the Ingress fails with its own error; render from the metadata meanwhile.
+      annotations = annotationsOf(this.ingress.metadata);
+    }
+    const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
     const declared = ingressListeners(listenPorts, this._tls.length > 0);
     if (declared.problem !== undefined) {
       throw new Error(`LoopbackSafeIngress ${this.node.path}: ${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${declared.problem}`);

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ListenerRule } from './listeners';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
+import { RequiredAnnotation } from '../private/annotation-conflicts';
 
 /**
  * What a `LoopbackSafeIngress` knows beyond its cdk8s-plus Ingress, read by its synth-time checks
@@ -33,6 +34,8 @@ export interface IngressState {
   /** The TLS entries as given (the same objects the cdk8s-plus Ingress holds). */
   readonly tls: readonly kplus.IngressTls[];
   readonly defaultBackend?: kplus.IngressBackend;
+  /** The annotations the construct writes on the Ingress, by key, re-checked on the patched manifest. */
+  readonly required: ReadonlyMap<string, RequiredAnnotation>;
   /** Whether `routeInCluster()` made a mirror Ingress, which shares the namespace. */
   readonly mirrored: boolean;
 }

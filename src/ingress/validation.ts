@@ -1,11 +1,12 @@
 import { LoopbackSafeIngressListenPort } from './props';
 import { IngressState } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
+import { patchedAwayProblems } from '../private/annotation-conflicts';
 import { AppIndex, namespaceOf } from '../private/app-checks';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { tlsHostCovers, validateHealthCheck, validateIntRange, validateObjectName, validateOneOf, validateSession } from '../private/ingress-validation';
 import { describeValue } from '../private/k8s-names';
-import { annotationsOf } from '../private/metadata';
+import { annotationsOf, hasJsonPatches } from '../private/metadata';
 import { TkeAnnotations, TkeNames } from '../tke/annotations';
 import { parseListenPorts } from '../tke/listen-ports';
 import { L7_PROTOCOLS } from '../tke/tke-service-config-limits';
@@ -78,9 +79,9 @@ export function listenPortsAnnotation(
 }
 
 /** The invariants that later calls can break, judged on the Ingress as it is now; checked at synth. */
-export function synthProblems(state: IngressState): string[] {
+export function synthProblems(state: IngressState, index: AppIndex): string[] {
   const problems: string[] = [];
-  const annotations = annotationsOf(state.ingress.metadata);
+  const annotations = finalAnnotations(state, index);
   const explicit = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG];
   const auto = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
   if (explicit !== undefined && auto !== undefined) {
@@ -99,14 +100,42 @@ export function synthProblems(state: IngressState): string[] {
   }
   problems.push(...idAnnotationProblems(annotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
   problems.push(...passToTargetProblems(annotations, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID));
+  if (annotations !== annotationsOf(state.ingress.metadata)) {
+    // Only what a JSON patch removed or changed: the metadata's own values are judged elsewhere.
+    const unpatched = annotationsOf(state.ingress.metadata);
+    const kept = new Map([...state.required].filter(([key, { value }]) => unpatched[key] === value));
+    problems.push(...patchedAwayProblems('Ingress', kept, annotations));
+  }
   const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
   if (listenPorts !== undefined) {
     const parsed = parseListenPorts(listenPorts);
-    if (parsed.problem !== undefined) problems.push(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
+    if (parsed.problem !== undefined) {
+      problems.push(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
+    } else if (state.tls.length > 0 && !parsed.listeners.some((l) => l.protocol === 'HTTPS')) {
+      // listen-ports replaces TKE's default 80/443 listeners (https://www.tencentcloud.com/document/product/457/40675):
+      // without an HTTPS entry the CLB gets no HTTPS listener, and the TLS hosts are never served over TLS.
+      problems.push(
+        `'tls' is set, but ${TkeAnnotations.INGRESS_LISTEN_PORTS} ${JSON.stringify(listenPorts)} declares no HTTPS listener: ` +
+          'it replaces TKE\'s default 80/443 listeners, so the TLS hosts would get no HTTPS listener. Add one, such as { protocol: HTTPS, port: 443 }',
+      );
+    }
   }
   problems.push(...ruleOptionProblems(state));
   problems.push(...tlsHostProblems(state));
   return problems;
+}
+
+/**
+ * The Ingress's annotations as they will be written: after every JSON patch (`ApiObject.of(...).addJsonPatch`),
+ * so that a patch cannot add a reused CLB, listen-ports or direct access behind the checks' back. Falls back
+ * to the metadata when the Ingress cannot be rendered (rendering then fails with its own error).
+ */
+export function finalAnnotations(state: IngressState, index: AppIndex): { readonly [key: string]: string } {
+  // Without JSON patches the metadata is the manifest: skip rendering (the synth-overhead budget).
+  if (!hasJsonPatches(state.ingressObject)) return annotationsOf(state.ingress.metadata);
+  const rendered = index.rendered(state.ingressObject);
+  if (rendered === undefined) return annotationsOf(state.ingress.metadata);
+  return rendered.metadata?.annotations ?? {};
 }
 
 /** Per-rule settings are objects the caller may still hold: judge them by their value now. */
@@ -150,7 +179,7 @@ function tlsHostProblems(state: IngressState): string[] {
 export function backendProblems(state: IngressState, index: AppIndex): string[] {
   const problems: string[] = [];
   const namespace = namespaceOf(state.ingressObject);
-  const directAccess = annotationsOf(state.ingress.metadata)[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
+  const directAccess = finalAnnotations(state, index)[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
   const backends = state.rules.map((r) => ({ backend: r.backend, source: r.source }));
   if (state.defaultBackend) backends.push({ backend: state.defaultBackend, source: "'defaultBackend'" });
   for (const { backend, source } of backends) {

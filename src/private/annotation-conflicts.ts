@@ -35,6 +35,31 @@ export function annotationConflicts(
   return problems;
 }
 
+/**
+ * One problem for each annotation of `required` that the rendered manifest (after JSON patches) lacks or
+ * sets to another value, worded the same for every construct.
+ *
+ * @param kind the object's kind, for the message (`Service`, `Ingress`)
+ * @param required the annotations the construct sets, by key
+ * @param rendered the annotations of the rendered manifest
+ */
+export function patchedAwayProblems(
+  kind: string,
+  required: ReadonlyMap<string, RequiredAnnotation>,
+  rendered: { readonly [key: string]: string },
+): string[] {
+  const problems: string[] = [];
+  for (const [key, { value, source }] of required) {
+    if (rendered[key] !== value) {
+      problems.push(
+        `the synthesized ${kind} has ${rendered[key] === undefined ? `no ${key}` : `${key}: ${JSON.stringify(rendered[key])}`}, ` +
+          `but ${source} needs ${key}: ${JSON.stringify(value)}: a JSON patch (ApiObject.of(...).addJsonPatch) removed or changed it; drop that patch`,
+      );
+    }
+  }
+  return problems;
+}
+
 /** Throws one error listing every problem (one a line), or does nothing when there is none. */
 export function throwProblems(problems: readonly string[]): void {
   if (problems.length > 0) throw new Error(problems.join('\n'));

@@ -41,12 +41,13 @@ function tryMessage(fn: () => unknown): string {
  *
  * @param annotations the object's annotations
  * @param passKey the pass-to-target annotation of the object's kind
- * @param loadBalancerKey the reused-CLB annotation of the object's kind
+ * @param loadBalancerKeys the reused-CLB annotations of the object's kind (the first one set is named)
  */
-export function passToTargetProblems(annotations: { [key: string]: string }, passKey: string, loadBalancerKey: string): string[] {
+export function passToTargetProblems(annotations: { [key: string]: string }, passKey: string, ...loadBalancerKeys: string[]): string[] {
   const pass = annotations[passKey];
+  const loadBalancerKey = loadBalancerKeys.find((key) => annotations[key] !== undefined);
+  if (pass === undefined || loadBalancerKey === undefined || pass === 'false') return [];
   const lb = annotations[loadBalancerKey];
-  if (pass === undefined || lb === undefined || pass === 'false') return [];
   return [
     `${passKey}: ${JSON.stringify(pass)} cannot be combined with ${loadBalancerKey}: ${JSON.stringify(lb)}: pass-to-target ` +
       'works only on CLBs that TKE creates and is ignored on a reused CLB, so traffic from the CLB would still be dropped. ' +

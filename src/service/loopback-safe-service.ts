@@ -5,13 +5,14 @@ import { CoreDnsRewrite } from '../coredns-rewrite';
 import { LoopbackStrategy } from './loopback-strategy';
 import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './service-patches';
 import { servicePortProblems } from './service-ports';
-import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
+import { LEGACY_SERVICE_LB_ID } from '../checks/private/tke';
+import { annotationConflicts, patchedAwayProblems, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
 import { AppIndex, registerAppCheck } from '../private/app-checks';
 import { separateBothWays } from '../private/apply-anti-affinity';
 import { withConstructPath } from '../private/construct-errors';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from '../private/k8s-names';
-import { annotationsOf } from '../private/metadata';
+import { annotationsOf, metadataProblem } from '../private/metadata';
 import { podSelectorOf, workloadOf } from '../private/plus-compat';
 import { TkeAnnotations } from '../tke/annotations';
 import { TkeIds } from '../tke/ids';
@@ -19,6 +20,8 @@ import { TkeIds } from '../tke/ids';
 const SUBNET_KEY = TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID;
 const LB_KEY = TkeAnnotations.SERVICE_EXISTED_LB_ID;
 const PASS_KEY = TkeAnnotations.SERVICE_PASS_TO_TARGET;
+/** Both annotations that make a Service reuse a CLB, as the checker reads them (TKE-CLB-001). */
+const REUSE_KEYS = [LB_KEY, LEGACY_SERVICE_LB_ID];
 
 /**
  * Props for `LoopbackSafeService`.
@@ -145,6 +148,7 @@ export class LoopbackSafeService extends Construct {
       }
       checkSelector(this.selector);
       throwProblems(servicePortProblems(props.ports, 'ports'));
+      throwIf(metadataProblem(props.metadata));
       if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
       if (props.metadata?.name !== undefined) throwIf(dns1035LabelProblem(props.metadata.name, 'metadata.name'));
       if (props.internalSubnetId !== undefined) {
@@ -161,7 +165,7 @@ export class LoopbackSafeService extends Construct {
       const userAnnotations = props.metadata?.annotations ?? {};
       throwProblems(annotationConflicts(this.required, userAnnotations));
       throwProblems(idAnnotationProblems(userAnnotations, SUBNET_KEY, LB_KEY));
-      throwProblems(passToTargetProblems({ ...userAnnotations, ...this.requiredValues() }, PASS_KEY, LB_KEY));
+      throwProblems(passToTargetProblems({ ...userAnnotations, ...this.requiredValues() }, PASS_KEY, ...REUSE_KEYS));
 
       const service = new kplus.Service(this, 'Resource', {
         metadata: props.metadata,
@@ -229,14 +233,7 @@ export class LoopbackSafeService extends Construct {
     if (manifest === undefined) return [];
     const problems: string[] = [];
     const annotations = manifest.metadata?.annotations ?? {};
-    for (const [key, { value, source }] of this.required) {
-      if (annotations[key] !== value) {
-        problems.push(
-          `the synthesized Service has ${annotations[key] === undefined ? `no ${key}` : `${key}: ${JSON.stringify(annotations[key])}`}, ` +
-            `but ${source} needs ${key}: ${JSON.stringify(value)}: a JSON patch (ApiObject.of(...).addJsonPatch) removed or changed it; drop that patch`,
-        );
-      }
-    }
+    problems.push(...patchedAwayProblems('Service', this.required, annotations));
     const policy = this.strategy._externalTrafficPolicy;
     if (policy !== undefined && manifest.spec?.externalTrafficPolicy !== policy) {
       problems.push(
@@ -248,8 +245,8 @@ export class LoopbackSafeService extends Construct {
       problems.push(`the synthesized Service has type ${describeValue(manifest.spec?.type)}, but a LoopbackSafeService must be of type "LoadBalancer": drop the patch that changed it`);
     }
     // synthProblems() reports what the unpatched annotations already show; add only what a patch caused.
-    const unpatched = new Set(passToTargetProblems(annotationsOf(this.service.metadata), PASS_KEY, LB_KEY));
-    problems.push(...passToTargetProblems(annotations, PASS_KEY, LB_KEY).filter((p) => !unpatched.has(p)));
+    const unpatched = new Set(passToTargetProblems(annotationsOf(this.service.metadata), PASS_KEY, ...REUSE_KEYS));
+    problems.push(...passToTargetProblems(annotations, PASS_KEY, ...REUSE_KEYS).filter((p) => !unpatched.has(p)));
     return problems;
   }
 
@@ -269,7 +266,7 @@ export class LoopbackSafeService extends Construct {
     const annotations = annotationsOf(this.service.metadata);
     problems.push(...annotationConflicts(this.required, annotations));
     problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
-    problems.push(...passToTargetProblems(annotations, PASS_KEY, LB_KEY));
+    problems.push(...passToTargetProblems(annotations, PASS_KEY, ...REUSE_KEYS));
     problems.push(...this.serverSelectionProblems());
     // The app-wide pass prefixes each with this construct's type and path.
     return problems;

@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { describeValue } from '../private/k8s-names';
 import { TkeAnnotations } from '../tke/annotations';
 
 /** Scopes that already carry the applyToAll validation. */
@@ -34,6 +35,9 @@ export class PreventLoopback {
    * @see https://www.tencentcloud.com/document/product/457/42976
    */
   public static applyToAll(scope: IConstruct): void {
+    if (scope === null || typeof scope !== 'object' || typeof (scope as any).node?.addValidation !== 'function') {
+      throw new Error(`PreventLoopback.applyToAll: 'scope' must be a construct (an App, Chart or construct), got ${describeValue(scope)}`);
+    }
     if (applied.has(scope)) return;
     applied.add(scope);
     scope.node.addValidation({ validate: () => annotateLoadBalancerServices(scope) });

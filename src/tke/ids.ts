@@ -1,3 +1,5 @@
+import { describeValue } from '../private/k8s-names';
+
 const SUBNET_ID = /^subnet-[a-z0-9]{8}$/;
 const LOAD_BALANCER_ID = /^lb-[a-z0-9]{8}$/;
 
@@ -36,7 +38,7 @@ export class TkeIds {
    */
   public static validateSubnetId(value: string, prop?: string): string {
     if (!TkeIds.isSubnetId(value)) {
-      throw new Error(`'${prop ?? 'subnetId'}' must look like subnet-xxxxxxxx (8 lowercase letters or digits), got ${JSON.stringify(value)}`);
+      throw new Error(`'${prop ?? 'subnetId'}' must look like subnet-xxxxxxxx (8 lowercase letters or digits), got ${describeValue(value)}`);
     }
     return value;
   }
@@ -51,7 +53,7 @@ export class TkeIds {
    */
   public static validateLoadBalancerId(value: string, prop?: string): string {
     if (!TkeIds.isLoadBalancerId(value)) {
-      throw new Error(`'${prop ?? 'loadBalancerId'}' must look like lb-xxxxxxxx (8 lowercase letters or digits), got ${JSON.stringify(value)}`);
+      throw new Error(`'${prop ?? 'loadBalancerId'}' must look like lb-xxxxxxxx (8 lowercase letters or digits), got ${describeValue(value)}`);
     }
     return value;
   }
