@@ -5,7 +5,6 @@ import { CoreDnsRewrite } from '../coredns-rewrite';
 import { LoopbackStrategy } from './loopback-strategy';
 import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './service-patches';
 import { servicePortProblems } from './service-ports';
-import { LEGACY_SERVICE_LB_ID } from '../checks/private/tke';
 import { annotationConflicts, patchedAwayProblems, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
 import { AppIndex, registerAppCheck } from '../private/app-checks';
 import { separateBothWays } from '../private/apply-anti-affinity';
@@ -16,6 +15,7 @@ import { annotationsOf, metadataProblem } from '../private/metadata';
 import { podSelectorOf, workloadOf } from '../private/plus-compat';
 import { TkeAnnotations } from '../tke/annotations';
 import { TkeIds } from '../tke/ids';
+import { LEGACY_SERVICE_LB_ID } from '../tke/reused-clb';
 
 const SUBNET_KEY = TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID;
 const LB_KEY = TkeAnnotations.SERVICE_EXISTED_LB_ID;

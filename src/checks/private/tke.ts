@@ -3,6 +3,7 @@
  */
 import { asArray, asMap, asString, Entry, ManifestSet } from './manifests';
 import { TkeAnnotations, TkeNames } from '../../tke/annotations';
+import { LEGACY_SERVICE_LB_ID } from '../../tke/reused-clb';
 
 /** The API groups of the kinds the rules read. */
 export const CORE = [''];
@@ -30,8 +31,7 @@ export function serviceType(svc: Entry): string {
  */
 export const CLB_NETWORK_ANNOTATION = 'cdk8s-tke-loopback/clb-network';
 
-/** The legacy annotation of a Service that reuses an existing CLB (before `service.kubernetes.io/tke-existed-lbid`). */
-export const LEGACY_SERVICE_LB_ID = 'service.kubernetes.io/loadbalance-id';
+export { LEGACY_SERVICE_LB_ID };
 
 /** The CLB ids the user declared private or public (`--private-clb`, `--public-clb`, plugin properties). */
 export interface ClbDeclarations {
