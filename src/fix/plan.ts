@@ -6,7 +6,7 @@
 import { PathKey, setInPlain } from './paths';
 import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
 import { LoopbackChecker } from '../checks/checker';
-import { asArray, asMap, describe, Entry, isMap, ManifestSet } from '../checks/private/manifests';
+import { asArray, asMap, describeEntry, Entry, isMap, ManifestSet } from '../checks/private/manifests';
 import { validateCheckOptions } from '../checks/private/runner';
 import {
   Binding, bindingOf, ClbDeclarations, clbOf, findServiceConfig, ingresses, isPrivateLoadBalancer, isPrivateTkeIngress, services,
@@ -298,7 +298,7 @@ class Planner {
           const upgrade = support.minimum
             ? `update the kube-proxy DaemonSet in kube-system to ${support.minimum} or later`
             : 'run a TKE kube-proxy build that supports it (v1.12.4-tke.30 or later) with a readable image tag';
-          reason = `${TkeAnnotations.SERVICE_PREVENT_LOOPBACK} would have no effect: ${describe(proxy.daemonSet)} ${runs}: ` +
+          reason = `${TkeAnnotations.SERVICE_PREVENT_LOOPBACK} would have no effect: ${describeEntry(proxy.daemonSet)} ${runs}: ` +
             `${support.reason}. To proceed, ${upgrade} and run fix again`;
         }
       }
@@ -359,13 +359,13 @@ class Planner {
     const private7 = owner.kind === 'Ingress' && isPrivateTkeIngress(owner, this.options.clbs);
     const required = private7 ? requiredListeners(this.annotations(owner), hasTls(owner)) : undefined;
     const keepalive = Array.isArray(required)
-      ? `; ${describe(owner)} is a private TKE Ingress, so that config needs keepaliveEnable: 1 on ${required.map(label).join(', ')}` +
+      ? `; ${describeEntry(owner)} is a private TKE Ingress, so that config needs keepaliveEnable: 1 on ${required.map(label).join(', ')}` +
         ' (whether it has it cannot be checked, so TKE-L7-001 is not judged)'
       : '';
     const here = findServiceConfig(this.set, owner, binding.name);
     const applied = here ? [here] : serviceConfigsByApplyNamespace(this.set, owner, binding.name);
     if (applied.length > 0) {
-      return `${describe(owner)} and ${describe(applied[0])} meet only when both are applied to the same namespace, and fix ` +
+      return `${describeEntry(owner)} and ${describeEntry(applied[0])} meet only when both are applied to the same namespace, and fix ` +
         'mode does not choose namespaces: set the same metadata.namespace on both, or always apply them to one namespace' +
         (private7 ? ' (its keepalive is judged, and fixed, as TKE-L7-001)' : '');
     }
@@ -374,7 +374,7 @@ class Planner {
       return `TkeServiceConfig ${binding.name} is in namespace ${elsewhere.map((e) => e.ns).join(', ')}, not ${owner.ns}, and fix ` +
         `mode does not move objects: move it to ${owner.ns} (then run fix again, which patches its keepalive if needed)${keepalive}`;
     }
-    return `${describe(owner)} is bound to TkeServiceConfig ${qualified} (${binding.annotation}), which is not in the ` +
+    return `${describeEntry(owner)} is bound to TkeServiceConfig ${qualified} (${binding.annotation}), which is not in the ` +
       'manifests; it may exist in the cluster, and fix mode does not invent one, since a config it wrote would replace that ' +
       `one when applied. Add it to the manifests (kubectl -n ${owner.ns} get tkeserviceconfig ${binding.name} -o yaml) and run ` +
       `fix again, or fix it in the cluster${keepalive}`;
@@ -388,7 +388,7 @@ class Planner {
     const listeners = asMap(lb).l7Listeners;
     if ((spec !== undefined && spec !== null && !isMap(spec)) || (lb !== undefined && lb !== null && !isMap(lb)) ||
       (listeners !== undefined && listeners !== null && !Array.isArray(listeners))) {
-      return `${describe(config)} has a spec.loadBalancer.l7Listeners that is not a list of listeners; fix it by hand`;
+      return `${describeEntry(config)} has a spec.loadBalancer.l7Listeners that is not a list of listeners; fix it by hand`;
     }
     const path = ['spec', 'loadBalancer', 'l7Listeners'];
     const done: string[] = [];
@@ -404,7 +404,7 @@ class Planner {
       this.apply({ op: 'append', target: config, path, value: { protocol: want.protocol, port: want.port, keepaliveEnable: 1 } });
       done.push(`added l7Listeners entry ${label(want)} with keepaliveEnable: 1`);
     }
-    if (done.length > 0) this.change('TKE-L7-001', config, `for ${describe(ing)}: ${done.join('; ')}`);
+    if (done.length > 0) this.change('TKE-L7-001', config, `for ${describeEntry(ing)}: ${done.join('; ')}`);
     return undefined;
   }
 

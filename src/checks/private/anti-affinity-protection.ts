@@ -11,7 +11,7 @@
  * A term without a label selector selects no pods and protects nothing. A `namespaceSelector` is taken
  * to cover every namespace (namespace labels are not known to the checker).
  */
-import { AntiAffinity, asArray, asMap, asString, Entry, isMap, labelKey, ManifestSet, PodTemplate, podTemplateOf, stringMap, WORKLOAD_GROUPS } from './manifests';
+import { AntiAffinity, asArray, asMap, asString, describeEntry, Entry, isMap, labelKey, ManifestSet, PodTemplate, podTemplateOf, stringMap, WORKLOAD_GROUPS } from './manifests';
 
 /** One requirement of a label selector's `matchExpressions`. */
 interface Requirement {
@@ -190,7 +190,7 @@ const KIND_RANK: ReadonlyMap<string, number> = new Map([['Deployment', 0], ['Sta
  * The workloads to name in a finding about `pods`: those not owned (through `ownerReferences`) by
  * another of them, a Deployment before its ReplicaSets and Pods; at most three, then "and N more".
  */
-export function nameWorkloads(pods: readonly PodTemplate[], describe: (e: Entry) => string): { first: Entry; text: string } {
+export function nameWorkloads(pods: readonly PodTemplate[]): { first: Entry; text: string } {
   const present = new Set(pods.map((p) => `${p.entry.kind}\u0000${p.entry.ns}\u0000${p.entry.name}`));
   const owned = (e: Entry): boolean =>
     asArray(asMap(e.obj.metadata).ownerReferences).some((r) => {
@@ -202,7 +202,7 @@ export function nameWorkloads(pods: readonly PodTemplate[], describe: (e: Entry)
     .map((e, i) => ({ e, i }))
     .sort((a, b) => (KIND_RANK.get(a.e.kind) ?? 3) - (KIND_RANK.get(b.e.kind) ?? 3) || a.i - b.i)
     .map((x) => x.e);
-  const shown = entries.slice(0, 3).map(describe).join(', ');
+  const shown = entries.slice(0, 3).map(describeEntry).join(', ');
   const more = pods.length - Math.min(3, entries.length);
   return { first: entries[0], text: more > 0 ? `${shown} (and ${more} more)` : shown };
 }

@@ -286,7 +286,7 @@ export function describeObject(kind: string | undefined, namespace: string | und
 }
 
 /** `Kind ns/name` of an entry, for messages. */
-export function describe(entry: Entry): string {
+export function describeEntry(entry: Entry): string {
   return describeObject(entry.kind, entry.namespace, entry.name);
 }
 

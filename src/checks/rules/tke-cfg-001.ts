@@ -13,7 +13,7 @@ import {
   SESSION_EXPIRE_RANGE,
   SOURCE_IP_TYPES,
 } from '../../tke/tke-service-config-limits';
-import { describe, Entry, isMap, ManifestSet, show } from '../private/manifests';
+import { describeEntry, Entry, isMap, ManifestSet, show } from '../private/manifests';
 import { serviceConfigs } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
@@ -190,7 +190,7 @@ export const TKE_CFG_001: LoopbackRule = {
     const out: RuleFinding[] = [];
     for (const config of serviceConfigs(set)) {
       for (const problem of configProblems(config)) {
-        out.push({ entry: config, message: `${describe(config)}: ${problem}` });
+        out.push({ entry: config, message: `${describeEntry(config)}: ${problem}` });
       }
     }
     return out;
