@@ -328,8 +328,8 @@ class Planner {
       return `${cannotAdd}, so TkeServiceConfig ${name} cannot be added after it: add it yourself (with keepaliveEnable: 1 on ` +
         `${required.map(label).join(', ')}) and bind it with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: ${name}, then run fix again`;
     }
-    if (this.set.find('TkeServiceConfig', ing.ns, name)) {
-      return `a TkeServiceConfig named ${name} already exists in ${ing.ns} and the Ingress is not bound to it; ` +
+    if (this.set.find('TkeServiceConfig', ing.namespaceOrDefault, name)) {
+      return `a TkeServiceConfig named ${name} already exists in ${ing.namespaceOrDefault} and the Ingress is not bound to it; ` +
         `bind it with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: ${name} if it is meant for this Ingress, and run fix again`;
     }
     const config = {
@@ -355,7 +355,7 @@ class Planner {
     const binding = bindingOf(owner);
     if (!binding) return undefined;
     if (binding.auto) return autoBindingReason(binding);
-    const qualified = `${owner.ns}/${binding.name}`;
+    const qualified = `${owner.namespaceOrDefault}/${binding.name}`;
     const private7 = owner.kind === 'Ingress' && isPrivateTkeIngress(owner, this.options.clbs);
     const required = private7 ? requiredListeners(this.annotations(owner), hasTls(owner)) : undefined;
     const keepalive = Array.isArray(required)
@@ -371,12 +371,12 @@ class Planner {
     }
     const elsewhere = serviceConfigsNamed(this.set, binding.name);
     if (elsewhere.length > 0) {
-      return `TkeServiceConfig ${binding.name} is in namespace ${elsewhere.map((e) => e.ns).join(', ')}, not ${owner.ns}, and fix ` +
-        `mode does not move objects: move it to ${owner.ns} (then run fix again, which patches its keepalive if needed)${keepalive}`;
+      return `TkeServiceConfig ${binding.name} is in namespace ${elsewhere.map((e) => e.namespaceOrDefault).join(', ')}, not ${owner.namespaceOrDefault}, and fix ` +
+        `mode does not move objects: move it to ${owner.namespaceOrDefault} (then run fix again, which patches its keepalive if needed)${keepalive}`;
     }
     return `${describeEntry(owner)} is bound to TkeServiceConfig ${qualified} (${binding.annotation}), which is not in the ` +
       'manifests; it may exist in the cluster, and fix mode does not invent one, since a config it wrote would replace that ' +
-      `one when applied. Add it to the manifests (kubectl -n ${owner.ns} get tkeserviceconfig ${binding.name} -o yaml) and run ` +
+      `one when applied. Add it to the manifests (kubectl -n ${owner.namespaceOrDefault} get tkeserviceconfig ${binding.name} -o yaml) and run ` +
       `fix again, or fix it in the cluster${keepalive}`;
   }
 

@@ -49,7 +49,7 @@ export const TKE_L4_001: LoopbackRule = {
         });
         continue;
       }
-      const pods = set.podsSelectedBy(svc.ns, stringMap(asMap(svc.obj.spec).selector));
+      const pods = set.podsSelectedBy(svc.namespaceOrDefault, stringMap(asMap(svc.obj.spec).selector));
       const unprotected = protectionOf(set, pods).filter((p) => p.level === AntiAffinity.NONE);
       if (unprotected.length === 0) continue;
       const how = local ? 'externalTrafficPolicy: Local' : 'direct access';

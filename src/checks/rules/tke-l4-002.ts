@@ -33,13 +33,13 @@ export const TKE_L4_002: LoopbackRule = {
       if (!local && !isDirectAccess(svc)) continue;
       const how = local ? 'externalTrafficPolicy: Local' : 'direct access';
       const selector = stringMap(asMap(svc.obj.spec).selector);
-      const pods = set.podsSelectedBy(svc.ns, selector);
+      const pods = set.podsSelectedBy(svc.namespaceOrDefault, selector);
       if (pods.length === 0) {
         out.push({
           entry: svc,
           message:
             `${describeEntry(svc)} relies on ${how}, but no Deployment, StatefulSet, DaemonSet, ReplicaSet or Pod in namespace ` +
-            `${svc.ns} matches its selector ${JSON.stringify(Object.fromEntries(selector))}, so its pod anti-affinity cannot be checked`,
+            `${svc.namespaceOrDefault} matches its selector ${JSON.stringify(Object.fromEntries(selector))}, so its pod anti-affinity cannot be checked`,
         });
         continue;
       }

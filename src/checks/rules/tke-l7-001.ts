@@ -66,7 +66,7 @@ export const TKE_L7_001: LoopbackRule = {
             `${describeEntry(ing)} is a private-network TKE Ingress bound to no TkeServiceConfig, so keepalive is off on ` +
             `${required.map(label).join(' and ')}`,
           fix:
-            `Bind a TkeServiceConfig in namespace ${ing.ns} with \`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: <name>\` ` +
+            `Bind a TkeServiceConfig in namespace ${ing.namespaceOrDefault} with \`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: <name>\` ` +
             `and give it l7Listeners entries with keepaliveEnable: 1 for ${required.map(label).join(' and ')}.`,
         });
         continue;

@@ -56,8 +56,8 @@ export const TKE_L7_002: LoopbackRule = {
           entry: owner,
           message:
             `${describeEntry(owner)} is bound to TkeServiceConfig ${binding.name} (${binding.annotation}), which is in namespace ` +
-            `${elsewhere.map((e) => e.ns).join(', ')} instead of ${owner.ns}, so TKE never applies it`,
-          fix: `Move TkeServiceConfig ${binding.name} to namespace ${owner.ns}.`,
+            `${elsewhere.map((e) => e.namespaceOrDefault).join(', ')} instead of ${owner.namespaceOrDefault}, so TKE never applies it`,
+          fix: `Move TkeServiceConfig ${binding.name} to namespace ${owner.namespaceOrDefault}.`,
         });
       } else if (!binding.auto) {
         out.push({
@@ -65,8 +65,8 @@ export const TKE_L7_002: LoopbackRule = {
           level: FindingLevel.WARNING,
           message:
             `${describeEntry(owner)} is bound to TkeServiceConfig ${binding.name} (${binding.annotation}), which is not in ` +
-            `the checked set (namespace ${owner.ns}); it may exist in the cluster, but it cannot be checked`,
-          fix: `Include TkeServiceConfig ${owner.ns}/${binding.name} in the checked set, or create it.`,
+            `the checked set (namespace ${owner.namespaceOrDefault}); it may exist in the cluster, but it cannot be checked`,
+          fix: `Include TkeServiceConfig ${owner.namespaceOrDefault}/${binding.name} in the checked set, or create it.`,
         });
       } else if (owner.kind === 'Ingress' && isPrivateTkeIngress(owner, context.clbs)) {
         out.push({
@@ -77,7 +77,7 @@ export const TKE_L7_002: LoopbackRule = {
             `${binding.name} without keepalive, and it is not in the checked set`,
           fix:
             'Bind an explicit TkeServiceConfig that you declare (with keepaliveEnable: 1 on every listener), or add ' +
-            `keepaliveEnable: 1 to ${owner.ns}/${binding.name} after the controller creates it.`,
+            `keepaliveEnable: 1 to ${owner.namespaceOrDefault}/${binding.name} after the controller creates it.`,
         });
       }
     }
