@@ -10,8 +10,8 @@
  */
 import { readServerBlocks } from '../../coredns/corefile-parser';
 import { NAME_TYPES as TYPES, readRewrite } from '../../coredns/rewrite-syntax';
-import { isDnsLabel } from '../../private/k8s-names';
 import { CorefileDirective, CorefileServerBlock } from '../../coredns/server-block';
+import { isDnsLabel } from '../../private/k8s-names';
 
 /** Rewrite types of the `name` field. */
 export const NAME_TYPES = TYPES;
