@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { FIXABLE_RULES, resolveOptions } from './plan';
+import { FIXABLE_RULES, resolveOptions } from './options';
 import {
   decodeSource, encodeText, FailOn, fails, FixCliOptions, fixResourceList, FixSource, fixSources, InputErrors, isResourceList,
   ObjectLocation, SourcesFixRun,

@@ -3,23 +3,21 @@
  * (operations on paths inside one input object) that fix it. `LoopbackFixer` applies them to plain
  * objects, the YAML layer to the source text. Not exported from the package barrel.
  */
-import { PathKey, setInPlain } from './paths';
+import { applyToObject, FixOp, structuredCloneJson, Target } from './ops';
+import { FIXABLE_RULES, Resolved, resolveOptions } from './options';
 import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
 import { LoopbackChecker } from '../checks/checker';
 import { asArray, asMap, describeEntry, Entry, isMap, ManifestSet } from '../checks/private/manifests';
-import { validateCheckOptions } from '../checks/private/runner';
 import {
-  Binding, bindingOf, ClbDeclarations, clbOf, findServiceConfig, ingresses, isPrivateLoadBalancer, isPrivateTkeIngress, services,
+  Binding, bindingOf, clbOf, findServiceConfig, ingresses, isPrivateLoadBalancer, isPrivateTkeIngress, services,
   serviceConfigsByApplyNamespace, serviceConfigsNamed, hasTls,
 } from '../checks/private/tke';
 import { kubeProxyOf } from '../checks/rules/tke-l4-003';
-import { LoopbackCheckOptions, LoopbackFinding } from '../checks/types';
+import { LoopbackFinding } from '../checks/types';
 import { TkeAnnotations } from '../tke/annotations';
 import { KubeProxyVersion } from '../tke/kube-proxy-version';
 import { parseListenPorts } from '../tke/listen-ports';
 
-/** The rules whose findings fix mode can fix. */
-export const FIXABLE_RULES: readonly string[] = ['TKE-ANN-001', 'TKE-L4-001', 'TKE-L7-001'];
 
 /** The suffix of the TkeServiceConfig that fix mode adds for an unbound Ingress. */
 export const ADDED_CONFIG_SUFFIX = '-loopback';
@@ -27,38 +25,6 @@ export const ADDED_CONFIG_SUFFIX = '-loopback';
 /** The apiVersion of TkeServiceConfig. */
 export const TKE_SERVICE_CONFIG_API_VERSION = 'cloud.tencent.com/v1alpha1';
 
-
-/** The input object an operation is about: `index` in the input, and `item` in a list's `items`. */
-export interface Target {
-  readonly index: number;
-  readonly item?: number;
-}
-
-/** Set a scalar at a path, creating missing maps on the way. */
-export interface SetOp {
-  readonly op: 'set';
-  readonly target: Target;
-  readonly path: PathKey[];
-  readonly value: string | number;
-}
-
-/** Append a map to the sequence at a path, creating it (and missing maps) when absent. */
-export interface AppendOp {
-  readonly op: 'append';
-  readonly target: Target;
-  readonly path: PathKey[];
-  readonly value: Record<string, unknown>;
-}
-
-/** Add a new object right after the target. */
-export interface AddOp {
-  readonly op: 'add';
-  readonly target: Target;
-  readonly object: Record<string, unknown>;
-}
-
-/** One edit. */
-export type FixOp = SetOp | AppendOp | AddOp;
 
 /** What the planner decided. */
 export interface FixPlan {
@@ -71,54 +37,6 @@ export interface FixPlan {
   readonly notes: string[];
   /** The fixed copies of the changed input objects (whole list for an item of a list), by input index. */
   readonly fixedObjects: Map<number, Record<string, unknown>>;
-}
-
-/** Options with defaults applied and checked. */
-interface Resolved {
-  readonly rules: ReadonlySet<string>;
-  readonly l4: L4FixMode;
-  readonly passToTarget: boolean;
-  /** The options passed on to the checker. */
-  readonly check: LoopbackCheckOptions;
-  /** The CLB ids declared private or public, as the checker's rules read them. */
-  readonly clbs: ClbDeclarations;
-}
-
-/** Checks the options, naming the option and quoting the value on error. */
-export function resolveOptions(options: LoopbackFixOptions = {}): Resolved {
-  let rules = new Set(FIXABLE_RULES);
-  if (options.rules !== undefined) {
-    if (!Array.isArray(options.rules)) throw new Error(`'rules' must be a list of rule ids, got ${JSON.stringify(options.rules)}`);
-    rules = new Set();
-    for (const id of options.rules) {
-      const upper = typeof id === 'string' ? id.trim().toUpperCase() : id;
-      if (typeof upper !== 'string' || !FIXABLE_RULES.includes(upper)) {
-        throw new Error(`'rules' may name only ${FIXABLE_RULES.join(', ')}, got ${JSON.stringify(id)}`);
-      }
-      rules.add(upper);
-    }
-  }
-  const l4 = options.l4 ?? L4FixMode.PREVENT_LOOPBACK;
-  if (!Object.values(L4FixMode).includes(l4)) {
-    throw new Error(`'l4' must be one of ${Object.values(L4FixMode).join(', ')}, got ${JSON.stringify(options.l4)}`);
-  }
-  if (options.passToTarget !== undefined && typeof options.passToTarget !== 'boolean') {
-    throw new Error(`'passToTarget' must be true or false, got ${JSON.stringify(options.passToTarget)}`);
-  }
-  validateCheckOptions(options);
-  const check: LoopbackCheckOptions = {
-    ...(options.privateClbIds !== undefined ? { privateClbIds: options.privateClbIds } : {}),
-    ...(options.publicClbIds !== undefined ? { publicClbIds: options.publicClbIds } : {}),
-    ...(options.proxyMode !== undefined ? { proxyMode: options.proxyMode } : {}),
-  };
-  const ids = (list?: string[]) => new Set((list ?? []).map((x) => x.trim()).filter((x) => x !== ''));
-  return {
-    rules,
-    l4,
-    passToTarget: options.passToTarget ?? false,
-    check,
-    clbs: { privateIds: ids(options.privateClbIds), publicIds: ids(options.publicClbIds) },
-  };
 }
 
 /** Spellings of the on/off annotations that fix mode rewrites to the quoted string TKE reads. */
@@ -153,16 +71,6 @@ const NEVER_FIXED: Record<string, string> = {
     'needs a fix: declare it (cdk8s-tke-loopback/clb-network: private or public on the object, or --private-clb / ' +
     '--public-clb) and run fix again, which then fixes it as the checker judges it',
 };
-
-/** Applies a set or append operation to a plain object (the object is changed). */
-export function applyToObject(obj: Record<string, unknown>, op: SetOp | AppendOp): void {
-  if (op.op === 'set') setInPlain(obj, op.path, op.value);
-  else setInPlain(obj, op.path, structuredCloneJson(op.value), -1);
-}
-
-function structuredCloneJson<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v));
-}
 
 /** The objects being fixed: copied on first write, so the input is never changed. */
 class Workspace {
