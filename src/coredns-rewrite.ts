@@ -155,7 +155,7 @@ export class CoreDnsRewrite extends Construct {
     for (const zone of this._otherZones) rule.checkClusterDomain(zone, true);
     const key = `${rule.match.keyword} ${rule.from}`;
     const twin = this._byFrom.get(key);
-    if (twin && twin.isSameAs(rule)) {
+    if (twin && twin.isIdenticalTo(rule)) {
       // The same rule again (for example two Ingresses that share a host, both routed in-cluster): no change.
       return twin;
     }

@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Chart, Lazy, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
@@ -224,18 +222,5 @@ describe('LoopbackSafeIngress: app-level checks name the construct path', () => 
     expect(() => Testing.synth(chart)).toThrow(/\[\] LoopbackSafeIngress test\/web: 'rules\[0\]\.backend' routes to Service/);
     // direct access is not VPC-CNI-only (457/36837): the message says how GlobalRouter gets it
     expect(() => Testing.synth(chart)).toThrow(/or GlobalRouter with GlobalRouteDirectAccess: "true" in kube-system\/tke-service-controller-config/);
-  });
-});
-
-describe('keepalive needs Tencent\'s whitelist: said next to the ticket', () => {
-  const read = (...p: string[]) => fs.readFileSync(path.join(__dirname, '..', ...p), 'utf8');
-  test.each([
-    ['docs/loopback-safe-ingress.md', read('docs', 'loopback-safe-ingress.md')],
-    ['src/ingress/loopback-safe-ingress.ts', read('src', 'ingress', 'loopback-safe-ingress.ts')],
-  ])('%s says keepalive is a beta feature behind a whitelist that users without it must not declare', (_file, text) => {
-    const flat = text.replace(/\s*\n\s*(\*\s*)?/g, ' ');
-    expect(flat).toMatch(/beta (CLB )?feature/);
-    expect(flat).toMatch(/whitelist/);
-    expect(flat).toMatch(/not (to )?declare/);
   });
 });

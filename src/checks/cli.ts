@@ -10,7 +10,8 @@
  * Not exported from the package barrel: `bin/cdk8s-tke-loopback` loads this module.
  */
 import { LoopbackChecker } from './checker';
-import { DEFAULT_MAX_INPUT_BYTES, InputError, ParsedInput, readInputs, STDIN_NAME } from './input';
+import { DEFAULT_MAX_INPUT_BYTES, InputError, ParsedInput, STDIN_NAME } from './input';
+import { readInputs } from './input-files';
 import { CheckRun, escapeControl, locate, renderJson, renderSarif, renderText, RunError, runErrorOf, runErrorText, TOOL_NAME, toolVersion } from './output';
 import { parseFailOn } from './private/severity';
 import { FindingLevel, KubeProxyMode, LoopbackCheckOptions } from './types';

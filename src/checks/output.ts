@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { formatPosition, InputError, ParsedInput, STDIN_NAME } from './input';
-import { describeObject as describeParts } from './private/manifests';
+import { describeObject } from './private/manifests';
 import { failsAt } from './private/severity';
 import { FindingLevel, LoopbackFinding, LoopbackReport, LoopbackRuleInfo } from './types';
 
@@ -104,15 +104,15 @@ export function locate(input: ParsedInput, report: LoopbackReport, rules: Loopba
 }
 
 /** `Service default/web`: the kind, then namespace/name as far as they are known. */
-export function describeObject(f: LoopbackFinding): string {
-  return describeParts(f.kind, f.namespace, f.name);
+export function describeFinding(f: LoopbackFinding): string {
+  return describeObject(f.kind, f.namespace, f.name);
 }
 
 /**
  * `Kind ns/name: message`, without repeating the object when the message already starts with it.
  */
 export function objectAndMessage(f: LoopbackFinding): string {
-  const object = describeObject(f);
+  const object = describeFinding(f);
   return f.message.startsWith(object) ? f.message : `${object}: ${f.message}`;
 }
 
@@ -178,7 +178,7 @@ export function renderText(run: CheckRun): string {
     lines.push(`${where(l)}: ${f.level} ${f.ruleId} ${objectAndMessage(f)} Fix: ${f.fix}`);
   }
   for (const l of run.suppressed) {
-    lines.push(`${where(l)}: suppressed ${l.finding.ruleId} ${describeObject(l.finding)}: ${l.reason}`);
+    lines.push(`${where(l)}: suppressed ${l.finding.ruleId} ${describeFinding(l.finding)}: ${l.reason}`);
   }
   for (const e of run.errors) lines.push(runErrorText(e));
   for (const s of run.input.skipped) {
@@ -270,7 +270,7 @@ function sarifResult(l: LocatedFinding, ruleIndex: Map<string, number>, cwd: str
       },
       logicalLocations: [{
         name: f.name ?? '',
-        fullyQualifiedName: describeObject(f),
+        fullyQualifiedName: describeFinding(f),
         kind: 'resource',
       }],
     }];

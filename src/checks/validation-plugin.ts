@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { LoopbackChecker } from './checker';
-import { IGNORED_FILE_NAMES, readInputs } from './input';
+import { IGNORED_FILE_NAMES } from './input';
+import { readInputs } from './input-files';
 import { counts, locate, objectAndMessage, runErrorOf, runErrorText } from './output';
 import { validateCheckOptions } from './private/runner';
 import { parseFailOn } from './private/severity';

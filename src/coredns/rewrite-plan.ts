@@ -116,7 +116,7 @@ export class RewritePlan {
   public add(rule: RewriteRule): boolean {
     const twin = this.byKey.get(keyOf(rule));
     if (twin) {
-      if (twin.isSameAs(rule)) return false;
+      if (twin.isIdenticalTo(rule)) return false;
       if (twin.sourceLine !== undefined) {
         throw new Error(`Corefile line ${twin.sourceLine} already rewrites ${JSON.stringify(rule.from)} differently: existing "${twin.toDirective()}", new "${rule.toDirective()}"`);
       }

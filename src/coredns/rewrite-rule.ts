@@ -243,7 +243,7 @@ export class RewriteRule {
    *
    * @param other the other rule
    */
-  public sameFrom(other: RewriteRule): boolean {
+  public matchesSameNames(other: RewriteRule): boolean {
     return this.match === other.match && this.from === other.from;
   }
 
@@ -252,8 +252,8 @@ export class RewriteRule {
    *
    * @param other the other rule
    */
-  public isSameAs(other: RewriteRule): boolean {
-    return this.sameFrom(other) && this.to === other.to && this.mode === other.mode
+  public isIdenticalTo(other: RewriteRule): boolean {
+    return this.matchesSameNames(other) && this.to === other.to && this.mode === other.mode
       && this.rewritesAnswer === other.rewritesAnswer && this.extraOptions.join(' ') === other.extraOptions.join(' ');
   }
 

@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { FIXABLE_RULES, resolveOptions } from './plan';
+import { FIXABLE_RULES, resolveOptions } from './options';
 import {
   decodeSource, encodeText, FailOn, fails, FixCliOptions, fixResourceList, FixSource, fixSources, InputErrors, isResourceList,
   ObjectLocation, SourcesFixRun,
@@ -22,7 +22,8 @@ import { L4FixMode, LoopbackFixChange } from './types';
 import { PARSE_OPTIONS, PatchError } from './yaml-patch';
 import { parseCheckArgs } from '../checks/cli';
 import type { CheckOptions, CliIo } from '../checks/cli';
-import { DEFAULT_MAX_INPUT_BYTES, findManifestFiles, formatPosition, InputError, readFileBounded, STDIN_NAME, tooLarge } from '../checks/input';
+import { DEFAULT_MAX_INPUT_BYTES, formatPosition, InputError, STDIN_NAME } from '../checks/input';
+import { findManifestFiles, readFileBounded, tooLarge } from '../checks/input-files';
 import { escapeControl, TOOL_NAME } from '../checks/output';
 
 /** Exit code: everything that was found is fixed. */

@@ -1,4 +1,5 @@
-import { FIXABLE_RULES, planFixes } from './plan';
+import { FIXABLE_RULES } from './options';
+import { planFixes } from './plan';
 import { LoopbackFixOptions, LoopbackFixResult } from './types';
 
 /**

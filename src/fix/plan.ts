@@ -3,23 +3,21 @@
  * (operations on paths inside one input object) that fix it. `LoopbackFixer` applies them to plain
  * objects, the YAML layer to the source text. Not exported from the package barrel.
  */
-import { PathKey, setInPlain } from './paths';
+import { applyToObject, FixOp, structuredCloneJson, Target } from './ops';
+import { FIXABLE_RULES, Resolved, resolveOptions } from './options';
 import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
 import { LoopbackChecker } from '../checks/checker';
-import { asArray, asMap, describe, Entry, isMap, ManifestSet } from '../checks/private/manifests';
-import { validateCheckOptions } from '../checks/private/runner';
+import { asArray, asMap, describeEntry, Entry, isMap, ManifestSet } from '../checks/private/manifests';
 import {
-  Binding, bindingOf, ClbDeclarations, clbOf, findServiceConfig, ingresses, isPrivateLoadBalancer, isPrivateTkeIngress, services,
+  Binding, bindingOf, clbOf, findServiceConfig, ingresses, isPrivateLoadBalancer, isPrivateTkeIngress, services,
   serviceConfigsByApplyNamespace, serviceConfigsNamed, hasTls,
 } from '../checks/private/tke';
 import { kubeProxyOf } from '../checks/rules/tke-l4-003';
-import { LoopbackCheckOptions, LoopbackFinding } from '../checks/types';
+import { LoopbackFinding } from '../checks/types';
 import { TkeAnnotations } from '../tke/annotations';
 import { KubeProxyVersion } from '../tke/kube-proxy-version';
 import { parseListenPorts } from '../tke/listen-ports';
 
-/** The rules whose findings fix mode can fix. */
-export const FIXABLE_RULES: readonly string[] = ['TKE-ANN-001', 'TKE-L4-001', 'TKE-L7-001'];
 
 /** The suffix of the TkeServiceConfig that fix mode adds for an unbound Ingress. */
 export const ADDED_CONFIG_SUFFIX = '-loopback';
@@ -27,38 +25,6 @@ export const ADDED_CONFIG_SUFFIX = '-loopback';
 /** The apiVersion of TkeServiceConfig. */
 export const TKE_SERVICE_CONFIG_API_VERSION = 'cloud.tencent.com/v1alpha1';
 
-
-/** The input object an operation is about: `index` in the input, and `item` in a list's `items`. */
-export interface Target {
-  readonly index: number;
-  readonly item?: number;
-}
-
-/** Set a scalar at a path, creating missing maps on the way. */
-export interface SetOp {
-  readonly op: 'set';
-  readonly target: Target;
-  readonly path: PathKey[];
-  readonly value: string | number;
-}
-
-/** Append a map to the sequence at a path, creating it (and missing maps) when absent. */
-export interface AppendOp {
-  readonly op: 'append';
-  readonly target: Target;
-  readonly path: PathKey[];
-  readonly value: Record<string, unknown>;
-}
-
-/** Add a new object right after the target. */
-export interface AddOp {
-  readonly op: 'add';
-  readonly target: Target;
-  readonly object: Record<string, unknown>;
-}
-
-/** One edit. */
-export type FixOp = SetOp | AppendOp | AddOp;
 
 /** What the planner decided. */
 export interface FixPlan {
@@ -71,54 +37,6 @@ export interface FixPlan {
   readonly notes: string[];
   /** The fixed copies of the changed input objects (whole list for an item of a list), by input index. */
   readonly fixedObjects: Map<number, Record<string, unknown>>;
-}
-
-/** Options with defaults applied and checked. */
-interface Resolved {
-  readonly rules: ReadonlySet<string>;
-  readonly l4: L4FixMode;
-  readonly passToTarget: boolean;
-  /** The options passed on to the checker. */
-  readonly check: LoopbackCheckOptions;
-  /** The CLB ids declared private or public, as the checker's rules read them. */
-  readonly clbs: ClbDeclarations;
-}
-
-/** Checks the options, naming the option and quoting the value on error. */
-export function resolveOptions(options: LoopbackFixOptions = {}): Resolved {
-  let rules = new Set(FIXABLE_RULES);
-  if (options.rules !== undefined) {
-    if (!Array.isArray(options.rules)) throw new Error(`'rules' must be a list of rule ids, got ${JSON.stringify(options.rules)}`);
-    rules = new Set();
-    for (const id of options.rules) {
-      const upper = typeof id === 'string' ? id.trim().toUpperCase() : id;
-      if (typeof upper !== 'string' || !FIXABLE_RULES.includes(upper)) {
-        throw new Error(`'rules' may name only ${FIXABLE_RULES.join(', ')}, got ${JSON.stringify(id)}`);
-      }
-      rules.add(upper);
-    }
-  }
-  const l4 = options.l4 ?? L4FixMode.PREVENT_LOOPBACK;
-  if (!Object.values(L4FixMode).includes(l4)) {
-    throw new Error(`'l4' must be one of ${Object.values(L4FixMode).join(', ')}, got ${JSON.stringify(options.l4)}`);
-  }
-  if (options.passToTarget !== undefined && typeof options.passToTarget !== 'boolean') {
-    throw new Error(`'passToTarget' must be true or false, got ${JSON.stringify(options.passToTarget)}`);
-  }
-  validateCheckOptions(options);
-  const check: LoopbackCheckOptions = {
-    ...(options.privateClbIds !== undefined ? { privateClbIds: options.privateClbIds } : {}),
-    ...(options.publicClbIds !== undefined ? { publicClbIds: options.publicClbIds } : {}),
-    ...(options.proxyMode !== undefined ? { proxyMode: options.proxyMode } : {}),
-  };
-  const ids = (list?: string[]) => new Set((list ?? []).map((x) => x.trim()).filter((x) => x !== ''));
-  return {
-    rules,
-    l4,
-    passToTarget: options.passToTarget ?? false,
-    check,
-    clbs: { privateIds: ids(options.privateClbIds), publicIds: ids(options.publicClbIds) },
-  };
 }
 
 /** Spellings of the on/off annotations that fix mode rewrites to the quoted string TKE reads. */
@@ -153,16 +71,6 @@ const NEVER_FIXED: Record<string, string> = {
     'needs a fix: declare it (cdk8s-tke-loopback/clb-network: private or public on the object, or --private-clb / ' +
     '--public-clb) and run fix again, which then fixes it as the checker judges it',
 };
-
-/** Applies a set or append operation to a plain object (the object is changed). */
-export function applyToObject(obj: Record<string, unknown>, op: SetOp | AppendOp): void {
-  if (op.op === 'set') setInPlain(obj, op.path, op.value);
-  else setInPlain(obj, op.path, structuredCloneJson(op.value), -1);
-}
-
-function structuredCloneJson<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v));
-}
 
 /** The objects being fixed: copied on first write, so the input is never changed. */
 class Workspace {
@@ -298,7 +206,7 @@ class Planner {
           const upgrade = support.minimum
             ? `update the kube-proxy DaemonSet in kube-system to ${support.minimum} or later`
             : 'run a TKE kube-proxy build that supports it (v1.12.4-tke.30 or later) with a readable image tag';
-          reason = `${TkeAnnotations.SERVICE_PREVENT_LOOPBACK} would have no effect: ${describe(proxy.daemonSet)} ${runs}: ` +
+          reason = `${TkeAnnotations.SERVICE_PREVENT_LOOPBACK} would have no effect: ${describeEntry(proxy.daemonSet)} ${runs}: ` +
             `${support.reason}. To proceed, ${upgrade} and run fix again`;
         }
       }
@@ -328,8 +236,8 @@ class Planner {
       return `${cannotAdd}, so TkeServiceConfig ${name} cannot be added after it: add it yourself (with keepaliveEnable: 1 on ` +
         `${required.map(label).join(', ')}) and bind it with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: ${name}, then run fix again`;
     }
-    if (this.set.find('TkeServiceConfig', ing.ns, name)) {
-      return `a TkeServiceConfig named ${name} already exists in ${ing.ns} and the Ingress is not bound to it; ` +
+    if (this.set.find('TkeServiceConfig', ing.namespaceOrDefault, name)) {
+      return `a TkeServiceConfig named ${name} already exists in ${ing.namespaceOrDefault} and the Ingress is not bound to it; ` +
         `bind it with ${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: ${name} if it is meant for this Ingress, and run fix again`;
     }
     const config = {
@@ -355,28 +263,28 @@ class Planner {
     const binding = bindingOf(owner);
     if (!binding) return undefined;
     if (binding.auto) return autoBindingReason(binding);
-    const qualified = `${owner.ns}/${binding.name}`;
+    const qualified = `${owner.namespaceOrDefault}/${binding.name}`;
     const private7 = owner.kind === 'Ingress' && isPrivateTkeIngress(owner, this.options.clbs);
     const required = private7 ? requiredListeners(this.annotations(owner), hasTls(owner)) : undefined;
     const keepalive = Array.isArray(required)
-      ? `; ${describe(owner)} is a private TKE Ingress, so that config needs keepaliveEnable: 1 on ${required.map(label).join(', ')}` +
+      ? `; ${describeEntry(owner)} is a private TKE Ingress, so that config needs keepaliveEnable: 1 on ${required.map(label).join(', ')}` +
         ' (whether it has it cannot be checked, so TKE-L7-001 is not judged)'
       : '';
     const here = findServiceConfig(this.set, owner, binding.name);
     const applied = here ? [here] : serviceConfigsByApplyNamespace(this.set, owner, binding.name);
     if (applied.length > 0) {
-      return `${describe(owner)} and ${describe(applied[0])} meet only when both are applied to the same namespace, and fix ` +
+      return `${describeEntry(owner)} and ${describeEntry(applied[0])} meet only when both are applied to the same namespace, and fix ` +
         'mode does not choose namespaces: set the same metadata.namespace on both, or always apply them to one namespace' +
         (private7 ? ' (its keepalive is judged, and fixed, as TKE-L7-001)' : '');
     }
     const elsewhere = serviceConfigsNamed(this.set, binding.name);
     if (elsewhere.length > 0) {
-      return `TkeServiceConfig ${binding.name} is in namespace ${elsewhere.map((e) => e.ns).join(', ')}, not ${owner.ns}, and fix ` +
-        `mode does not move objects: move it to ${owner.ns} (then run fix again, which patches its keepalive if needed)${keepalive}`;
+      return `TkeServiceConfig ${binding.name} is in namespace ${elsewhere.map((e) => e.namespaceOrDefault).join(', ')}, not ${owner.namespaceOrDefault}, and fix ` +
+        `mode does not move objects: move it to ${owner.namespaceOrDefault} (then run fix again, which patches its keepalive if needed)${keepalive}`;
     }
-    return `${describe(owner)} is bound to TkeServiceConfig ${qualified} (${binding.annotation}), which is not in the ` +
+    return `${describeEntry(owner)} is bound to TkeServiceConfig ${qualified} (${binding.annotation}), which is not in the ` +
       'manifests; it may exist in the cluster, and fix mode does not invent one, since a config it wrote would replace that ' +
-      `one when applied. Add it to the manifests (kubectl -n ${owner.ns} get tkeserviceconfig ${binding.name} -o yaml) and run ` +
+      `one when applied. Add it to the manifests (kubectl -n ${owner.namespaceOrDefault} get tkeserviceconfig ${binding.name} -o yaml) and run ` +
       `fix again, or fix it in the cluster${keepalive}`;
   }
 
@@ -388,7 +296,7 @@ class Planner {
     const listeners = asMap(lb).l7Listeners;
     if ((spec !== undefined && spec !== null && !isMap(spec)) || (lb !== undefined && lb !== null && !isMap(lb)) ||
       (listeners !== undefined && listeners !== null && !Array.isArray(listeners))) {
-      return `${describe(config)} has a spec.loadBalancer.l7Listeners that is not a list of listeners; fix it by hand`;
+      return `${describeEntry(config)} has a spec.loadBalancer.l7Listeners that is not a list of listeners; fix it by hand`;
     }
     const path = ['spec', 'loadBalancer', 'l7Listeners'];
     const done: string[] = [];
@@ -404,7 +312,7 @@ class Planner {
       this.apply({ op: 'append', target: config, path, value: { protocol: want.protocol, port: want.port, keepaliveEnable: 1 } });
       done.push(`added l7Listeners entry ${label(want)} with keepaliveEnable: 1`);
     }
-    if (done.length > 0) this.change('TKE-L7-001', config, `for ${describe(ing)}: ${done.join('; ')}`);
+    if (done.length > 0) this.change('TKE-L7-001', config, `for ${describeEntry(ing)}: ${done.join('; ')}`);
     return undefined;
   }
 

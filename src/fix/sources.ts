@@ -7,7 +7,9 @@
  */
 import * as path from 'path';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
-import { FixOp, planFixes, resolveOptions, TKE_SERVICE_CONFIG_API_VERSION } from './plan';
+import { FixOp } from './ops';
+import { resolveOptions } from './options';
+import { planFixes, TKE_SERVICE_CONFIG_API_VERSION } from './plan';
 import { L4FixMode, LoopbackFixChange, LoopbackFixOptions, LoopbackUnfixedRisk } from './types';
 import { DocEdit, DocInsert, documentValue, isJsonStyle, PARSE_OPTIONS, patchDocument, PatchError } from './yaml-patch';
 import { parseCheckArgs } from '../checks/cli';

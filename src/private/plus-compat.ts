@@ -27,7 +27,7 @@ function isWorkload(value: any): boolean {
 }
 
 /** A short description of a value for an error message: the construct path, or the value quoted. */
-function describe(value: any): string {
+function describeArgument(value: any): string {
   const path = value?.node?.path;
   if (typeof path === 'string') return `${value.constructor?.name ?? 'a construct'} at ${JSON.stringify(path)}`;
   if (value === undefined) return 'undefined';
@@ -44,7 +44,7 @@ function describe(value: any): string {
  */
 export function podSelectorOf(value: IConstruct, prop: string): kplus.IPodSelector {
   if (!hasPodSelector(value)) {
-    throw new Error(`'${prop}' must be a cdk8s-plus workload (Deployment, StatefulSet, ...) or Pods.select(...), got ${describe(value)}`);
+    throw new Error(`'${prop}' must be a cdk8s-plus workload (Deployment, StatefulSet, ...) or Pods.select(...), got ${describeArgument(value)}`);
   }
   return value as kplus.IPodSelector;
 }
@@ -55,7 +55,7 @@ export function podSelectorOf(value: IConstruct, prop: string): kplus.IPodSelect
  */
 export function workloadOf(value: IConstruct, prop: string): kplus.Workload {
   if (!isWorkload(value)) {
-    throw new Error(`'${prop}' must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, ...), got ${describe(value)}`);
+    throw new Error(`'${prop}' must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, ...), got ${describeArgument(value)}`);
   }
   return value as kplus.Workload;
 }
@@ -67,7 +67,7 @@ export function workloadOf(value: IConstruct, prop: string): kplus.Workload {
 export function ingressBackendOf(value: unknown, prop: string): kplus.IngressBackend {
   const kube = typeof (value as any)?._toKube === 'function' ? (value as any)._toKube() : undefined;
   if (kube === null || typeof kube !== 'object' || (kube.service === undefined && kube.resource === undefined)) {
-    throw new Error(`'${prop}' must be a cdk8s-plus IngressBackend (IngressBackend.fromService() or fromResource()), got ${describe(value)}`);
+    throw new Error(`'${prop}' must be a cdk8s-plus IngressBackend (IngressBackend.fromService() or fromResource()), got ${describeArgument(value)}`);
   }
   return value as kplus.IngressBackend;
 }

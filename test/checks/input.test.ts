@@ -5,9 +5,9 @@ import * as fc from 'fast-check';
 import { parse as parseYaml, stringify } from 'yaml';
 import { LoopbackChecker } from '../../src';
 import {
-  DEFAULT_MAX_INPUT_BYTES, decodeManifest, emptyInput, findManifestFiles, InputError, MAX_ALIAS_EXPANDED_NODES, parseSource, ParsedInput,
-  readFileBounded, readInputs, TEMPLATE_MESSAGE,
+  DEFAULT_MAX_INPUT_BYTES, decodeManifest, emptyInput, InputError, MAX_ALIAS_EXPANDED_NODES, parseSource, ParsedInput, TEMPLATE_MESSAGE,
 } from '../../src/checks/input';
+import { findManifestFiles, readFileBounded, readInputs } from '../../src/checks/input-files';
 
 function parse(text: string, file = 'in.yaml'): ParsedInput {
   const into = emptyInput();

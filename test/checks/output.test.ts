@@ -1,5 +1,5 @@
 import { FindingLevel, LoopbackFinding } from '../../src';
-import { artifactLocation, describeObject, escapeControl, failsAt, objectAndMessage } from '../../src/checks/output';
+import { artifactLocation, describeFinding, escapeControl, failsAt, objectAndMessage } from '../../src/checks/output';
 
 function finding(props: Partial<LoopbackFinding>): LoopbackFinding {
   return { ruleId: 'TKE-X-001', level: FindingLevel.ERROR, kind: 'Service', message: 'm', fix: 'f', ...props };
@@ -21,11 +21,11 @@ describe('artifactLocation', () => {
   });
 });
 
-describe('describeObject and objectAndMessage', () => {
+describe('describeFinding and objectAndMessage', () => {
   test('kind, namespace and name as far as known', () => {
-    expect(describeObject(finding({ namespace: 'shop', name: 'web' }))).toBe('Service shop/web');
-    expect(describeObject(finding({ name: 'web' }))).toBe('Service web');
-    expect(describeObject(finding({ kind: '' }))).toBe('<no kind> <unnamed>');
+    expect(describeFinding(finding({ namespace: 'shop', name: 'web' }))).toBe('Service shop/web');
+    expect(describeFinding(finding({ name: 'web' }))).toBe('Service web');
+    expect(describeFinding(finding({ kind: '' }))).toBe('<no kind> <unnamed>');
   });
 
   test('the object is not repeated when the message already starts with it', () => {

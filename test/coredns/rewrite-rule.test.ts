@@ -198,3 +198,18 @@ describe('RewriteRule.of: options from JavaScript', () => {
       .toThrow(/^'to' must be a DNS name whose labels may hold \{N\} group references, got 7: expected a string, got number$/);
   });
 });
+
+describe('RewriteRule comparisons', () => {
+  const rule = RewriteRule.of('a.example.com', 'web.prod.svc.cluster.local');
+
+  test('matchesSameNames compares the match type and FROM, not TO', () => {
+    expect(rule.matchesSameNames(RewriteRule.of('a.example.com', 'api.prod.svc.cluster.local'))).toBe(true);
+    expect(rule.matchesSameNames(RewriteRule.of('b.example.com', 'web.prod.svc.cluster.local'))).toBe(false);
+    expect(rule.matchesSameNames(RewriteRule.of('a.example.com', 'web.prod.svc.cluster.local', { match: RewriteMatch.SUFFIX }))).toBe(false);
+  });
+
+  test('isIdenticalTo also compares TO', () => {
+    expect(rule.isIdenticalTo(RewriteRule.of('A.example.com.', 'web.prod.svc.cluster.local'))).toBe(true);
+    expect(rule.isIdenticalTo(RewriteRule.of('a.example.com', 'api.prod.svc.cluster.local'))).toBe(false);
+  });
+});

@@ -11,7 +11,7 @@
  * A term without a label selector selects no pods and protects nothing. A `namespaceSelector` is taken
  * to cover every namespace (namespace labels are not known to the checker).
  */
-import { AntiAffinity, asArray, asMap, asString, Entry, isMap, labelKey, ManifestSet, PodTemplate, podTemplateOf, stringMap, WORKLOAD_GROUPS } from './manifests';
+import { AntiAffinity, asArray, asMap, asString, describeEntry, Entry, isMap, labelKey, ManifestSet, PodTemplate, podTemplateOf, stringMap, WORKLOAD_GROUPS } from './manifests';
 
 /** One requirement of a label selector's `matchExpressions`. */
 interface Requirement {
@@ -90,7 +90,7 @@ export function termsOf(pod: PodTemplate): AntiAffinityTerm[] {
     const selector = parseSelector(term.labelSelector);
     if (!selector) return;
     const listed = asArray(term.namespaces).filter((x): x is string => typeof x === 'string' && x !== '');
-    const namespaces = isMap(term.namespaceSelector) ? undefined : new Set(listed.length > 0 ? listed : [pod.entry.ns]);
+    const namespaces = isMap(term.namespaceSelector) ? undefined : new Set(listed.length > 0 ? listed : [pod.entry.namespaceOrDefault]);
     out.push({ owner: pod, required, selector, ...(namespaces ? { namespaces } : {}) });
   };
   for (const t of asArray(anti.requiredDuringSchedulingIgnoredDuringExecution)) add(t, true);
@@ -190,19 +190,19 @@ const KIND_RANK: ReadonlyMap<string, number> = new Map([['Deployment', 0], ['Sta
  * The workloads to name in a finding about `pods`: those not owned (through `ownerReferences`) by
  * another of them, a Deployment before its ReplicaSets and Pods; at most three, then "and N more".
  */
-export function nameWorkloads(pods: readonly PodTemplate[], describe: (e: Entry) => string): { first: Entry; text: string } {
-  const present = new Set(pods.map((p) => `${p.entry.kind}\u0000${p.entry.ns}\u0000${p.entry.name}`));
+export function nameWorkloads(pods: readonly PodTemplate[]): { first: Entry; text: string } {
+  const present = new Set(pods.map((p) => `${p.entry.kind}\u0000${p.entry.namespaceOrDefault}\u0000${p.entry.name}`));
   const owned = (e: Entry): boolean =>
     asArray(asMap(e.obj.metadata).ownerReferences).some((r) => {
       const ref = asMap(r);
-      return present.has(`${asString(ref.kind)}\u0000${e.ns}\u0000${asString(ref.name)}`);
+      return present.has(`${asString(ref.kind)}\u0000${e.namespaceOrDefault}\u0000${asString(ref.name)}`);
     });
   const top = pods.map((p) => p.entry).filter((e) => !owned(e));
   const entries = (top.length > 0 ? top : pods.map((p) => p.entry))
     .map((e, i) => ({ e, i }))
     .sort((a, b) => (KIND_RANK.get(a.e.kind) ?? 3) - (KIND_RANK.get(b.e.kind) ?? 3) || a.i - b.i)
     .map((x) => x.e);
-  const shown = entries.slice(0, 3).map(describe).join(', ');
+  const shown = entries.slice(0, 3).map(describeEntry).join(', ');
   const more = pods.length - Math.min(3, entries.length);
   return { first: entries[0], text: more > 0 ? `${shown} (and ${more} more)` : shown };
 }
@@ -230,7 +230,7 @@ export function protectionOf(set: ManifestSet, pods: readonly PodTemplate[]): Pr
   if (cached) return cached;
 
   const backing = new Set(pods.map((p) => p.entry));
-  const namespaces = new Set(pods.map((p) => p.entry.ns));
+  const namespaces = new Set(pods.map((p) => p.entry.namespaceOrDefault));
   // The distinct label sets of the backing pods (a Deployment, its ReplicaSet and Pods share one), for terms
   // whose selector has no label pair to look pods up by.
   let labelSets: Map<string, PodTemplate> | undefined;
@@ -248,10 +248,10 @@ export function protectionOf(set: ManifestSet, pods: readonly PodTemplate[]): Pr
     }
     if (!labelSets) {
       labelSets = new Map();
-      for (const p of pods) labelSets.set(`${p.entry.ns}\u0000${JSON.stringify([...p.labels].sort())}`, p);
+      for (const p of pods) labelSets.set(`${p.entry.namespaceOrDefault}\u0000${JSON.stringify([...p.labels].sort())}`, p);
     }
     for (const p of labelSets.values()) {
-      if ((!term.namespaces || term.namespaces.has(p.entry.ns)) && selects(term.selector, p.labels)) return true;
+      if ((!term.namespaces || term.namespaces.has(p.entry.namespaceOrDefault)) && selects(term.selector, p.labels)) return true;
     }
     return false;
   };
@@ -261,7 +261,7 @@ export function protectionOf(set: ManifestSet, pods: readonly PodTemplate[]): Pr
     const own = termsOf(pod);
     for (const term of own) if (!selectsBacking(term)) level = stronger(level, term.required);
     if (level !== AntiAffinity.REQUIRED) {
-      for (const term of index.selecting(pod.entry.ns, pod.labels)) {
+      for (const term of index.selecting(pod.entry.namespaceOrDefault, pod.labels)) {
         if (!backing.has(term.owner.entry)) level = stronger(level, term.required);
       }
     }

@@ -80,7 +80,7 @@ export interface Entry {
   /** `metadata.namespace` as written (undefined when absent). */
   readonly namespace?: string;
   /** The namespace for matching: `metadata.namespace`, or `default`. */
-  readonly ns: string;
+  readonly namespaceOrDefault: string;
   readonly labels: Map<string, string>;
   readonly annotations: Map<string, string>;
   /** The raw annotations map, to tell "absent" from "not a string". */
@@ -145,7 +145,7 @@ function entryOf(raw: Record<string, unknown>, index: number, item: number | und
     group: groupOf(apiVersion),
     name: asString(metadata.name),
     namespace,
-    ns: namespace || DEFAULT_NAMESPACE,
+    namespaceOrDefault: namespace || DEFAULT_NAMESPACE,
     labels: stringMap(metadata.labels),
     annotations: stringMap(annotations),
     rawAnnotations: annotations,
@@ -197,7 +197,7 @@ export class ManifestSet {
     if (!list) this.byKind.set(entry.kind, (list = []));
     list.push(entry);
     if (entry.name !== undefined) {
-      const id = idOf(entry.kind, entry.ns, entry.name);
+      const id = idOf(entry.kind, entry.namespaceOrDefault, entry.name);
       if (!this.byId.has(id)) this.byId.set(id, entry);
     }
   }
@@ -249,7 +249,7 @@ export class ManifestSet {
       for (const entry of this.ofKind(kind, groups)) {
         const pod = podTemplateOf(entry);
         for (const [k, v] of pod.labels) {
-          const key = labelKey(entry.ns, k, v);
+          const key = labelKey(entry.namespaceOrDefault, k, v);
           let list = index.get(key);
           if (!list) index.set(key, (list = []));
           list.push(pod);
@@ -286,7 +286,7 @@ export function describeObject(kind: string | undefined, namespace: string | und
 }
 
 /** `Kind ns/name` of an entry, for messages. */
-export function describe(entry: Entry): string {
+export function describeEntry(entry: Entry): string {
   return describeObject(entry.kind, entry.namespace, entry.name);
 }
 

@@ -7,7 +7,7 @@
  * @see https://kubernetes.io/docs/reference/networking/virtual-ips/
  */
 import { parse as parseYaml } from 'yaml';
-import { asArray, asMap, asString, describe, isMap, ManifestSet } from './manifests';
+import { asArray, asMap, asString, describeEntry, isMap, ManifestSet } from './manifests';
 
 /** A proxy mode and where it was read. */
 export interface ProxyModeSource {
@@ -29,7 +29,7 @@ export function detectProxyMode(set: ManifestSet): ProxyModeSource | undefined {
       const words = [...asArray(c.command), ...asArray(c.args)].map((w) => (typeof w === 'string' ? w : ''));
       for (let i = 0; i < words.length; i++) {
         const m = words[i] === '--proxy-mode' ? /^["']?([A-Za-z]+)/.exec(words[i + 1] ?? '') : FLAG.exec(words[i]);
-        if (m) return { mode: m[1].toLowerCase(), source: `${describe(ds)} runs with --proxy-mode=${m[1]}` };
+        if (m) return { mode: m[1].toLowerCase(), source: `${describeEntry(ds)} runs with --proxy-mode=${m[1]}` };
       }
     }
   }
@@ -44,7 +44,7 @@ export function detectProxyMode(set: ManifestSet): ProxyModeSource | undefined {
         continue;
       }
       const mode = asString(asMap(config).mode);
-      if (mode) return { mode: mode.toLowerCase(), source: `${describe(cm)} sets mode: ${mode} in ${key}` };
+      if (mode) return { mode: mode.toLowerCase(), source: `${describeEntry(cm)} sets mode: ${mode} in ${key}` };
     }
   }
   return undefined;

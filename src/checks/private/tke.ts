@@ -213,7 +213,7 @@ export function serviceConfigs(set: ManifestSet): Entry[] {
 
 /** The TkeServiceConfig of this name in the namespace (for matching) of `owner`. */
 export function findServiceConfig(set: ManifestSet, owner: Entry, name: string): Entry | undefined {
-  const found = set.find('TkeServiceConfig', owner.ns, name);
+  const found = set.find('TkeServiceConfig', owner.namespaceOrDefault, name);
   if (found && (found.apiVersion === '' || TKE_GROUP.includes(found.group))) return found;
   return undefined;
 }

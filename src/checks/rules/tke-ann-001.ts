@@ -1,5 +1,5 @@
 import { TkeAnnotations } from '../../tke/annotations';
-import { describe, Entry, ManifestSet, show } from '../private/manifests';
+import { describeEntry, Entry, ManifestSet, show } from '../private/manifests';
 import { ingresses, services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
@@ -26,8 +26,8 @@ function check(entry: Entry, keys: readonly string[], out: RuleFinding[]): void 
       entry,
       message:
         typeof value === 'string'
-          ? `${describe(entry)} has ${key}: ${JSON.stringify(value)}; TKE acts only on the exact string "true"`
-          : `${describe(entry)} has ${key}: ${show(value)}, which is not a string; annotation values must be strings, so write "true"`,
+          ? `${describeEntry(entry)} has ${key}: ${JSON.stringify(value)}; TKE acts only on the exact string "true"`
+          : `${describeEntry(entry)} has ${key}: ${show(value)}, which is not a string; annotation values must be strings, so write "true"`,
       fix: `Set ${key} to "true" (quoted), or remove it.`,
     });
   }

@@ -1,6 +1,6 @@
 import { TkeAnnotations } from '../../tke/annotations';
 import { TkeIds } from '../../tke/ids';
-import { describe, Entry, ManifestSet, show } from '../private/manifests';
+import { describeEntry, Entry, ManifestSet, show } from '../private/manifests';
 import { ingresses, services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
@@ -27,7 +27,7 @@ function check(entry: Entry, ids: readonly IdAnnotation[], out: RuleFinding[]): 
     if (typeof value === 'string' && id.test(value)) continue;
     out.push({
       entry,
-      message: `${describe(entry)} has ${id.key}: ${show(value)}, which does not look like ${id.format} (8 lowercase letters or digits)`,
+      message: `${describeEntry(entry)} has ${id.key}: ${show(value)}, which does not look like ${id.format} (8 lowercase letters or digits)`,
       fix: `Set ${id.key} to the id as the Tencent Cloud console shows it (${id.format}).`,
     });
   }

@@ -1,5 +1,5 @@
 import { TkeAnnotations } from '../../tke/annotations';
-import { describe, ManifestSet } from '../private/manifests';
+import { describeEntry, ManifestSet } from '../private/manifests';
 import { services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
@@ -29,7 +29,7 @@ export const TKE_ANN_003: LoopbackRule = {
       if (ids.length <= MAX_SECURITY_GROUPS) continue;
       out.push({
         entry: svc,
-        message: `${describe(svc)} lists ${ids.length} security groups in ${TkeAnnotations.SERVICE_SECURITY_GROUPS} (${ids.join(', ')}); at most ${MAX_SECURITY_GROUPS} are allowed`,
+        message: `${describeEntry(svc)} lists ${ids.length} security groups in ${TkeAnnotations.SERVICE_SECURITY_GROUPS} (${ids.join(', ')}); at most ${MAX_SECURITY_GROUPS} are allowed`,
       });
     }
     return out;

@@ -13,7 +13,7 @@ import {
   SESSION_EXPIRE_RANGE,
   SOURCE_IP_TYPES,
 } from '../../tke/tke-service-config-limits';
-import { describe, Entry, isMap, ManifestSet, show } from '../private/manifests';
+import { describeEntry, Entry, isMap, ManifestSet, show } from '../private/manifests';
 import { serviceConfigs } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
@@ -21,10 +21,10 @@ import { LoopbackRule, RuleFinding } from './rule';
 
 /** Collects the problems of one TkeServiceConfig, each naming the field path and value. */
 class Problems {
-  public readonly list: string[] = [];
+  public readonly messages: string[] = [];
 
   public add(path: string, value: unknown, must: string): void {
-    this.list.push(`${path} is ${show(value)}: ${must}`);
+    this.messages.push(`${path} is ${show(value)}: ${must}`);
   }
 
   /** A map, or undefined after reporting a wrong type. Absent is fine. */
@@ -48,7 +48,7 @@ class Problems {
 
   public int(path: string, value: unknown, min: number, max: number, required = false): void {
     if (value === undefined) {
-      if (required) this.list.push(`${path} is missing: it is required (${min} to ${max})`);
+      if (required) this.messages.push(`${path} is missing: it is required (${min} to ${max})`);
       return;
     }
     if (typeof value !== 'number' || !Number.isInteger(value)) this.add(path, value, `must be an integer from ${min} to ${max}`);
@@ -57,7 +57,7 @@ class Problems {
 
   public oneOf(path: string, value: unknown, allowed: readonly unknown[], required = false): void {
     if (value === undefined) {
-      if (required) this.list.push(`${path} is missing: it is required (one of ${allowed.map((a) => show(a)).join(', ')})`);
+      if (required) this.messages.push(`${path} is missing: it is required (one of ${allowed.map((a) => show(a)).join(', ')})`);
       return;
     }
     if (!allowed.includes(value)) this.add(path, value, `must be one of ${allowed.map((a) => show(a)).join(', ')}`);
@@ -65,7 +65,7 @@ class Problems {
 
   public bool(path: string, value: unknown, required = false): void {
     if (value === undefined) {
-      if (required) this.list.push(`${path} is missing: it is required (true or false)`);
+      if (required) this.messages.push(`${path} is missing: it is required (true or false)`);
       return;
     }
     if (typeof value !== 'boolean') this.add(path, value, 'must be true or false');
@@ -94,7 +94,7 @@ function checkHealthCheck(p: Problems, path: string, value: unknown, http: boole
   const timeout = hc.timeout === undefined ? DEFAULT_HEALTH_CHECK_TIMEOUT : hc.timeout;
   const interval = hc.intervalTime === undefined ? DEFAULT_HEALTH_CHECK_INTERVAL : hc.intervalTime;
   if (typeof timeout === 'number' && typeof interval === 'number' && !(timeout < interval)) {
-    p.list.push(
+    p.messages.push(
       `${path}.timeout is ${timeout}${hc.timeout === undefined ? ' (default)' : ''} and ${path}.intervalTime is ` +
       `${interval}${hc.intervalTime === undefined ? ' (default)' : ''}: timeout must be less than intervalTime`,
     );
@@ -114,7 +114,7 @@ function checkDuplicates(p: Problems, path: string, listeners: unknown[]): void 
     const key = `${show(l.protocol)}:${show(l.port)}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, i);
-    else p.list.push(`${path}[${i}] repeats protocol ${show(l.protocol)} and port ${show(l.port)} of ${path}[${first}]: each listener may appear once`);
+    else p.messages.push(`${path}[${i}] repeats protocol ${show(l.protocol)} and port ${show(l.port)} of ${path}[${first}]: each listener may appear once`);
   });
 }
 
@@ -123,7 +123,7 @@ export function configProblems(config: Entry): string[] {
   const p = new Problems();
   const spec = p.map('spec', config.obj.spec);
   const lb = spec ? p.map('spec.loadBalancer', spec.loadBalancer) : undefined;
-  if (!lb) return p.list;
+  if (!lb) return p.messages;
   p.int('spec.loadBalancer.internetMaxBandwidthOut', lb.internetMaxBandwidthOut, 0, 2048);
 
   const l4 = p.array('spec.loadBalancer.l4Listeners', lb.l4Listeners);
@@ -166,7 +166,7 @@ export function configProblems(config: Entry): string[] {
     });
   });
   checkDuplicates(p, 'spec.loadBalancer.l7Listeners', l7);
-  return p.list;
+  return p.messages;
 }
 
 /**
@@ -190,7 +190,7 @@ export const TKE_CFG_001: LoopbackRule = {
     const out: RuleFinding[] = [];
     for (const config of serviceConfigs(set)) {
       for (const problem of configProblems(config)) {
-        out.push({ entry: config, message: `${describe(config)}: ${problem}` });
+        out.push({ entry: config, message: `${describeEntry(config)}: ${problem}` });
       }
     }
     return out;

@@ -1,5 +1,5 @@
 import { TkeAnnotations } from '../../tke/annotations';
-import { describe, ManifestSet } from '../private/manifests';
+import { describeEntry, ManifestSet } from '../private/manifests';
 import { CLB_NETWORK_ANNOTATION, clbOf, ingresses, services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleContext, RuleFinding } from './rule';
@@ -34,7 +34,7 @@ export const TKE_CLB_001: LoopbackRule = {
       if (clb.badDeclaration !== undefined) {
         out.push({
           entry: owner,
-          message: `${describe(owner)} has ${CLB_NETWORK_ANNOTATION}: ${JSON.stringify(clb.badDeclaration)}, which is neither private nor public, so it is ignored`,
+          message: `${describeEntry(owner)} has ${CLB_NETWORK_ANNOTATION}: ${JSON.stringify(clb.badDeclaration)}, which is neither private nor public, so it is ignored`,
           fix: `Set ${CLB_NETWORK_ANNOTATION} to private or public.`,
         });
       }
@@ -43,10 +43,10 @@ export const TKE_CLB_001: LoopbackRule = {
       out.push({
         entry: owner,
         message:
-          `${describe(owner)} is a ${what} that reuses the existing CLB ${clb.reused.id} (${clb.reused.annotation}) and has no ` +
+          `${describeEntry(owner)} is a ${what} that reuses the existing CLB ${clb.reused.id} (${clb.reused.annotation}) and has no ` +
           'subnet annotation, so whether that CLB is private-network, and loops back, cannot be told from the manifests',
         fix:
-          `Check the network type of ${clb.reused.id} in the CLB console, then annotate ${describe(owner)} with ` +
+          `Check the network type of ${clb.reused.id} in the CLB console, then annotate ${describeEntry(owner)} with ` +
           `${CLB_NETWORK_ANNOTATION}: private (the loopback rules then judge it) or public, or pass ` +
           `--private-clb ${clb.reused.id} or --public-clb ${clb.reused.id}.`,
       });

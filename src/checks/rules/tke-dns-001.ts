@@ -1,6 +1,6 @@
 import { compileRe2 } from '../../coredns/regex';
 import { CorefileRewrites, isDnsName, isInClusterDomain, isNameFragment, NameRewrite, readCorefileRewrites } from '../private/corefile-rewrites';
-import { asMap, asString, describe, Entry, ManifestSet } from '../private/manifests';
+import { asMap, asString, describeEntry, Entry, ManifestSet } from '../private/manifests';
 import { CORE, privateClbHosts } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleContext, RuleFinding } from './rule';
@@ -60,7 +60,7 @@ function nameProblems(r: NameRewrite, domains: readonly string[], hosts: Readonl
     ? servedHost(r, hosts) : undefined;
   if (served) {
     problems.push(
-      `FROM matches ${served[0]}, a host that the private-network CLB of ${describe(served[1])} serves, but TO ` +
+      `FROM matches ${served[0]}, a host that the private-network CLB of ${describeEntry(served[1])} serves, but TO ` +
       `${JSON.stringify(to)} is outside the cluster domain (${domains.join(', ')}), so the name still resolves outside the ` +
       'cluster (to the CLB) instead of to a Service',
     );
@@ -110,7 +110,7 @@ export const TKE_DNS_001: LoopbackRule = {
       } catch (e) {
         out.push({
           entry: cm,
-          message: `${describe(cm)}: the Corefile does not parse (${(e as Error).message}), so CoreDNS would not load it either`,
+          message: `${describeEntry(cm)}: the Corefile does not parse (${(e as Error).message}), so CoreDNS would not load it either`,
           fix: 'Fix the Corefile at the line named (braces and quotes must balance).',
         });
         continue;
@@ -121,7 +121,7 @@ export const TKE_DNS_001: LoopbackRule = {
         if (problems.length > 0) {
           out.push({
             entry: cm,
-            message: `${describe(cm)}: Corefile line ${r.line} "${r.text}": ${problems.join('; ')}`,
+            message: `${describeEntry(cm)}: Corefile line ${r.line} "${r.text}": ${problems.join('; ')}`,
             field: COREFILE_FIELD,
             fieldLine: r.line,
           });
@@ -130,7 +130,7 @@ export const TKE_DNS_001: LoopbackRule = {
             entry: cm,
             level: FindingLevel.WARNING,
             message:
-              `${describe(cm)}: Corefile line ${r.line} "${r.text}" is a ${r.type} rewrite without answer auto, so ` +
+              `${describeEntry(cm)}: Corefile line ${r.line} "${r.text}" is a ${r.type} rewrite without answer auto, so ` +
               'answers carry the rewritten name instead of the asked one',
             fix: `Append \`answer auto\` to line ${r.line} of the Corefile (CoreDNS 1.8.4 or later).`,
             field: COREFILE_FIELD,

@@ -1,6 +1,6 @@
 import { TkeAnnotations } from '../../tke/annotations';
 import { nameWorkloads, protectionOf } from '../private/anti-affinity-protection';
-import { AntiAffinity, asMap, describe, ManifestSet, stringMap } from '../private/manifests';
+import { AntiAffinity, asMap, describeEntry, ManifestSet, stringMap } from '../private/manifests';
 import { hasPreventLoopback, isDirectAccess, isPrivateLoadBalancer, isTrafficPolicyLocal, services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleContext, RuleFinding } from './rule';
@@ -43,17 +43,17 @@ export const TKE_L4_001: LoopbackRule = {
         out.push({
           entry: svc,
           message:
-            `${describe(svc)} is a private-network LoadBalancer with neither ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"` +
+            `${describeEntry(svc)} is a private-network LoadBalancer with neither ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true"` +
             `${value !== undefined ? ` (it is ${JSON.stringify(value)})` : ''} nor externalTrafficPolicy: Local or direct access ` +
             'with pod anti-affinity against its clients',
         });
         continue;
       }
-      const pods = set.podsSelectedBy(svc.ns, stringMap(asMap(svc.obj.spec).selector));
+      const pods = set.podsSelectedBy(svc.namespaceOrDefault, stringMap(asMap(svc.obj.spec).selector));
       const unprotected = protectionOf(set, pods).filter((p) => p.level === AntiAffinity.NONE);
       if (unprotected.length === 0) continue;
       const how = local ? 'externalTrafficPolicy: Local' : 'direct access';
-      const named = nameWorkloads(unprotected.map((p) => p.pod), describe);
+      const named = nameWorkloads(unprotected.map((p) => p.pod));
       const verb = unprotected.length > 1 ? 'have' : 'has';
       const selfOnly = unprotected.some((p) => p.selfOnly)
         ? ' (its anti-affinity terms select its own pods: they spread its replicas, they do not keep clients off their nodes)'
@@ -61,10 +61,10 @@ export const TKE_L4_001: LoopbackRule = {
       out.push({
         entry: svc,
         message:
-          `${describe(svc)} relies on ${how}, but its backing ${named.text} ${verb} no pod anti-affinity against its clients` +
+          `${describeEntry(svc)} relies on ${how}, but its backing ${named.text} ${verb} no pod anti-affinity against its clients` +
           `${selfOnly}, so a client pod can share a node with a server pod and loop back`,
         fix:
-          `Give ${describe(named.first)} a required pod anti-affinity (topology kubernetes.io/hostname) whose label selector ` +
+          `Give ${describeEntry(named.first)} a required pod anti-affinity (topology kubernetes.io/hostname) whose label selector ` +
           'selects the pods that call the CLB (or give those clients one that selects the server pods), or annotate the ' +
           `Service with ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true".`,
       });

@@ -1,6 +1,6 @@
 import { TkeAnnotations } from '../../tke/annotations';
 import { nameWorkloads, protectionOf } from '../private/anti-affinity-protection';
-import { AntiAffinity, asMap, describe, ManifestSet, stringMap } from '../private/manifests';
+import { AntiAffinity, asMap, describeEntry, ManifestSet, stringMap } from '../private/manifests';
 import { hasPreventLoopback, isDirectAccess, isPrivateLoadBalancer, isTrafficPolicyLocal, services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleContext, RuleFinding } from './rule';
@@ -33,23 +33,23 @@ export const TKE_L4_002: LoopbackRule = {
       if (!local && !isDirectAccess(svc)) continue;
       const how = local ? 'externalTrafficPolicy: Local' : 'direct access';
       const selector = stringMap(asMap(svc.obj.spec).selector);
-      const pods = set.podsSelectedBy(svc.ns, selector);
+      const pods = set.podsSelectedBy(svc.namespaceOrDefault, selector);
       if (pods.length === 0) {
         out.push({
           entry: svc,
           message:
-            `${describe(svc)} relies on ${how}, but no Deployment, StatefulSet, DaemonSet, ReplicaSet or Pod in namespace ` +
-            `${svc.ns} matches its selector ${JSON.stringify(Object.fromEntries(selector))}, so its pod anti-affinity cannot be checked`,
+            `${describeEntry(svc)} relies on ${how}, but no Deployment, StatefulSet, DaemonSet, ReplicaSet or Pod in namespace ` +
+            `${svc.namespaceOrDefault} matches its selector ${JSON.stringify(Object.fromEntries(selector))}, so its pod anti-affinity cannot be checked`,
         });
         continue;
       }
       const preferred = protectionOf(set, pods).filter((p) => p.level === AntiAffinity.PREFERRED);
       if (preferred.length === 0) continue;
-      const named = nameWorkloads(preferred.map((p) => p.pod), describe);
+      const named = nameWorkloads(preferred.map((p) => p.pod));
       out.push({
         entry: svc,
         message:
-          `${describe(svc)} relies on ${how}, but the pod anti-affinity between its clients and its backing ${named.text} ` +
+          `${describeEntry(svc)} relies on ${how}, but the pod anti-affinity between its clients and its backing ${named.text} ` +
           'is only preferred: the scheduler may still put a client pod next to a server pod',
       });
     }

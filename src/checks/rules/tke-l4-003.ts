@@ -1,6 +1,6 @@
 import { TkeAnnotations } from '../../tke/annotations';
 import { KubeProxyVersion } from '../../tke/kube-proxy-version';
-import { asArray, asMap, asString, describe, Entry, isMap, ManifestSet } from '../private/manifests';
+import { asArray, asMap, asString, describeEntry, Entry, isMap, ManifestSet } from '../private/manifests';
 import { hasPreventLoopback, services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
@@ -66,7 +66,7 @@ export const TKE_L4_003: LoopbackRule = {
       out.push({
         entry: svc,
         message:
-          `${describe(svc)} sets ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true", but ${describe(proxy)} ${runs}: ${support.reason}`,
+          `${describeEntry(svc)} sets ${TkeAnnotations.SERVICE_PREVENT_LOOPBACK}: "true", but ${describeEntry(proxy)} ${runs}: ${support.reason}`,
         fix: support.minimum
           ? `Update the kube-proxy DaemonSet in kube-system to ${support.minimum.toString()} or later.`
           : 'Run a TKE kube-proxy build that supports prevent-loopback (v1.12.4-tke.30 or later; upgrade the cluster) and check its image tag.',

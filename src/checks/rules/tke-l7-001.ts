@@ -1,6 +1,6 @@
 import { TkeAnnotations } from '../../tke/annotations';
 import { parseListenPorts } from '../../tke/listen-ports';
-import { asArray, asMap, describe, isMap, ManifestSet } from '../private/manifests';
+import { asArray, asMap, describeEntry, isMap, ManifestSet } from '../private/manifests';
 import { bindingOf, findServiceConfig, hasTls, ingresses, isPrivateTkeIngress, serviceConfigsByApplyNamespace } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleContext, RuleFinding } from './rule';
@@ -51,7 +51,7 @@ export const TKE_L7_001: LoopbackRule = {
         if (declared.problem !== undefined) {
           out.push({
             entry: ing,
-            message: `${describe(ing)} has a malformed ${TkeAnnotations.INGRESS_LISTEN_PORTS}: ${declared.problem}, so its listeners cannot be judged`,
+            message: `${describeEntry(ing)} has a malformed ${TkeAnnotations.INGRESS_LISTEN_PORTS}: ${declared.problem}, so its listeners cannot be judged`,
             fix: `Write ${TkeAnnotations.INGRESS_LISTEN_PORTS} as a JSON array of {"HTTP": port} or {"HTTPS": port} objects.`,
           });
           continue;
@@ -63,10 +63,10 @@ export const TKE_L7_001: LoopbackRule = {
         out.push({
           entry: ing,
           message:
-            `${describe(ing)} is a private-network TKE Ingress bound to no TkeServiceConfig, so keepalive is off on ` +
+            `${describeEntry(ing)} is a private-network TKE Ingress bound to no TkeServiceConfig, so keepalive is off on ` +
             `${required.map(label).join(' and ')}`,
           fix:
-            `Bind a TkeServiceConfig in namespace ${ing.ns} with \`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: <name>\` ` +
+            `Bind a TkeServiceConfig in namespace ${ing.namespaceOrDefault} with \`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG}: <name>\` ` +
             `and give it l7Listeners entries with keepaliveEnable: 1 for ${required.map(label).join(' and ')}.`,
         });
         continue;
@@ -86,8 +86,8 @@ export const TKE_L7_001: LoopbackRule = {
       if (uncovered.length > 0) {
         out.push({
           entry: ing,
-          message: `${describe(ing)} is bound to ${describe(config)}, which leaves keepalive off on ${uncovered.join(', ')}`,
-          fix: `Set keepaliveEnable: 1 on an l7Listeners entry of ${describe(config)} for each listed listener.`,
+          message: `${describeEntry(ing)} is bound to ${describeEntry(config)}, which leaves keepalive off on ${uncovered.join(', ')}`,
+          fix: `Set keepaliveEnable: 1 on an l7Listeners entry of ${describeEntry(config)} for each listed listener.`,
         });
       }
     }

@@ -1,4 +1,4 @@
-import { describe, ManifestSet } from '../private/manifests';
+import { describeEntry, ManifestSet } from '../private/manifests';
 import { bindingOf, findServiceConfig, ingresses, isPrivateTkeIngress, serviceConfigsByApplyNamespace, serviceConfigsNamed, services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleContext, RuleFinding } from './rule';
@@ -38,14 +38,14 @@ export const TKE_L7_002: LoopbackRule = {
       if (depends.length > 0) {
         const namespaces = depends.map((c) => c.namespace).filter((ns): ns is string => !!ns);
         const where = owner.namespace
-          ? `${describe(depends[0])} has no namespace, so TKE applies it only when it is applied to namespace ${owner.namespace}`
-          : `${describe(owner)} has no namespace, so TKE applies the config only when ${describe(owner)} is applied to ` +
+          ? `${describeEntry(depends[0])} has no namespace, so TKE applies it only when it is applied to namespace ${owner.namespace}`
+          : `${describeEntry(owner)} has no namespace, so TKE applies the config only when ${describeEntry(owner)} is applied to ` +
             `namespace ${[...new Set(namespaces)].join(' or ')}`;
         out.push({
           entry: owner,
           level: FindingLevel.WARNING,
           message:
-            `${describe(owner)} is bound to TkeServiceConfig ${binding.name} (${binding.annotation}), and ${where} ` +
+            `${describeEntry(owner)} is bound to TkeServiceConfig ${binding.name} (${binding.annotation}), and ${where} ` +
             '(for example with helm install -n or kubectl apply -n)',
           fix:
             'Set the same metadata.namespace on both objects, or make sure both are always applied to the namespace ' +
@@ -55,29 +55,29 @@ export const TKE_L7_002: LoopbackRule = {
         out.push({
           entry: owner,
           message:
-            `${describe(owner)} is bound to TkeServiceConfig ${binding.name} (${binding.annotation}), which is in namespace ` +
-            `${elsewhere.map((e) => e.ns).join(', ')} instead of ${owner.ns}, so TKE never applies it`,
-          fix: `Move TkeServiceConfig ${binding.name} to namespace ${owner.ns}.`,
+            `${describeEntry(owner)} is bound to TkeServiceConfig ${binding.name} (${binding.annotation}), which is in namespace ` +
+            `${elsewhere.map((e) => e.namespaceOrDefault).join(', ')} instead of ${owner.namespaceOrDefault}, so TKE never applies it`,
+          fix: `Move TkeServiceConfig ${binding.name} to namespace ${owner.namespaceOrDefault}.`,
         });
       } else if (!binding.auto) {
         out.push({
           entry: owner,
           level: FindingLevel.WARNING,
           message:
-            `${describe(owner)} is bound to TkeServiceConfig ${binding.name} (${binding.annotation}), which is not in ` +
-            `the checked set (namespace ${owner.ns}); it may exist in the cluster, but it cannot be checked`,
-          fix: `Include TkeServiceConfig ${owner.ns}/${binding.name} in the checked set, or create it.`,
+            `${describeEntry(owner)} is bound to TkeServiceConfig ${binding.name} (${binding.annotation}), which is not in ` +
+            `the checked set (namespace ${owner.namespaceOrDefault}); it may exist in the cluster, but it cannot be checked`,
+          fix: `Include TkeServiceConfig ${owner.namespaceOrDefault}/${binding.name} in the checked set, or create it.`,
         });
       } else if (owner.kind === 'Ingress' && isPrivateTkeIngress(owner, context.clbs)) {
         out.push({
           entry: owner,
           level: FindingLevel.WARNING,
           message:
-            `${describe(owner)} uses ${binding.annotation}: "true", so the controller creates TkeServiceConfig ` +
+            `${describeEntry(owner)} uses ${binding.annotation}: "true", so the controller creates TkeServiceConfig ` +
             `${binding.name} without keepalive, and it is not in the checked set`,
           fix:
             'Bind an explicit TkeServiceConfig that you declare (with keepaliveEnable: 1 on every listener), or add ' +
-            `keepaliveEnable: 1 to ${owner.ns}/${binding.name} after the controller creates it.`,
+            `keepaliveEnable: 1 to ${owner.namespaceOrDefault}/${binding.name} after the controller creates it.`,
         });
       }
     }

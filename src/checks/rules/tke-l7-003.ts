@@ -1,5 +1,5 @@
 import { TkeNames } from '../../tke/annotations';
-import { describe, ManifestSet } from '../private/manifests';
+import { describeEntry, ManifestSet } from '../private/manifests';
 import { bindingKeys, ingresses, services } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
@@ -30,7 +30,7 @@ export const TKE_L7_003: LoopbackRule = {
       if (explicit && auto !== undefined && auto !== 'false') {
         out.push({
           entry: owner,
-          message: `${describe(owner)} has both ${keys.explicit}: ${JSON.stringify(explicit)} and ${keys.auto}: ${JSON.stringify(auto)}`,
+          message: `${describeEntry(owner)} has both ${keys.explicit}: ${JSON.stringify(explicit)} and ${keys.auto}: ${JSON.stringify(auto)}`,
           fix: `Remove ${keys.auto} and keep ${keys.explicit}.`,
         });
       }
@@ -39,7 +39,7 @@ export const TKE_L7_003: LoopbackRule = {
       if (explicit && reserved) {
         out.push({
           entry: owner,
-          message: `${describe(owner)} binds ${keys.explicit}: ${JSON.stringify(explicit)}, a name with the reserved suffix ${reserved}`,
+          message: `${describeEntry(owner)} binds ${keys.explicit}: ${JSON.stringify(explicit)}, a name with the reserved suffix ${reserved}`,
           fix: `Rename the TkeServiceConfig so that its name does not end in ${reserved}, and bind that name.`,
         });
       }

@@ -1,4 +1,4 @@
-import { describe, ManifestSet } from '../private/manifests';
+import { describeEntry, ManifestSet } from '../private/manifests';
 import { MIN_REASON_LENGTH, parseSuppressions, SUPPRESS_ANNOTATION, UNSUPPRESSIBLE_PREFIXES } from '../private/suppressions';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
@@ -25,19 +25,19 @@ export const TKE_SUP_001: LoopbackRule = {
       const parsed = parseSuppressions(entry);
       if (!parsed) continue;
       if (parsed.notAString) {
-        out.push({ entry, message: `${describe(entry)}: ${SUPPRESS_ANNOTATION} is a ${parsed.notAString}, not a string of RULE-ID=reason entries` });
+        out.push({ entry, message: `${describeEntry(entry)}: ${SUPPRESS_ANNOTATION} is a ${parsed.notAString}, not a string of RULE-ID=reason entries` });
       }
       for (const bad of parsed.malformed) {
-        out.push({ entry, message: `${describe(entry)}: ${SUPPRESS_ANNOTATION} has ${JSON.stringify(bad)}, which is not RULE-ID=reason` });
+        out.push({ entry, message: `${describeEntry(entry)}: ${SUPPRESS_ANNOTATION} has ${JSON.stringify(bad)}, which is not RULE-ID=reason` });
       }
       for (const s of parsed.entries) {
         if (UNSUPPRESSIBLE_PREFIXES.some((p) => s.ruleId.startsWith(p))) {
-          out.push({ entry, message: `${describe(entry)}: ${SUPPRESS_ANNOTATION} tries to suppress ${s.ruleId}, which cannot be suppressed` });
+          out.push({ entry, message: `${describeEntry(entry)}: ${SUPPRESS_ANNOTATION} tries to suppress ${s.ruleId}, which cannot be suppressed` });
         } else if (s.reason.length < MIN_REASON_LENGTH) {
           out.push({
             entry,
             message:
-              `${describe(entry)}: ${SUPPRESS_ANNOTATION} suppresses ${s.ruleId} with the reason ${JSON.stringify(s.reason)}, ` +
+              `${describeEntry(entry)}: ${SUPPRESS_ANNOTATION} suppresses ${s.ruleId} with the reason ${JSON.stringify(s.reason)}, ` +
               `under ${MIN_REASON_LENGTH} characters, so it does not take effect`,
           });
         }

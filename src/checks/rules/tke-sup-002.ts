@@ -1,4 +1,4 @@
-import { describe, ManifestSet } from '../private/manifests';
+import { describeEntry, ManifestSet } from '../private/manifests';
 import { parseSuppressions, SUPPRESS_ANNOTATION } from '../private/suppressions';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleContext, RuleFinding } from './rule';
@@ -21,7 +21,7 @@ export const TKE_SUP_002: LoopbackRule = {
     for (const entry of set.entries) {
       for (const s of parseSuppressions(entry)?.entries ?? []) {
         if (!context.knownRuleIds.has(s.ruleId)) {
-          out.push({ entry, message: `${describe(entry)}: ${SUPPRESS_ANNOTATION} names ${s.ruleId}, which is not a rule of the checker` });
+          out.push({ entry, message: `${describeEntry(entry)}: ${SUPPRESS_ANNOTATION} names ${s.ruleId}, which is not a rule of the checker` });
         }
       }
     }

@@ -1,4 +1,4 @@
-import { asMap, describe, ManifestSet, show } from '../private/manifests';
+import { asMap, describeEntry, ManifestSet, show } from '../private/manifests';
 import { services, serviceType } from '../private/tke';
 import { FindingLevel } from '../types';
 import { LoopbackRule, RuleFinding } from './rule';
@@ -25,7 +25,7 @@ export const TKE_SVC_001: LoopbackRule = {
       if (type === 'LoadBalancer' || type === 'NodePort') continue;
       out.push({
         entry: svc,
-        message: `${describe(svc)} is of type ${type} but sets externalTrafficPolicy: ${show(spec.externalTrafficPolicy)}`,
+        message: `${describeEntry(svc)} is of type ${type} but sets externalTrafficPolicy: ${show(spec.externalTrafficPolicy)}`,
       });
     }
     return out;

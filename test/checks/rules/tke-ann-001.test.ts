@@ -26,4 +26,12 @@ describe('TKE-ANN-001', () => {
     const report = LoopbackChecker.check([service({ annotations: { [PREVENT]: 'true', [DIRECT]: 'false' } })]);
     expect(briefs(report.findings, RULE)).toEqual([]);
   });
+
+  test('compliant: "true" on an Ingress, and annotations the rule does not own left alone', () => {
+    const report = LoopbackChecker.check([
+      ingress({ annotations: { 'ingress.cloud.tencent.com/pass-to-target': 'true' } }),
+      service({ annotations: { 'example.com/enabled': 'yes' } }),
+    ]);
+    expect(briefs(report.findings, RULE)).toEqual([]);
+  });
 });

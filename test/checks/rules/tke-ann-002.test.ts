@@ -25,4 +25,22 @@ describe('TKE-ANN-002', () => {
     ]);
     expect(briefs(report.findings, RULE)).toEqual([]);
   });
+
+  test('non-compliant: a CLB id that is too short and a subnet id that is not a string', () => {
+    const report = LoopbackChecker.check([
+      privateService({ name: 'a', annotations: { [PREVENT]: 'true', 'service.kubernetes.io/tke-existed-lbid': 'lb-abc' } }),
+      ingress({ annotations: { [ING_SUBNET]: 12345678 } }),
+    ]);
+    expect(messages(report.findings, RULE)).toEqual([
+      'Service a has service.kubernetes.io/tke-existed-lbid: "lb-abc", which does not look like lb-xxxxxxxx (8 lowercase letters or digits)',
+      'Ingress shop has kubernetes.io/ingress.subnetId: 12345678, which does not look like subnet-xxxxxxxx (8 lowercase letters or digits)',
+    ]);
+  });
+
+  test('compliant: an Ingress with a well-formed subnet id and CLB id', () => {
+    const report = LoopbackChecker.check([
+      ingress({ annotations: { [ING_SUBNET]: 'subnet-0a1b2c3d', 'kubernetes.io/ingress.existLbId': 'lb-0a1b2c3d' } }),
+    ]);
+    expect(briefs(report.findings, RULE)).toEqual([]);
+  });
 });
