@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { KubeProxyVersion, TkeAnnotations, TkeIds } from '../../src';
 
 describe('TkeAnnotations', () => {
@@ -140,5 +142,25 @@ describe('KubeProxyVersion', () => {
     expect(p('v1.20.6-tke.12').compareTo(p('v1.20.6-tke.12'))).toEqual(0);
     expect(p('v1.20.6-tke.2').compareTo(p('v1.20.6-tke.12'))).toBeLessThan(0);
     expect(p('v1.21.0-tke.1').compareTo(p('v1.20.9-tke.99'))).toBeGreaterThan(0);
+  });
+});
+
+// What users read in API.md and their IDE: the published jsii assembly's docs of each annotation constant.
+// 457/39142 is Tencent's "Service Annotation" page, 457/40675 its "Ingress Annotation" page.
+describe('the published docs of TkeAnnotations', () => {
+  const assemblyFile = path.join(__dirname, '..', '..', '.jsii');
+  const properties: Array<{ name: string; docs?: { summary?: string; see?: string } }> = fs.existsSync(assemblyFile)
+    ? JSON.parse(fs.readFileSync(assemblyFile, 'utf8')).types['cdk8s-tke-loopback.TkeAnnotations'].properties
+    : [];
+
+  test('exist for every constant (the assembly is written by `npx projen compile`)', () => {
+    expect(properties.map((p) => p.name).sort()).toEqual(Object.keys(TkeAnnotations).sort());
+  });
+
+  test.each(Object.entries(TkeAnnotations))('%s quotes its key and cites the page that documents it', (name, key) => {
+    const docs = properties.find((p) => p.name === name)?.docs;
+    expect(docs?.summary).toContain(`\`${key}\``);
+    const page = name.startsWith('SERVICE_') ? '457/39142' : name.startsWith('INGRESS_') ? '457/40675' : '457/';
+    expect(docs?.see).toMatch(new RegExp(`^https://www\\.tencentcloud\\.com/document/product/${page}`));
   });
 });
