@@ -176,7 +176,7 @@ export class CoreDnsRewrite extends Construct {
    * (`<name>.<namespace>.svc.<clusterDomain>`), and returns it. See `serviceFqdn()` for the namespace.
    *
    * @param from the name clients ask for, for example `roc.oa.com`
-   * @param service a `kplus.Service` (such as `LoopbackSafeService.service`) or a `kplus.k8s.KubeService`
+   * @param service a `kplus.Service` (such as a `LoopbackSafeService`) or a `kplus.k8s.KubeService`
    */
   public rewriteToService(from: string, service: IConstruct): RewriteRule {
     return this.rewriteName(from, this.serviceFqdn(service));

@@ -23,7 +23,7 @@ describe('LoopbackSafeService: the final, patched manifest keeps what the strate
     const { chart, server } = fixture();
     const svc = new LoopbackSafeService(chart, 'api-svc', props(server));
     // WHEN
-    ApiObject.of(svc.service).addJsonPatch(JsonPatch.remove(`/metadata/annotations/${PREVENT.replace(/\//g, '~1')}`));
+    ApiObject.of(svc).addJsonPatch(JsonPatch.remove(`/metadata/annotations/${PREVENT.replace(/\//g, '~1')}`));
     // THEN
     expect(() => Testing.synth(chart)).toThrow(
       `LoopbackSafeService test/api-svc: the synthesized Service has no ${PREVENT}, but the preventLoopback strategy needs ${PREVENT}: "true"`,
@@ -33,7 +33,7 @@ describe('LoopbackSafeService: the final, patched manifest keeps what the strate
   test('a JSON patch that changes prevent-loopback to "false" fails synth', () => {
     const { chart, server } = fixture();
     const svc = new LoopbackSafeService(chart, 'api-svc', props(server));
-    ApiObject.of(svc.service).addJsonPatch(JsonPatch.replace(`/metadata/annotations/${PREVENT.replace(/\//g, '~1')}`, 'false'));
+    ApiObject.of(svc).addJsonPatch(JsonPatch.replace(`/metadata/annotations/${PREVENT.replace(/\//g, '~1')}`, 'false'));
     expect(() => Testing.synth(chart)).toThrow(`the synthesized Service has ${PREVENT}: "false", but the preventLoopback strategy needs`);
   });
 
@@ -42,7 +42,7 @@ describe('LoopbackSafeService: the final, patched manifest keeps what the strate
     const svc = new LoopbackSafeService(chart, 'api-svc', props(server, {
       strategy: LoopbackStrategy.localTrafficWithAntiAffinity({ server, clients: [client] }),
     }));
-    ApiObject.of(svc.service).addJsonPatch(JsonPatch.replace('/spec/externalTrafficPolicy', 'Cluster'));
+    ApiObject.of(svc).addJsonPatch(JsonPatch.replace('/spec/externalTrafficPolicy', 'Cluster'));
     expect(() => Testing.synth(chart)).toThrow(
       'LoopbackSafeService test/api-svc: the synthesized Service has externalTrafficPolicy "Cluster", but the localTrafficWithAntiAffinity strategy needs "Local"',
     );
@@ -51,7 +51,7 @@ describe('LoopbackSafeService: the final, patched manifest keeps what the strate
   test('a JSON patch that keeps the promise (another annotation) passes, and the output has both', () => {
     const { chart, server } = fixture();
     const svc = new LoopbackSafeService(chart, 'api-svc', props(server));
-    ApiObject.of(svc.service).addJsonPatch(JsonPatch.add('/metadata/annotations/team', 'shop'));
+    ApiObject.of(svc).addJsonPatch(JsonPatch.add('/metadata/annotations/team', 'shop'));
     expect(findManifest(synthValidated(chart), 'Service', 'api', 'prod').metadata.annotations).toEqual({ [PREVENT]: 'true', team: 'shop' });
   });
 });
@@ -68,14 +68,14 @@ describe('LoopbackSafeService: pass-to-target and a reused CLB', () => {
   test('pass-to-target added by a JSON patch next to a reused CLB fails synth', () => {
     const { chart, server } = fixture();
     const svc = new LoopbackSafeService(chart, 'api-svc', props(server, { existingLoadBalancerId: 'lb-abcd1234' }));
-    ApiObject.of(svc.service).addJsonPatch(JsonPatch.add(`/metadata/annotations/${PASS.replace(/\//g, '~1')}`, 'true'));
+    ApiObject.of(svc).addJsonPatch(JsonPatch.add(`/metadata/annotations/${PASS.replace(/\//g, '~1')}`, 'true'));
     expect(() => Testing.synth(chart)).toThrow(`LoopbackSafeService test/api-svc: ${PASS}: "true" cannot be combined with ${LB}`);
   });
 
   test('pass-to-target added later through service next to a reused CLB fails synth', () => {
     const { chart, server } = fixture();
     const svc = new LoopbackSafeService(chart, 'api-svc', props(server, { existingLoadBalancerId: 'lb-abcd1234' }));
-    svc.service.metadata.addAnnotation(PASS, 'true');
+    svc.metadata.addAnnotation(PASS, 'true');
     expect(() => Testing.synth(chart)).toThrow(`${PASS}: "true" cannot be combined with ${LB}`);
   });
 });

@@ -76,9 +76,9 @@ describe('LoopbackSafeService', () => {
           ports: [{ port: 80, targetPort: 8080 }],
         },
       });
-      expect(svc.service).toBeInstanceOf(kplus.Service);
-      expect(svc.service.type).toEqual(kplus.ServiceType.LOAD_BALANCER);
-      expect(ApiObject.of(svc)).toBe(ApiObject.of(svc.service));
+      expect(svc).toBeInstanceOf(kplus.Service);
+      expect(svc.type).toEqual(kplus.ServiceType.LOAD_BALANCER);
+      expect(ApiObject.of(svc).kind).toEqual('Service');
     });
 
     test('the default strategy is preventLoopback() and touches no workload', () => {
@@ -241,7 +241,7 @@ describe('LoopbackSafeService', () => {
     test('prevent-loopback: "false" added later through service fails synth', () => {
       const f = fixture();
       const svc = new LoopbackSafeService(f.chart, 'api-svc', baseProps(f));
-      svc.service.metadata.addAnnotation(PREVENT, 'false');
+      svc.metadata.addAnnotation(PREVENT, 'false');
       expect(() => Testing.synth(f.chart)).toThrow(
         `'metadata.annotations' sets ${PREVENT} to "false", but the preventLoopback strategy needs "true"`,
       );
@@ -479,7 +479,7 @@ describe('LoopbackSafeService', () => {
       ] as const) {
         const f = fixture();
         const svc = new LoopbackSafeService(f.chart, 's', baseProps(f));
-        svc.service.metadata.addAnnotation(key, value);
+        svc.metadata.addAnnotation(key, value);
         expect(() => Testing.synth(f.chart)).toThrow(message);
       }
     });
@@ -488,7 +488,7 @@ describe('LoopbackSafeService', () => {
       const f = fixture();
       new LoopbackSafeService(f.chart, 'one', baseProps(f));
       new LoopbackSafeService(f.chart, 'two', baseProps(f));
-      expect(() => Testing.synth(f.chart)).toThrow(/Service prod\/api \(v1\) is emitted twice, by test\/one\/Resource\/Resource and by test\/two\/Resource\/Resource/);
+      expect(() => Testing.synth(f.chart)).toThrow(/Service prod\/api \(v1\) is emitted twice, by test\/one\/Resource and by test\/two\/Resource/);
       // another namespace is another object
       const g = fixture();
       new LoopbackSafeService(g.chart, 'one', baseProps(g));
@@ -536,8 +536,8 @@ describe('LoopbackSafeService', () => {
     test('a duplicate port bound later through service fails synth', () => {
       const f = fixture();
       const svc = new LoopbackSafeService(f.chart, 'api-svc', { ...baseProps(f), ports: [{ name: 'http', port: 80 }] });
-      svc.service.bind(80, { name: 'again' });
-      expect(() => Testing.synth(f.chart)).toThrow("'service.ports[1].port' repeats 80/TCP of service.ports[0]");
+      svc.bind(80, { name: 'again' });
+      expect(() => Testing.synth(f.chart)).toThrow("'ports[1].port' repeats 80/TCP of ports[0]");
     });
 
     test.each([

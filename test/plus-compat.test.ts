@@ -110,7 +110,7 @@ function shop(o: PlusObjects): any[] {
   });
   ingress.addHostRule('shop.example.com', '/fallback', o.fallback);
   ingress.routeInCluster({ dns, controllerService: o.ingressNginx });
-  dns.rewriteToService('api.shop.example.com', api.service);
+  dns.rewriteToService('api.shop.example.com', api);
   dns.rewriteToService('web.shop.example.com', o.webService);
   return synthValidated(chart);
 }

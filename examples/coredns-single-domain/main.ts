@@ -22,7 +22,7 @@ const server = new kplus.Deployment(prod, 'server', {
 });
 // A private-network CLB for clients outside the cluster, protected with prevent-loopback as well: the
 // rewrite keeps this cluster's pods off the CLB, and the annotation covers any that still call its VIP.
-const { service } = new LoopbackSafeService(prod, 'server-svc', {
+const service = new LoopbackSafeService(prod, 'server-svc', {
   metadata: { name: 'server' },
   selector: server,
   ports: [{ port: 80, targetPort: 8080 }],

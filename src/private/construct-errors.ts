@@ -22,3 +22,16 @@ function prefixed(scope: IConstruct, message: string): string {
   const prefix = `${scope.constructor.name} ${scope.node.path}: `;
   return message.startsWith(prefix) ? message : prefix + message;
 }
+
+/**
+ * Runs `fn` for a construct that does not exist yet (a subclass checks its props before it calls `super`),
+ * and rethrows any error it throws prefixed with `type` and the path the construct will have.
+ */
+export function withFuturePath<T>(type: string, scope: IConstruct, id: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const path = scope.node.path === '' ? id : `${scope.node.path}/${id}`;
+    throw new Error(`${type} ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { CoreDnsRewrite } from '../coredns-rewrite';
@@ -8,7 +8,7 @@ import { servicePortProblems } from './service-ports';
 import { annotationConflicts, patchedAwayProblems, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
 import { AppIndex, registerAppCheck } from '../private/app-checks';
 import { separateBothWays } from '../private/apply-anti-affinity';
-import { withConstructPath } from '../private/construct-errors';
+import { withConstructPath, withFuturePath } from '../private/construct-errors';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from '../private/k8s-names';
 import { annotationsOf, metadataProblem } from '../private/metadata';
@@ -108,85 +108,60 @@ export interface LoopbackSafeServiceProps {
  * A `LoadBalancer` Service on TKE whose CLB cannot loop back: pods in the cluster that call the CLB
  * address never have their packets dropped on their own node.
  *
- * It creates a cdk8s-plus-27 `Service` of type `LoadBalancer` (`service`) and applies a
- * `LoopbackStrategy` to it: by default the `service.cloud.tencent.com/prevent-loopback: "true"`
+ * It is a cdk8s-plus-27 `Service` of type `LoadBalancer` (it extends `kplus.Service`, so it works wherever a
+ * Service does) with a `LoopbackStrategy` applied: by default the `service.cloud.tencent.com/prevent-loopback: "true"`
  * annotation, or `externalTrafficPolicy: Local` / direct access (VPC-CNI, or GlobalRouter with
  * `GlobalRouteDirectAccess` turned on), each with pod anti-affinity
  * between the server and its clients.
  *
- * Bad props fail in the constructor, naming the prop and the value. Changes made later through
- * `service` (another port, an annotation that undoes the strategy) are checked again at synth.
+ * Bad props fail in the constructor, naming the prop and the value. Changes made later (another
+ * port with `bind()`, an annotation that undoes the strategy) are checked again at synth.
  *
  * @see https://www.tencentcloud.com/document/product/457/42976
  */
-export class LoopbackSafeService extends Construct {
-  /**
-   * The cdk8s-plus-27 Service, of type `LoadBalancer`.
-   */
-  public readonly service: kplus.Service;
-
+export class LoopbackSafeService extends kplus.Service {
   /**
    * The strategy applied to the Service.
    */
   public readonly strategy: LoopbackStrategy;
 
   /** The annotations this construct sets, with the prop (or strategy) that needs each (for error messages). */
-  private readonly required = new Map<string, RequiredAnnotation>();
+  private readonly required: Map<string, RequiredAnnotation>;
 
-  private readonly selector: kplus.IPodSelector;
+  private readonly podSelector: kplus.IPodSelector;
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param props the selector, ports, CLB and strategy
+   */
   constructor(scope: Construct, id: string, props: LoopbackSafeServiceProps) {
-    super(scope, id);
-    if (!props || typeof props !== 'object') {
-      throw new Error(`LoopbackSafeService ${this.node.path}: props must be an object with 'selector' and 'ports', got ${describeValue(props)}`);
-    }
-    this.strategy = props.strategy ?? LoopbackStrategy.preventLoopback();
-    this.selector = withConstructPath(this, () => podSelectorOf(props.selector, 'selector'));
-    this.service = withConstructPath(this, () => {
-      if (!(this.strategy instanceof LoopbackStrategy)) {
-        throw new Error(`'strategy' must be built with a LoopbackStrategy factory (LoopbackStrategy.preventLoopback(), ...), got ${describeValue(this.strategy)}`);
-      }
-      checkSelector(this.selector);
-      throwProblems(servicePortProblems(props.ports, 'ports'));
-      throwIf(metadataProblem(props.metadata));
-      if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
-      if (props.metadata?.name !== undefined) throwIf(dns1035LabelProblem(props.metadata.name, 'metadata.name'));
-      if (props.internalSubnetId !== undefined) {
-        TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
-        this.requireAnnotation(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
-      }
-      if (props.existingLoadBalancerId !== undefined) {
-        TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
-        this.requireAnnotation(TkeAnnotations.SERVICE_EXISTED_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
-      }
-      for (const [key, value] of Object.entries(this.strategy._annotations)) {
-        this.requireAnnotation(key, value, `the ${this.strategy.name} strategy`);
-      }
-      const userAnnotations = props.metadata?.annotations ?? {};
-      throwProblems(annotationConflicts(this.required, userAnnotations));
-      throwProblems(idAnnotationProblems(userAnnotations, SUBNET_KEY, LB_KEY));
-      throwProblems(passToTargetProblems({ ...userAnnotations, ...this.requiredValues() }, PASS_KEY, ...REUSE_KEYS));
-
-      const service = new kplus.Service(this, 'Resource', {
-        metadata: props.metadata,
-        type: kplus.ServiceType.LOAD_BALANCER,
-        selector: this.selector,
-        ports: props.ports,
-      });
-      throwIf(dns1035LabelProblem(service.name, 'metadata.name'));
-      const namespace = service.metadata.namespace;
+    // Everything is checked before the Service exists, so that cdk8s never sees a malformed prop; the
+    // construct is not built yet, so errors name its future path.
+    const checked = withFuturePath('LoopbackSafeService', scope, id, () => checkProps(props));
+    super(scope, id, {
+      metadata: props.metadata,
+      type: kplus.ServiceType.LOAD_BALANCER,
+      selector: checked.selector,
+      ports: props.ports,
+    });
+    this.strategy = checked.strategy;
+    this.podSelector = checked.selector;
+    this.required = checked.required;
+    withConstructPath(this, () => {
+      throwIf(dns1035LabelProblem(this.name, 'metadata.name'));
+      const namespace = this.metadata.namespace;
       if (namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
-      return service;
     });
     for (const [key, { value }] of this.required) {
-      this.service.metadata.addAnnotation(key, value);
+      this.metadata.addAnnotation(key, value);
     }
     this.applyStrategy();
     withConstructPath(this, () => this.rewriteInClusterDomains(props.inClusterDomains, props.dns));
 
     // Every synth-time check of this Service runs in the one app-wide pass (src/private/app-checks.ts),
     // not in a validation of its own: one walk of the tree per synth, whatever the number of Services.
-    registerAppCheck(this, [ApiObject.of(this.service)], (index) => [...this.synthProblems(), ...this.renderedProblems(index)]);
+    registerAppCheck(this, [this.apiObject], (index) => [...this.synthProblems(), ...this.renderedProblems(index)]);
   }
 
   /** Rewrites each in-cluster domain to the Service's in-cluster name. */
@@ -198,23 +173,11 @@ export class LoopbackSafeService extends Construct {
     }
     domains.forEach((domain, i) => {
       try {
-        dns.rewriteToService(domain, this.service);
+        dns.rewriteToService(domain, this);
       } catch (e) {
         throw new Error(`'inClusterDomains[${i}]': ${(e as Error).message}`);
       }
     });
-  }
-
-  /** Records an annotation that this construct sets, and what needs it. */
-  private requireAnnotation(key: string, value: string, source: string): void {
-    this.required.set(key, { value, source });
-  }
-
-  /** The annotations this construct sets, as a plain map. */
-  private requiredValues(): { [key: string]: string } {
-    const out: { [key: string]: string } = {};
-    for (const [key, { value }] of this.required) out[key] = value;
-    return out;
   }
 
   /**
@@ -223,7 +186,7 @@ export class LoopbackSafeService extends Construct {
    * changes one fails synth, naming it. Reads the manifest that the app-wide check renders once per synth.
    */
   private renderedProblems(index: AppIndex): string[] {
-    const obj = ApiObject.of(this.service);
+    const obj = this.apiObject;
     // Without JSON patches besides the strategy's own, the manifest is what synthProblems() already checked:
     // skip rendering (the synth-overhead budget). `patches` is private in cdk8s: when it is not readable, render.
     const patches = (obj as any).patches;
@@ -245,14 +208,14 @@ export class LoopbackSafeService extends Construct {
       problems.push(`the synthesized Service has type ${describeValue(manifest.spec?.type)}, but a LoopbackSafeService must be of type "LoadBalancer": drop the patch that changed it`);
     }
     // synthProblems() reports what the unpatched annotations already show; add only what a patch caused.
-    const unpatched = new Set(passToTargetProblems(annotationsOf(this.service.metadata), PASS_KEY, ...REUSE_KEYS));
+    const unpatched = new Set(passToTargetProblems(annotationsOf(this.metadata), PASS_KEY, ...REUSE_KEYS));
     problems.push(...passToTargetProblems(annotations, PASS_KEY, ...REUSE_KEYS).filter((p) => !unpatched.has(p)));
     return problems;
   }
 
   private applyStrategy(): void {
     if (this.strategy._externalTrafficPolicy === 'Local') {
-      ApiObject.of(this.service).addJsonPatch(EXTERNAL_TRAFFIC_POLICY_LOCAL);
+      this.apiObject.addJsonPatch(EXTERNAL_TRAFFIC_POLICY_LOCAL);
     }
     const anti = this.strategy.antiAffinity;
     if (anti) {
@@ -262,8 +225,8 @@ export class LoopbackSafeService extends Construct {
 
   /** What later changes through `service` may have broken; checked at synth. */
   private synthProblems(): string[] {
-    const problems = servicePortProblems(this.service.ports, 'service.ports');
-    const annotations = annotationsOf(this.service.metadata);
+    const problems = servicePortProblems(this.ports, 'ports');
+    const annotations = annotationsOf(this.metadata);
     problems.push(...annotationConflicts(this.required, annotations));
     problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
     problems.push(...passToTargetProblems(annotations, PASS_KEY, ...REUSE_KEYS));
@@ -280,7 +243,7 @@ export class LoopbackSafeService extends Construct {
     const anti = this.strategy.antiAffinity;
     if (!anti) return [];
     const server = workloadOf(anti.server, 'strategy.server');
-    const wanted = selectorLabels(this.selector);
+    const wanted = selectorLabels(this.podSelector);
     const missing = Object.entries(wanted).filter(([k, v]) => server.podMetadata.getLabel(k) !== v);
     if (missing.length === 0) return [];
     return [
@@ -288,6 +251,51 @@ export class LoopbackSafeService extends Construct {
       `(they lack ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}): pass the server workload as the selector`,
     ];
   }
+}
+
+/** What the constructor checked and derived from the props, before the Service exists. */
+interface CheckedProps {
+  readonly strategy: LoopbackStrategy;
+  readonly selector: kplus.IPodSelector;
+  /** The annotations the construct sets, with the prop (or strategy) that needs each. */
+  readonly required: Map<string, RequiredAnnotation>;
+}
+
+/** Checks the props, naming the prop and the value, and derives what the Service needs. */
+function checkProps(props: LoopbackSafeServiceProps): CheckedProps {
+  if (!props || typeof props !== 'object') {
+    throw new Error(`props must be an object with 'selector' and 'ports', got ${describeValue(props)}`);
+  }
+  const strategy = props.strategy ?? LoopbackStrategy.preventLoopback();
+  const selector = podSelectorOf(props.selector, 'selector');
+  if (!(strategy instanceof LoopbackStrategy)) {
+    throw new Error(`'strategy' must be built with a LoopbackStrategy factory (LoopbackStrategy.preventLoopback(), ...), got ${describeValue(strategy)}`);
+  }
+  checkSelector(selector);
+  throwProblems(servicePortProblems(props.ports, 'ports'));
+  throwIf(metadataProblem(props.metadata));
+  if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
+  if (props.metadata?.name !== undefined) throwIf(dns1035LabelProblem(props.metadata.name, 'metadata.name'));
+  const required = new Map<string, RequiredAnnotation>();
+  const requireAnnotation = (key: string, value: string, source: string) => required.set(key, { value, source });
+  if (props.internalSubnetId !== undefined) {
+    TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
+    requireAnnotation(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
+  }
+  if (props.existingLoadBalancerId !== undefined) {
+    TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
+    requireAnnotation(TkeAnnotations.SERVICE_EXISTED_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
+  }
+  for (const [key, value] of Object.entries(strategy._annotations)) {
+    requireAnnotation(key, value, `the ${strategy.name} strategy`);
+  }
+  const userAnnotations = props.metadata?.annotations ?? {};
+  throwProblems(annotationConflicts(required, userAnnotations));
+  throwProblems(idAnnotationProblems(userAnnotations, SUBNET_KEY, LB_KEY));
+  const requiredValues: { [key: string]: string } = {};
+  for (const [key, { value }] of required) requiredValues[key] = value;
+  throwProblems(passToTargetProblems({ ...userAnnotations, ...requiredValues }, PASS_KEY, ...REUSE_KEYS));
+  return { strategy, selector, required };
 }
 
 /** The labels a pod selector matches (cdk8s-plus Services select by labels only). */

@@ -102,7 +102,7 @@ describe('LoopbackSafeService: pass-to-target next to the legacy reused-CLB anno
       selector: server,
       ports: [{ port: 80, targetPort: 8080 }],
     });
-    svc.service.metadata.addAnnotation('service.kubernetes.io/loadbalance-id', 'lb-12345678');
+    svc.metadata.addAnnotation('service.kubernetes.io/loadbalance-id', 'lb-12345678');
     expect(() => Testing.synth(chart)).toThrow('cannot be combined with service.kubernetes.io/loadbalance-id: "lb-12345678"');
   });
 });
