@@ -1,6 +1,6 @@
 /**
  * Benchmarks 1 and 3 (services): N Deployments with a LoopbackSafeService (preventLoopback, private subnet) against
- * the same Deployments with a plain kplus.Service carrying the same ports; synth time at N = 1000, peak memory, and
+ * the same Deployments with a plain kplus.Service carrying the same ports and annotations; synth time at N = 1000, peak memory, and
  * scaling from N = 1000 to N = 5000.
  */
 import { compare, memoryRatio, ratioFigure, writeResults } from './harness';

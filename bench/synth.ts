@@ -46,13 +46,19 @@ export function oursServices(n: number): number {
   return synthesize(app);
 }
 
-/** The same N Deployments, each with a plain kplus.Service of type LoadBalancer with the same ports and subnet. */
+/**
+ * The same N Deployments, each with a plain kplus.Service of type LoadBalancer with the same ports and the same
+ * annotations (the subnet and prevent-loopback), written by hand.
+ */
 export function plainServices(n: number): number {
   const app = new App();
   const chart = new Chart(app, 'bench');
   for (let i = 0; i < n; i++) {
     new kplus.Service(chart, `s${i}`, {
-      metadata: { name: `app-${i}`, annotations: { [TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID]: SUBNET } },
+      metadata: {
+        name: `app-${i}`,
+        annotations: { [TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID]: SUBNET, [TkeAnnotations.SERVICE_PREVENT_LOOPBACK]: 'true' },
+      },
       type: kplus.ServiceType.LOAD_BALANCER,
       selector: server(chart, i),
       ports: [{ port: 80, targetPort: 8080 }],

@@ -533,11 +533,16 @@ describe('LoopbackSafeService', () => {
       })).toThrow("'ports[1].name' repeats the name of ports[0], got \"http\"");
     });
 
-    test('a duplicate port bound later through service fails synth', () => {
+    test('a port bound later is checked against the others when it is added, naming the construct', () => {
       const f = fixture();
       const svc = new LoopbackSafeService(f.chart, 'api-svc', { ...baseProps(f), ports: [{ name: 'http', port: 80 }] });
-      svc.bind(80, { name: 'again' });
-      expect(() => Testing.synth(f.chart)).toThrow("'ports[1].port' repeats 80/TCP of ports[0]");
+      expect(() => svc.bind(80, { name: 'again' })).toThrow("LoopbackSafeService test/api-svc: 'ports[1].port' repeats 80/TCP of ports[0]");
+      expect(() => svc.bind(0, { name: 'zero' })).toThrow("'ports[1].port' must be");
+      expect(() => svc.bind(443)).toThrow("'ports[1].name' is required when a Service has more than one port");
+      // a good port is added, and nothing bad was kept
+      svc.bind(443, { name: 'https' });
+      expect(svc.ports.map((p) => p.port)).toEqual([80, 443]);
+      expect(Testing.synth(f.chart).find((o: any) => o.kind === 'Service').spec.ports.map((p: any) => p.port)).toEqual([80, 443]);
     });
 
     test.each([

@@ -29,6 +29,8 @@ export type AppCheck = (index: AppIndex) => string[];
 interface Registry {
   /** API objects made by constructs of this library: a name collision involving one of them fails. */
   readonly owned: WeakSet<ApiObject>;
+  /** The names of the owned objects: only an object with one of them can collide with an owned object. */
+  readonly ownedNames: Set<string>;
   readonly checks: AppCheck[];
 }
 
@@ -49,12 +51,15 @@ export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: 
   const root = scope.node.root;
   let registry = registries.get(root);
   if (!registry) {
-    const created: Registry = { owned: new WeakSet(), checks: [] };
+    const created: Registry = { owned: new WeakSet(), ownedNames: new Set(), checks: [] };
     registry = created;
     registries.set(root, created);
     root.node.addValidation({ validate: () => runAppChecks(root, created) });
   }
-  for (const obj of owned) registry.owned.add(obj);
+  for (const obj of owned) {
+    registry.owned.add(obj);
+    registry.ownedNames.add(obj.name);
+  }
   if (check) {
     // The prefix is built only when there is a problem: reading the path walks the tree.
     registry.checks.push((index) => {
@@ -78,11 +83,12 @@ function runAppChecks(root: IConstruct, registry: Registry): string[] {
   const servicesByName = new Map<string, ApiObject[]>();
   for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
-    const key = objectKey(c);
-    const first = byKey.get(key);
-    if (first === undefined) {
+    // An object's name is fixed when it is created, so a name no owned object has cannot collide with one.
+    const key = registry.ownedNames.has(c.name) ? objectKey(c) : undefined;
+    const first = key === undefined ? undefined : byKey.get(key);
+    if (key !== undefined && first === undefined) {
       byKey.set(key, c);
-    } else if (registry.owned.has(first) || registry.owned.has(c)) {
+    } else if (first !== undefined && (registry.owned.has(first) || registry.owned.has(c))) {
       problems.push(
         `${c.kind} ${namespaceOf(c)}/${c.name} (${c.apiVersion}) is emitted twice, by ${first.node.path} and by ${c.node.path}: ` +
           'Kubernetes keeps only one object per name, so one would overwrite the other; give them different names',

@@ -114,8 +114,8 @@ export interface LoopbackSafeServiceProps {
  * `GlobalRouteDirectAccess` turned on), each with pod anti-affinity
  * between the server and its clients.
  *
- * Bad props fail in the constructor, naming the prop and the value. Changes made later (another
- * port with `bind()`, an annotation that undoes the strategy) are checked again at synth.
+ * Bad props fail in the constructor, naming the prop and the value. A port added later with
+ * `bind()` is checked when it is added; an annotation that undoes the strategy fails at synth.
  *
  * @see https://www.tencentcloud.com/document/product/457/42976
  */
@@ -162,6 +162,22 @@ export class LoopbackSafeService extends kplus.Service {
     // Every synth-time check of this Service runs in the one app-wide pass (src/private/app-checks.ts),
     // not in a validation of its own: one walk of the tree per synth, whatever the number of Services.
     registerAppCheck(this, [this.apiObject], (index) => [...this.synthProblems(), ...this.renderedProblems(index)]);
+  }
+
+  /**
+   * Adds a port to the Service, as `kplus.Service.bind()` does, after checking it against the ports the
+   * Service already has (range, protocol, name, no repeated port or nodePort).
+   *
+   * @param port the port the CLB listens on, from 1 to 65535
+   * @param options the target port, node port, protocol and name
+   */
+  public bind(port: number, options: kplus.ServiceBindOptions = {}): void {
+    // kplus.Service's constructor binds the props' ports through this method, before the construct's own
+    // fields exist: those ports were checked already (checkProps).
+    if (this.strategy !== undefined) {
+      withConstructPath(this, () => throwProblems(servicePortProblems([...this.ports, { ...options, port }], 'ports')));
+    }
+    super.bind(port, options);
   }
 
   /** Rewrites each in-cluster domain to the Service's in-cluster name. */
@@ -225,7 +241,8 @@ export class LoopbackSafeService extends kplus.Service {
 
   /** What later changes through `service` may have broken; checked at synth. */
   private synthProblems(): string[] {
-    const problems = servicePortProblems(this.ports, 'ports');
+    // Ports are checked when they are added (bind()).
+    const problems: string[] = [];
     const annotations = annotationsOf(this.metadata);
     problems.push(...annotationConflicts(this.required, annotations));
     problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
