@@ -31,6 +31,8 @@ interface Registry {
   readonly owned: WeakSet<ApiObject>;
   /** The names of the owned objects: only an object with one of them can collide with an owned object. */
   readonly ownedNames: Set<string>;
+  /** Owned objects whose name is a Lazy: their name is known only at synth. */
+  readonly lazyOwned: ApiObject[];
   readonly checks: AppCheck[];
 }
 
@@ -51,14 +53,15 @@ export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: 
   const root = scope.node.root;
   let registry = registries.get(root);
   if (!registry) {
-    const created: Registry = { owned: new WeakSet(), ownedNames: new Set(), checks: [] };
+    const created: Registry = { owned: new WeakSet(), ownedNames: new Set(), lazyOwned: [], checks: [] };
     registry = created;
     registries.set(root, created);
     root.node.addValidation({ validate: () => runAppChecks(root, created) });
   }
   for (const obj of owned) {
     registry.owned.add(obj);
-    registry.ownedNames.add(obj.name);
+    if (typeof obj.name === 'string') registry.ownedNames.add(obj.name);
+    else registry.lazyOwned.push(obj);
   }
   if (check) {
     // The prefix is built only when there is a problem: reading the path walks the tree.
@@ -71,36 +74,8 @@ export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: 
   }
 }
 
-/** The key under which two API objects collide: the same apiVersion, kind, namespace and name. */
-function objectKey(obj: ApiObject): string {
-  return `${obj.apiVersion} ${obj.kind} ${namespaceOf(obj)}/${obj.name}`;
-}
-
 function runAppChecks(root: IConstruct, registry: Registry): string[] {
   const problems: string[] = [];
-  const byKey = new Map<string, ApiObject>();
-  const services = new Map<string, ApiObject>();
-  const servicesByName = new Map<string, ApiObject[]>();
-  for (const c of root.node.findAll()) {
-    if (!ApiObject.isApiObject(c)) continue;
-    // An object's name is fixed when it is created, so a name no owned object has cannot collide with one.
-    const key = registry.ownedNames.has(c.name) ? objectKey(c) : undefined;
-    const first = key === undefined ? undefined : byKey.get(key);
-    if (key !== undefined && first === undefined) {
-      byKey.set(key, c);
-    } else if (first !== undefined && (registry.owned.has(first) || registry.owned.has(c))) {
-      problems.push(
-        `${c.kind} ${namespaceOf(c)}/${c.name} (${c.apiVersion}) is emitted twice, by ${first.node.path} and by ${c.node.path}: ` +
-          'Kubernetes keeps only one object per name, so one would overwrite the other; give them different names',
-      );
-    }
-    if (c.kind === 'Service' && c.apiVersion === 'v1') {
-      services.set(`${namespaceOf(c)}/${c.name}`, c);
-      const same = servicesByName.get(c.name);
-      if (same) same.push(c);
-      else servicesByName.set(c.name, [c]);
-    }
-  }
   const renders = new Map<ApiObject, any>();
   const rendered = (obj: ApiObject): any => {
     if (!renders.has(obj)) {
@@ -115,6 +90,43 @@ function runAppChecks(root: IConstruct, registry: Registry): string[] {
     }
     return renders.get(obj);
   };
+  // A name or namespace given as a Lazy is known only once rendered: those objects (rare) are rendered so
+  // that they are indexed under the name and namespace they will have.
+  const resolvedName = (obj: ApiObject): string => {
+    const name: unknown = obj.name;
+    return typeof name === 'string' ? name : String(rendered(obj)?.metadata?.name ?? name);
+  };
+  const resolvedNamespace = (obj: ApiObject): string => {
+    const namespace: unknown = obj.metadata.namespace;
+    if (namespace === undefined || typeof namespace === 'string') return namespace ?? 'default';
+    return String(rendered(obj)?.metadata?.namespace ?? 'default');
+  };
+  const ownedNames = registry.lazyOwned.length === 0 ? registry.ownedNames : new Set(registry.ownedNames);
+  for (const obj of registry.lazyOwned) ownedNames.add(resolvedName(obj));
+  const byKey = new Map<string, ApiObject>();
+  const services = new Map<string, ApiObject>();
+  const servicesByName = new Map<string, ApiObject[]>();
+  for (const c of root.node.findAll()) {
+    if (!ApiObject.isApiObject(c)) continue;
+    const name = resolvedName(c);
+    // An object's name is fixed when it is created, so a name no owned object has cannot collide with one.
+    const key = ownedNames.has(name) ? `${c.apiVersion} ${c.kind} ${resolvedNamespace(c)}/${name}` : undefined;
+    const first = key === undefined ? undefined : byKey.get(key);
+    if (key !== undefined && first === undefined) {
+      byKey.set(key, c);
+    } else if (first !== undefined && (registry.owned.has(first) || registry.owned.has(c))) {
+      problems.push(
+        `${c.kind} ${resolvedNamespace(c)}/${name} (${c.apiVersion}) is emitted twice, by ${first.node.path} and by ${c.node.path}: ` +
+          'Kubernetes keeps only one object per name, so one would overwrite the other; give them different names',
+      );
+    }
+    if (c.kind === 'Service' && c.apiVersion === 'v1') {
+      services.set(`${resolvedNamespace(c)}/${name}`, c);
+      const same = servicesByName.get(name);
+      if (same) same.push(c);
+      else servicesByName.set(name, [c]);
+    }
+  }
   const index: AppIndex = {
     services,
     servicesByName,

@@ -1,4 +1,5 @@
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { describeValue } from './k8s-names';
 
 /**
  * Runs `fn`, and rethrows any error it throws prefixed with the construct type and path
@@ -28,10 +29,16 @@ function prefixed(scope: IConstruct, message: string): string {
  * and rethrows any error it throws prefixed with `type` and the path the construct will have.
  */
 export function withFuturePath<T>(type: string, scope: IConstruct, id: string, fn: () => T): T {
+  const scopePath = scope?.node?.path;
+  // The path as `constructs` will build it: it turns each '/' of an id into '--'.
+  const ownPath = typeof id === 'string' ? id.replace(/\//g, '--') : String(id);
+  const path = scopePath === undefined || scopePath === '' ? ownPath : `${scopePath}/${ownPath}`;
   try {
+    if (!Construct.isConstruct(scope)) {
+      throw new Error(`'scope' must be a construct (an App, a Chart or another construct), got ${describeValue(scope)}`);
+    }
     return fn();
   } catch (e) {
-    const path = scope.node.path === '' ? id : `${scope.node.path}/${id}`;
     throw new Error(`${type} ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

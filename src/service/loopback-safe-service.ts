@@ -128,7 +128,8 @@ export class LoopbackSafeService extends kplus.Service {
   /** The annotations this construct sets, with the prop (or strategy) that needs each (for error messages). */
   private readonly required: Map<string, RequiredAnnotation>;
 
-  private readonly podSelector: kplus.IPodSelector;
+  /** The labels `selector` (the prop) selects, which the Service's selector starts as. */
+  private readonly ownSelector: { [key: string]: string };
 
   /**
    * @param scope the parent construct
@@ -146,7 +147,7 @@ export class LoopbackSafeService extends kplus.Service {
       ports: props.ports,
     });
     this.strategy = checked.strategy;
-    this.podSelector = checked.selector;
+    this.ownSelector = selectorLabels(checked.selector);
     this.required = checked.required;
     withConstructPath(this, () => {
       throwIf(dns1035LabelProblem(this.name, 'metadata.name'));
@@ -226,6 +227,9 @@ export class LoopbackSafeService extends kplus.Service {
     // synthProblems() reports what the unpatched annotations already show; add only what a patch caused.
     const unpatched = new Set(passToTargetProblems(annotationsOf(this.metadata), PASS_KEY, ...REUSE_KEYS));
     problems.push(...passToTargetProblems(annotations, PASS_KEY, ...REUSE_KEYS).filter((p) => !unpatched.has(p)));
+    if (JSON.stringify(manifest.spec?.selector) !== JSON.stringify(this._toKube().selector)) {
+      problems.push(...this.selectionProblems(manifest.spec?.selector, 'a JSON patch'));
+    }
     return problems;
   }
 
@@ -247,27 +251,45 @@ export class LoopbackSafeService extends kplus.Service {
     problems.push(...annotationConflicts(this.required, annotations));
     problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
     problems.push(...passToTargetProblems(annotations, PASS_KEY, ...REUSE_KEYS));
-    problems.push(...this.serverSelectionProblems());
+    problems.push(...this.selectionProblems(this._toKube().selector, 'select() or selectLabel()'));
     // The app-wide pass prefixes each with this construct's type and path.
     return problems;
   }
 
   /**
-   * With an anti-affinity strategy, the anti-affinity protects `server`'s pods: they must be the pods
-   * the Service selects, or the separation guards the wrong workload.
+   * What is wrong with the selector the Service ends up with, `selector` (from `select()`,
+   * `selectLabel()` or a JSON patch, named by `changedBy`, as well as from the prop): it must be a
+   * non-empty map of label values, or the CLB has no endpoints; and with an anti-affinity strategy it
+   * must select `server`'s pods, or the separation guards the wrong workload.
    */
-  private serverSelectionProblems(): string[] {
+  private selectionProblems(selector: unknown, changedBy: string): string[] {
+    const changed = !isSameMap(selector, this.ownSelector);
+    const what = changed ? `the Service's selector (changed by ${changedBy})` : "'selector'";
+    if (selector === null || typeof selector !== 'object' || Array.isArray(selector) || Object.keys(selector).length === 0) {
+      return [`${what} must select pods by labels, got ${describeValue(selector)}: a Service without a selector leaves the CLB without endpoints`];
+    }
+    const problems: string[] = [];
+    for (const [key, value] of Object.entries(selector)) {
+      if (typeof value !== 'string') problems.push(`${what} must map each label to a string, got ${describeValue(value)} for ${JSON.stringify(key)}`);
+    }
     const anti = this.strategy.antiAffinity;
-    if (!anti) return [];
+    if (!anti || problems.length > 0) return problems;
     const server = workloadOf(anti.server, 'strategy.server');
-    const wanted = selectorLabels(this.podSelector);
-    const missing = Object.entries(wanted).filter(([k, v]) => server.podMetadata.getLabel(k) !== v);
+    const missing = Object.entries(selector as { [key: string]: string }).filter(([k, v]) => server.podMetadata.getLabel(k) !== v);
     if (missing.length === 0) return [];
     return [
-      `'strategy' keeps server ${server.node.path} apart from its clients, but 'selector' does not select its pods ` +
-      `(they lack ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}): pass the server workload as the selector`,
+      `'strategy' keeps server ${server.node.path} apart from its clients, but ${what} does not select its pods ` +
+      `(they lack ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}): ` +
+      (changed ? `do not change the selection with ${changedBy}` : 'pass the server workload as the selector'),
     ];
   }
+}
+
+/** Whether two label maps have the same entries, in any order. */
+function isSameMap(a: unknown, b: { [key: string]: string }): boolean {
+  if (a === null || typeof a !== 'object') return false;
+  const entries = Object.entries(a as object);
+  return entries.length === Object.keys(b).length && entries.every(([k, v]) => b[k] === v);
 }
 
 /** What the constructor checked and derived from the props, before the Service exists. */

@@ -1,0 +1,171 @@
+import { ApiObject, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { LoopbackSafeService, LoopbackSafeServiceProps, LoopbackStrategy, PreventLoopback, TkeAnnotations } from '../../src';
+
+/**
+ * LoopbackSafeService extends kplus.Service: what the inherited methods (select, selectLabel, bind,
+ * exposeViaIngress) and the tree placement can do to it, and what must still work.
+ */
+
+const ADDR = 'cdk8s.io/metadata.addr';
+
+interface Fixture {
+  readonly chart: Chart;
+  readonly server: kplus.Deployment;
+  readonly web: kplus.Deployment;
+}
+
+function fixture(): Fixture {
+  const chart = new Chart(Testing.app(), 'test', { namespace: 'prod' });
+  const deployment = (id: string) => new kplus.Deployment(chart, id, {
+    metadata: { name: id },
+    containers: [{ image: `example/${id}:1`, portNumber: 8080 }],
+  });
+  return { chart, server: deployment('api'), web: deployment('web') };
+}
+
+function props(f: Fixture, more: Partial<LoopbackSafeServiceProps> = {}): LoopbackSafeServiceProps {
+  return { metadata: { name: 'api' }, selector: f.server, ports: [{ port: 80, targetPort: 8080 }], ...more };
+}
+
+function antiAffinity(f: Fixture): LoopbackStrategy {
+  return LoopbackStrategy.directAccessWithAntiAffinity({ server: f.server, clients: [f.web] });
+}
+
+function synthError(chart: Chart): string {
+  try {
+    Testing.synth(chart);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return '';
+}
+
+function serviceOf(chart: Chart): any {
+  return Testing.synth(chart).find((m: any) => m.kind === 'Service');
+}
+
+describe('LoopbackSafeService: errors before the Service exists name the path it would have', () => {
+  test('an id with "/" is named as constructs spells it ("--")', () => {
+    const f = fixture();
+    const made = new LoopbackSafeService(f.chart, 'a/b', props(f, { metadata: { name: 'ok' } }));
+    expect(made.node.path).toBe('test/a--b');
+    expect(() => new LoopbackSafeService(f.chart, 'c/d', props(f, { ports: [] })))
+      .toThrow("LoopbackSafeService test/c--d: 'ports' must list at least one port, got []");
+  });
+
+  test('a scope that is not a construct (JavaScript) fails with the prefix, naming the value', () => {
+    const f = fixture();
+    expect(() => new LoopbackSafeService(undefined as any, 'api', props(f)))
+      .toThrow("LoopbackSafeService api: 'scope' must be a construct (an App, a Chart or another construct), got undefined");
+  });
+});
+
+describe('LoopbackSafeService: select() and selectLabel() cannot move the Service off the protected server', () => {
+  test('selectLabel() that overrides the server label fails synth with an anti-affinity strategy', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f, { strategy: antiAffinity(f) }));
+    svc.selectLabel(ADDR, 'someone-else');
+    const message = synthError(f.chart);
+    expect(message).toContain(
+      "LoopbackSafeService test/api-svc: 'strategy' keeps server test/api apart from its clients, but the Service's selector " +
+        `(changed by select() or selectLabel()) does not select its pods (they lack ${ADDR}=someone-else)`,
+    );
+  });
+
+  test('select() of another workload fails synth with an anti-affinity strategy', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f, { strategy: antiAffinity(f) }));
+    svc.select(f.web);
+    expect(synthError(f.chart)).toContain(`does not select its pods (they lack ${ADDR}=${f.web.podMetadata.getLabel(ADDR)})`);
+  });
+
+  test('a JSON patch that replaces spec.selector fails synth with an anti-affinity strategy', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f, { strategy: antiAffinity(f) }));
+    ApiObject.of(svc).addJsonPatch(JsonPatch.replace('/spec/selector', { app: 'other' }));
+    expect(synthError(f.chart)).toContain(
+      "the Service's selector (changed by a JSON patch) does not select its pods (they lack app=other): do not change the selection with a JSON patch",
+    );
+  });
+
+  test('a JSON patch that removes spec.selector fails synth with any strategy', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    ApiObject.of(svc).addJsonPatch(JsonPatch.remove('/spec/selector'));
+    expect(synthError(f.chart)).toContain(
+      "LoopbackSafeService test/api-svc: the Service's selector (changed by a JSON patch) must select pods by labels, got undefined",
+    );
+  });
+
+  test('selectLabel() with a value that is not a string (JavaScript) fails synth naming it', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    svc.selectLabel('tier', 42 as any);
+    expect(synthError(f.chart)).toContain(
+      "LoopbackSafeService test/api-svc: the Service's selector (changed by select() or selectLabel()) must map each label to a string, got 42 for \"tier\"",
+    );
+  });
+
+  test('selectLabel() of a label the server pods carry still synthesizes', () => {
+    const f = fixture();
+    f.server.podMetadata.addLabel('tier', 'backend');
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f, { strategy: antiAffinity(f) }));
+    svc.selectLabel('tier', 'backend');
+    expect(serviceOf(f.chart).spec.selector).toEqual({ [ADDR]: f.server.podMetadata.getLabel(ADDR), tier: 'backend' });
+  });
+});
+
+describe('LoopbackSafeService: the name-collision check resolves Lazy names and namespaces', () => {
+  test('a Service whose Lazy name resolves to the name of a LoopbackSafeService fails synth', () => {
+    const f = fixture();
+    new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    new kplus.k8s.KubeService(f.chart, 'other', { metadata: { name: Lazy.any({ produce: () => 'api' }) as any }, spec: {} });
+    expect(synthError(f.chart)).toContain('Service prod/api (v1) is emitted twice, by test/api-svc/Resource and by test/other');
+  });
+
+  test('a Service with the same name and a Lazy namespace that resolves to the same namespace fails synth', () => {
+    const f = fixture();
+    new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    const other = new Chart(f.chart.node.root as any, 'other-chart');
+    new kplus.k8s.KubeService(other, 'other', { metadata: { name: 'api', namespace: Lazy.any({ produce: () => 'prod' }) as any }, spec: {} });
+    expect(synthError(f.chart)).toContain('Service prod/api (v1) is emitted twice, by test/api-svc/Resource and by other-chart/other');
+  });
+
+  test('a Lazy name that resolves to another name does not collide', () => {
+    const f = fixture();
+    new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    new kplus.k8s.KubeService(f.chart, 'other', { metadata: { name: Lazy.any({ produce: () => 'api-2' }) as any }, spec: { ports: [{ port: 80 }] } });
+    expect(Testing.synth(f.chart).filter((m: any) => m.kind === 'Service').map((m: any) => m.metadata.name)).toEqual(['api', 'api-2']);
+  });
+});
+
+describe('LoopbackSafeService: what worked through .service still works on the construct', () => {
+  test('IngressBackend.fromService and exposeViaIngress name the Service and its port', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    new kplus.Ingress(f.chart, 'ing', { defaultBackend: kplus.IngressBackend.fromService(svc) });
+    svc.exposeViaIngress('/api');
+    const ingresses = Testing.synth(f.chart).filter((m: any) => m.kind === 'Ingress');
+    expect(ingresses.map((i: any) => i.spec.defaultBackend?.service ?? i.spec.rules[0].http.paths[0].backend.service))
+      .toEqual([{ name: 'api', port: { number: 80 } }, { name: 'api', port: { number: 80 } }]);
+  });
+
+  test('PreventLoopback.applyToAll on the app and the chart annotates once and synthesizes', () => {
+    const f = fixture();
+    new LoopbackSafeService(f.chart, 'api-svc', props(f, { strategy: LoopbackStrategy.localTrafficWithAntiAffinity({ server: f.server, clients: [f.web] }) }));
+    PreventLoopback.applyToAll(f.chart.node.root);
+    PreventLoopback.applyToAll(f.chart);
+    const svc = serviceOf(f.chart);
+    expect(svc.metadata.annotations).toEqual({ [TkeAnnotations.SERVICE_PREVENT_LOOPBACK]: 'true' });
+    expect(svc.spec.externalTrafficPolicy).toBe('Local');
+  });
+
+  test('a LoopbackSafeService nested in a plain construct is named by its full path', () => {
+    const f = fixture();
+    const group = new Construct(f.chart, 'group');
+    expect(() => new LoopbackSafeService(group, 'api-svc', props(f, { ports: [] })))
+      .toThrow("LoopbackSafeService test/group/api-svc: 'ports' must list at least one port, got []");
+  });
+});
