@@ -221,6 +221,19 @@ export class LoopbackSafeService extends kplus.Service {
           `strategy needs ${JSON.stringify(policy)}: a JSON patch removed or changed it; drop that patch`,
       );
     }
+    // The app knows the Service by its name and namespace (Ingress backends, CoreDNS rewrites, the
+    // name-collision check): a patch that changes them would leave those pointing at nothing.
+    const name = manifest.metadata?.name;
+    if (name !== this.name) {
+      problems.push(`the synthesized Service is named ${describeValue(name)}, but the app knows it as ${JSON.stringify(this.name)}: set 'metadata.name' instead of patching it`);
+    }
+    const namespace = manifest.metadata?.namespace;
+    if (namespace !== this.metadata.namespace) {
+      problems.push(
+        `the synthesized Service is in namespace ${describeValue(namespace)}, but the app knows it in ${describeValue(this.metadata.namespace)}: ` +
+          "set 'metadata.namespace' instead of patching it",
+      );
+    }
     if (manifest.spec?.type !== 'LoadBalancer') {
       problems.push(`the synthesized Service has type ${describeValue(manifest.spec?.type)}, but a LoopbackSafeService must be of type "LoadBalancer": drop the patch that changed it`);
     }

@@ -169,3 +169,23 @@ describe('LoopbackSafeService: what worked through .service still works on the c
       .toThrow("LoopbackSafeService test/group/api-svc: 'ports' must list at least one port, got []");
   });
 });
+
+describe('LoopbackSafeService: a JSON patch cannot rename the Service behind the app\'s back', () => {
+  test('a patch of metadata.name fails synth, naming both names', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    ApiObject.of(svc).addJsonPatch(JsonPatch.replace('/metadata/name', 'web'));
+    expect(synthError(f.chart)).toContain(
+      'LoopbackSafeService test/api-svc: the synthesized Service is named "web", but the app knows it as "api"',
+    );
+  });
+
+  test('a patch of metadata.namespace fails synth, naming both namespaces', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    ApiObject.of(svc).addJsonPatch(JsonPatch.replace('/metadata/namespace', 'staging'));
+    expect(synthError(f.chart)).toContain(
+      'LoopbackSafeService test/api-svc: the synthesized Service is in namespace "staging", but the app knows it in "prod"',
+    );
+  });
+});
