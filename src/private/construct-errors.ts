@@ -29,16 +29,23 @@ function prefixed(scope: IConstruct, message: string): string {
  * and rethrows any error it throws prefixed with `type` and the path the construct will have.
  */
 export function withFuturePath<T>(type: string, scope: IConstruct, id: string, fn: () => T): T {
-  const scopePath = scope?.node?.path;
-  // The path as `constructs` will build it: it turns each '/' of an id into '--'.
-  const ownPath = typeof id === 'string' ? id.replace(/\//g, '--') : String(id);
-  const path = scopePath === undefined || scopePath === '' ? ownPath : `${scopePath}/${ownPath}`;
   try {
     if (!Construct.isConstruct(scope)) {
       throw new Error(`'scope' must be a construct (an App, a Chart or another construct), got ${describeValue(scope)}`);
     }
     return fn();
   } catch (e) {
-    throw new Error(`${type} ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    throw futurePathError(type, scope, id, e);
   }
+}
+
+/** The error `e` prefixed with `type` and the path a construct `id` under `scope` will have (or would have had). */
+export function futurePathError(type: string, scope: IConstruct, id: string, e: unknown): Error {
+  const scopePath = scope?.node?.path;
+  // The path as `constructs` builds it: it turns each '/' of an id into '--'.
+  const ownPath = typeof id === 'string' ? id.replace(/\//g, '--') : String(id);
+  const path = scopePath === undefined || scopePath === '' ? ownPath : `${scopePath}/${ownPath}`;
+  const message = e instanceof Error ? e.message : String(e);
+  const prefix = `${type} ${path}: `;
+  return new Error(message.startsWith(prefix) ? message : prefix + message);
 }

@@ -8,7 +8,7 @@ import { servicePortProblems } from './service-ports';
 import { annotationConflicts, patchedAwayProblems, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
 import { AppIndex, registerAppCheck } from '../private/app-checks';
 import { separateBothWays } from '../private/apply-anti-affinity';
-import { withConstructPath, withFuturePath } from '../private/construct-errors';
+import { futurePathError, withConstructPath, withFuturePath } from '../private/construct-errors';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from '../private/k8s-names';
 import { annotationsOf, metadataProblem } from '../private/metadata';
@@ -140,17 +140,26 @@ export class LoopbackSafeService extends kplus.Service {
     // Everything is checked before the Service exists, so that cdk8s never sees a malformed prop; the
     // construct is not built yet, so errors name its future path.
     const checked = withFuturePath('LoopbackSafeService', scope, id, () => checkProps(props));
-    super(scope, id, {
-      metadata: props.metadata,
-      type: kplus.ServiceType.LOAD_BALANCER,
-      selector: checked.selector,
-      ports: props.ports,
-    });
+    try {
+      super(scope, id, {
+        metadata: props.metadata,
+        type: kplus.ServiceType.LOAD_BALANCER,
+        selector: checked.selector,
+        ports: props.ports,
+      });
+    } catch (e) {
+      // cdk8s and constructs fail here for a scope in no Chart, a duplicate or an empty id.
+      throw futurePathError('LoopbackSafeService', scope, id, e);
+    }
     this.strategy = checked.strategy;
     this.ownSelector = selectorLabels(checked.selector);
     this.required = checked.required;
     withConstructPath(this, () => {
-      throwIf(dns1035LabelProblem(this.name, 'metadata.name'));
+      const nameProblem = dns1035LabelProblem(this.name, 'metadata.name');
+      if (nameProblem && props.metadata?.name === undefined) {
+        throw new Error(`${nameProblem}: cdk8s generated it from the construct path; set 'metadata.name'`);
+      }
+      throwIf(nameProblem);
       const namespace = this.metadata.namespace;
       if (namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
     });

@@ -62,6 +62,29 @@ describe('LoopbackSafeService: errors before the Service exists name the path it
   });
 });
 
+describe('LoopbackSafeService: errors of cdk8s and constructs while the Service is built carry the prefix', () => {
+  test('directly under an App (no Chart): the cdk8s error names the construct', () => {
+    const f = fixture();
+    const app = f.chart.node.root as any;
+    expect(() => new LoopbackSafeService(app, 'api-svc', props(f)))
+      .toThrow('LoopbackSafeService api-svc: cannot find a parent chart (directly or indirectly)');
+  });
+
+  test('a duplicate id names the construct', () => {
+    const f = fixture();
+    new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    expect(() => new LoopbackSafeService(f.chart, 'api-svc', props(f, { metadata: { name: 'api-2' } })))
+      .toThrow("LoopbackSafeService test/api-svc: There is already a Construct with name 'api-svc'");
+  });
+
+  test('a generated name that is not a DNS-1035 label says to set metadata.name', () => {
+    const chart = new Chart(Testing.app(), '1st', { namespace: 'prod' });
+    const server = new kplus.Deployment(chart, 'api', { containers: [{ image: 'example/api:1', portNumber: 8080 }] });
+    expect(() => new LoopbackSafeService(chart, 'api-svc', { selector: server, ports: [{ port: 80 }] }))
+      .toThrow(/^LoopbackSafeService 1st\/api-svc: 'metadata.name' must be a DNS-1035 label .*, got "1st-api-svc-c8[0-9a-f]+": cdk8s generated it from the construct path; set 'metadata.name'$/);
+  });
+});
+
 describe('LoopbackSafeService: select() and selectLabel() cannot move the Service off the protected server', () => {
   test('selectLabel() that overrides the server label fails synth with an anti-affinity strategy', () => {
     const f = fixture();
