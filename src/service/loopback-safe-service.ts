@@ -140,6 +140,7 @@ export class LoopbackSafeService extends kplus.Service {
     // Everything is checked before the Service exists, so that cdk8s never sees a malformed prop; the
     // construct is not built yet, so errors name its future path.
     const checked = withFuturePath('LoopbackSafeService', scope, id, () => checkProps(props));
+    const existing = scope.node.tryFindChild(id);
     try {
       super(scope, id, {
         metadata: props.metadata,
@@ -148,26 +149,36 @@ export class LoopbackSafeService extends kplus.Service {
         ports: props.ports,
       });
     } catch (e) {
-      // cdk8s and constructs fail here for a scope in no Chart, a duplicate or an empty id.
+      // cdk8s and constructs fail here for a scope in no Chart, a duplicate or an empty id. What was added
+      // to the tree before the failure (not a construct that had the id already) is taken out again.
+      const added = scope.node.tryFindChild(id);
+      if (added !== undefined && added !== existing) scope.node.tryRemoveChild(added.node.id);
       throw futurePathError('LoopbackSafeService', scope, id, e);
     }
     this.strategy = checked.strategy;
     this.ownSelector = selectorLabels(checked.selector);
     this.required = checked.required;
-    withConstructPath(this, () => {
-      const nameProblem = dns1035LabelProblem(this.name, 'metadata.name');
-      if (nameProblem && props.metadata?.name === undefined) {
-        throw new Error(`${nameProblem}: cdk8s generated it from the construct path; set 'metadata.name'`);
-      }
-      throwIf(nameProblem);
-      const namespace = this.metadata.namespace;
-      if (namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
-    });
+    try {
+      withConstructPath(this, () => {
+        const nameProblem = dns1035LabelProblem(this.name, 'metadata.name');
+        if (nameProblem && props.metadata?.name === undefined) {
+          throw new Error(`${nameProblem}: cdk8s generated it from the construct path; set 'metadata.name'`);
+        }
+        throwIf(nameProblem);
+        const namespace = this.metadata.namespace;
+        if (namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
+        // Before the strategy touches the workloads: a bad domain leaves them as they were.
+        this.rewriteInClusterDomains(props.inClusterDomains, props.dns);
+      });
+    } catch (e) {
+      // The caller may catch the error and synthesize anyway: leave no unchecked LoadBalancer behind.
+      scope.node.tryRemoveChild(this.node.id);
+      throw e;
+    }
     for (const [key, { value }] of this.required) {
       this.metadata.addAnnotation(key, value);
     }
     this.applyStrategy();
-    withConstructPath(this, () => this.rewriteInClusterDomains(props.inClusterDomains, props.dns));
 
     // Every synth-time check of this Service runs in the one app-wide pass (src/private/app-checks.ts),
     // not in a validation of its own: one walk of the tree per synth, whatever the number of Services.

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { LoopbackSafeService, LoopbackSafeServiceProps, LoopbackStrategy, PreventLoopback, TkeAnnotations } from '../../src';
+import { CoreDnsRewrite, LoopbackSafeService, LoopbackSafeServiceProps, LoopbackStrategy, PreventLoopback, TkeAnnotations } from '../../src';
 
 /**
  * LoopbackSafeService extends kplus.Service: what the inherited methods (select, selectLabel, bind,
@@ -68,6 +68,7 @@ describe('LoopbackSafeService: errors of cdk8s and constructs while the Service 
     const app = f.chart.node.root as any;
     expect(() => new LoopbackSafeService(app, 'api-svc', props(f)))
       .toThrow('LoopbackSafeService api-svc: cannot find a parent chart (directly or indirectly)');
+    expect(app.node.tryFindChild('api-svc')).toBeUndefined();
   });
 
   test('a duplicate id names the construct', () => {
@@ -75,6 +76,7 @@ describe('LoopbackSafeService: errors of cdk8s and constructs while the Service 
     new LoopbackSafeService(f.chart, 'api-svc', props(f));
     expect(() => new LoopbackSafeService(f.chart, 'api-svc', props(f, { metadata: { name: 'api-2' } })))
       .toThrow("LoopbackSafeService test/api-svc: There is already a Construct with name 'api-svc'");
+    expect(serviceOf(f.chart).metadata.name).toBe('api');
   });
 
   test('a generated name that is not a DNS-1035 label says to set metadata.name', () => {
@@ -210,5 +212,28 @@ describe('LoopbackSafeService: a JSON patch cannot rename the Service behind the
     expect(synthError(f.chart)).toContain(
       'LoopbackSafeService test/api-svc: the synthesized Service is in namespace "staging", but the app knows it in "prod"',
     );
+  });
+});
+
+describe('LoopbackSafeService: a constructor that fails leaves nothing behind', () => {
+  test('an inClusterDomains error caught by the caller emits no unchecked Service and no anti-affinity', () => {
+    const f = fixture();
+    const dns = new CoreDnsRewrite(f.chart, 'dns');
+    expect(() => new LoopbackSafeService(f.chart, 'api-svc', props(f, {
+      strategy: antiAffinity(f),
+      inClusterDomains: ['api.example.com', 'not a domain'],
+      dns,
+    }))).toThrow("LoopbackSafeService test/api-svc: 'inClusterDomains[1]'");
+    const manifests = Testing.synth(f.chart);
+    expect(manifests.filter((m: any) => m.kind === 'Service')).toEqual([]);
+    expect(manifests.find((m: any) => m.kind === 'Deployment' && m.metadata.name === 'web').spec.template.spec.affinity).toBeUndefined();
+  });
+
+  test('a bad chart namespace caught by the caller emits no LoadBalancer Service without its annotation', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'Prod' });
+    const server = new kplus.Deployment(chart, 'api', { containers: [{ image: 'example/api:1', portNumber: 8080 }] });
+    expect(() => new LoopbackSafeService(chart, 'api-svc', { metadata: { name: 'api' }, selector: server, ports: [{ port: 80 }] }))
+      .toThrow("LoopbackSafeService test/api-svc: 'the chart's namespace' must be a DNS-1123 label");
+    expect(chart.node.tryFindChild('api-svc')).toBeUndefined();
   });
 });
