@@ -115,7 +115,10 @@ export interface LoopbackSafeServiceProps {
  * between the server and its clients.
  *
  * Bad props fail in the constructor, naming the prop and the value. A port added later with
- * `bind()` is checked when it is added; an annotation that undoes the strategy fails at synth.
+ * `bind()` is checked when it is added; an annotation that undoes the strategy, or a selector changed
+ * with `select()`, `selectLabel()` or a JSON patch so that it no longer selects the anti-affinity
+ * strategy's server, fails at synth. `exposeViaIngress()` creates a plain cdk8s-plus `Ingress`, whose
+ * CLB this construct does not protect: use `LoopbackSafeIngress` for a private-network CLB Ingress.
  *
  * @see https://www.tencentcloud.com/document/product/457/42976
  */
@@ -276,7 +279,7 @@ export class LoopbackSafeService extends kplus.Service {
     }
   }
 
-  /** What later changes through `service` may have broken; checked at synth. */
+  /** What later changes (annotations, select(), selectLabel()) may have broken; checked at synth. */
   private synthProblems(): string[] {
     // Ports are checked when they are added (bind()).
     const problems: string[] = [];
