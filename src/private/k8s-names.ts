@@ -92,6 +92,37 @@ export function dns1123SubdomainProblem(value: unknown, prop: string): string | 
   return nameProblem(value, prop, what, isDns1123Subdomain, MAX_SUBDOMAIN_LENGTH);
 }
 
+/** A label name, or a label value when not empty: alphanumerics, '-', '_' and '.', starting and ending alphanumeric. */
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * Whether `value` is a label key (`validation.IsQualifiedName`): a name of at most 63 characters, after an
+ * optional DNS-1123 subdomain prefix and '/'.
+ */
+export function isLabelKey(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const slash = value.indexOf('/');
+  const name = slash < 0 ? value : value.slice(slash + 1);
+  if (slash >= 0 && !isDns1123Subdomain(value.slice(0, slash))) return false;
+  return name.length <= MAX_LABEL_LENGTH && LABEL_NAME.test(name);
+}
+
+/** Whether `value` is a label value (`validation.IsValidLabelValue`): empty, or like a label name. */
+export function isLabelValue(value: unknown): boolean {
+  return typeof value === 'string' && (value === '' || (value.length <= MAX_LABEL_LENGTH && LABEL_NAME.test(value)));
+}
+
+/** The problem with one label (key and value) of `prop`, or undefined. */
+export function labelProblem(key: string, value: unknown, prop: string): string | undefined {
+  if (!isLabelKey(key)) {
+    return `${prop} has the label key ${JSON.stringify(key)}, which is not a label key (an optional DNS-1123 subdomain and '/', then at most ${MAX_LABEL_LENGTH} letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`;
+  }
+  if (!isLabelValue(value)) {
+    return `${prop} maps ${JSON.stringify(key)} to ${describeValue(value)}, which is not a label value (a string of at most ${MAX_LABEL_LENGTH} letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty)`;
+  }
+  return undefined;
+}
+
 /** Whether `value` is a DNS-1035 label (a Service name): like a DNS-1123 label, but starting with a letter. */
 export function isDns1035Label(value: unknown): boolean {
   return typeof value === 'string' && value.length <= MAX_LABEL_LENGTH && DNS_1035_LABEL.test(value);

@@ -10,7 +10,7 @@ import { AppIndex, registerAppCheck } from '../private/app-checks';
 import { separateBothWays } from '../private/apply-anti-affinity';
 import { futurePathError, withConstructPath, withFuturePath } from '../private/construct-errors';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
-import { describeValue, dns1035LabelProblem, dns1123LabelProblem, throwIf } from '../private/k8s-names';
+import { describeValue, dns1035LabelProblem, dns1123LabelProblem, labelProblem, throwIf } from '../private/k8s-names';
 import { annotationsOf, metadataProblem } from '../private/metadata';
 import { podSelectorOf, workloadOf } from '../private/plus-compat';
 import { TkeAnnotations } from '../tke/annotations';
@@ -199,7 +199,12 @@ export class LoopbackSafeService extends kplus.Service {
     // kplus.Service's constructor binds the props' ports through this method, before the construct's own
     // fields exist: those ports were checked already (checkProps).
     if (this.strategy !== undefined) {
-      withConstructPath(this, () => throwProblems(servicePortProblems([...this.ports, { ...options, port }], 'ports')));
+      withConstructPath(this, () => {
+        if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+          throw new Error(`bind(${describeValue(port)}, options): 'options' must be an object such as { name: 'https', targetPort: 8443 }, got ${describeValue(options)}`);
+        }
+        throwProblems(servicePortProblems([...this.ports, { ...options, port }], 'ports'));
+      });
     }
     super.bind(port, options);
   }
@@ -306,7 +311,8 @@ export class LoopbackSafeService extends kplus.Service {
     }
     const problems: string[] = [];
     for (const [key, value] of Object.entries(selector)) {
-      if (typeof value !== 'string') problems.push(`${what} must map each label to a string, got ${describeValue(value)} for ${JSON.stringify(key)}`);
+      const problem = labelProblem(key, value, what);
+      if (problem) problems.push(problem);
     }
     const anti = this.strategy.antiAffinity;
     if (!anti || problems.length > 0) return problems;

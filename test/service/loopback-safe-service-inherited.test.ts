@@ -129,8 +129,30 @@ describe('LoopbackSafeService: select() and selectLabel() cannot move the Servic
     const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
     svc.selectLabel('tier', 42 as any);
     expect(synthError(f.chart)).toContain(
-      "LoopbackSafeService test/api-svc: the Service's selector (changed by select() or selectLabel()) must map each label to a string, got 42 for \"tier\"",
+      "LoopbackSafeService test/api-svc: the Service's selector (changed by select() or selectLabel()) maps \"tier\" to 42, which is not a label value",
     );
+  });
+
+  test.each([
+    ['Bad Key!', 'x', 'has the label key "Bad Key!", which is not a label key'],
+    ['UPPER.example.com/tier', 'x', 'has the label key "UPPER.example.com/tier", which is not a label key'],
+    ['tier', 'my api', 'maps "tier" to "my api", which is not a label value'],
+    ['tier', 'x'.repeat(64), `maps "tier" to "${'x'.repeat(64)}", which is not a label value`],
+  ])('selectLabel(%j, %j) fails synth: the API server rejects it', (key, value, message) => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    svc.selectLabel(key, value);
+    expect(synthError(f.chart)).toContain(`LoopbackSafeService test/api-svc: the Service's selector (changed by select() or selectLabel()) ${message}`);
+  });
+
+  test.each([
+    ['example.com/tier', 'Back_end.1'],
+    ['tier', ''],
+  ])('selectLabel(%j, %j) is a valid label and synthesizes', (key, value) => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    svc.selectLabel(key, value);
+    expect(serviceOf(f.chart).spec.selector[key]).toBe(value);
   });
 
   test('selectLabel() of a label the server pods carry still synthesizes', () => {
@@ -192,6 +214,28 @@ describe('LoopbackSafeService: what worked through .service still works on the c
     const group = new Construct(f.chart, 'group');
     expect(() => new LoopbackSafeService(group, 'api-svc', props(f, { ports: [] })))
       .toThrow("LoopbackSafeService test/group/api-svc: 'ports' must list at least one port, got []");
+  });
+});
+
+describe('LoopbackSafeService: bind() from JavaScript', () => {
+  test('options that are not an object fail, naming the argument and the value', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f, { ports: [{ port: 80, name: 'http' }] }));
+    expect(() => svc.bind(443, 'https' as any))
+      .toThrow("LoopbackSafeService test/api-svc: bind(443, options): 'options' must be an object such as { name: 'https', targetPort: 8443 }, got \"https\"");
+    expect(svc.ports).toEqual([{ port: 80, name: 'http' }]);
+  });
+
+  test.each([
+    [NaN, { name: 'b' }, "'ports[1].port' must be an integer from 1 to 65535, got NaN"],
+    ['443', { name: 'b' }, "'ports[1].port' must be an integer from 1 to 65535, got \"443\""],
+    [443, { name: 'b', nodePort: 30080 }, "'ports[1].nodePort' repeats the nodePort of ports[0]"],
+    [443, { name: 'http' }, "'ports[1].name' repeats the name of ports[0], got \"http\""],
+  ])('bind(%j, %j) fails and adds nothing', (port, options, message) => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f, { ports: [{ port: 80, name: 'http', nodePort: 30080 }] }));
+    expect(() => svc.bind(port as any, options)).toThrow(`LoopbackSafeService test/api-svc: ${message}`);
+    expect(svc.ports).toHaveLength(1);
   });
 });
 
