@@ -142,7 +142,9 @@ export class LoopbackSafeService extends kplus.Service {
   constructor(scope: Construct, id: string, props: LoopbackSafeServiceProps) {
     // Everything is checked before the Service exists, so that cdk8s never sees a malformed prop; the
     // construct is not built yet, so errors name its future path.
-    const checked = withFuturePath('LoopbackSafeService', scope, id, () => checkProps(props));
+    // The type as later errors name it (this.constructor.name): a subclass's name for a subclass.
+    const type = new.target.name;
+    const checked = withFuturePath(type, scope, id, () => checkProps(props));
     const existing = scope.node.tryFindChild(id);
     try {
       super(scope, id, {
@@ -156,7 +158,7 @@ export class LoopbackSafeService extends kplus.Service {
       // to the tree before the failure (not a construct that had the id already) is taken out again.
       const added = scope.node.tryFindChild(id);
       if (added !== undefined && added !== existing) scope.node.tryRemoveChild(added.node.id);
-      throw futurePathError('LoopbackSafeService', scope, id, e);
+      throw futurePathError(type, scope, id, e);
     }
     this.strategy = checked.strategy;
     this.ownSelector = selectorLabels(checked.selector);
@@ -203,7 +205,11 @@ export class LoopbackSafeService extends kplus.Service {
         if (options === null || typeof options !== 'object' || Array.isArray(options)) {
           throw new Error(`bind(${describeValue(port)}, options): 'options' must be an object such as { name: 'https', targetPort: 8443 }, got ${describeValue(options)}`);
         }
-        throwProblems(servicePortProblems([...this.ports, { ...options, port }], 'ports'));
+        const existing = this.ports;
+        throwProblems(servicePortProblems([...existing, { ...options, port }], 'ports').map((problem) =>
+          // A port of the props without a name: only the props can name it.
+          existing.some((p, i) => p.name === undefined && problem.startsWith(`'ports[${i}].name' is required`))
+            ? `${problem}: name it in the 'ports' prop to bind() another port` : problem));
       });
     }
     super.bind(port, options);

@@ -55,6 +55,14 @@ describe('LoopbackSafeService: errors before the Service exists name the path it
       .toThrow("LoopbackSafeService test/c--d: 'ports' must list at least one port, got []");
   });
 
+  test('a subclass is named by its own class name before and after the Service exists', () => {
+    class ApiService extends LoopbackSafeService {}
+    const f = fixture();
+    expect(() => new ApiService(f.chart, 'early', props(f, { ports: [] }))).toThrow("ApiService test/early: 'ports' must list at least one port");
+    const svc = new ApiService(f.chart, 'late', props(f, { ports: [{ port: 80, name: 'http' }] }));
+    expect(() => svc.bind(80, { name: 'again' })).toThrow("ApiService test/late: 'ports[1].port' repeats 80/TCP of ports[0]");
+  });
+
   test('a scope that is not a construct (JavaScript) fails with the prefix, naming the value', () => {
     const f = fixture();
     expect(() => new LoopbackSafeService(undefined as any, 'api', props(f)))
@@ -218,6 +226,14 @@ describe('LoopbackSafeService: what worked through .service still works on the c
 });
 
 describe('LoopbackSafeService: bind() from JavaScript', () => {
+  test('a second port next to an unnamed port of the props says where to name it', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    expect(() => svc.bind(443, { name: 'https' })).toThrow(
+      "LoopbackSafeService test/api-svc: 'ports[0].name' is required when a Service has more than one port, got undefined: name it in the 'ports' prop to bind() another port",
+    );
+  });
+
   test('options that are not an object fail, naming the argument and the value', () => {
     const f = fixture();
     const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f, { ports: [{ port: 80, name: 'http' }] }));
