@@ -274,7 +274,8 @@ export class LoopbackSafeService extends kplus.Service {
     // synthProblems() reports what the unpatched annotations already show; add only what a patch caused.
     const unpatched = new Set(passToTargetProblems(annotationsOf(this.metadata), PASS_KEY, ...REUSE_KEYS));
     problems.push(...passToTargetProblems(annotations, PASS_KEY, ...REUSE_KEYS).filter((p) => !unpatched.has(p)));
-    if (JSON.stringify(manifest.spec?.selector) !== JSON.stringify(this._toKube().selector)) {
+    const selector = this._toKube().selector ?? {};
+    if (!isSameMap(manifest.spec?.selector, selector)) {
       problems.push(...this.selectionProblems(manifest.spec?.selector, 'a JSON patch'));
     }
     return problems;
@@ -334,7 +335,7 @@ export class LoopbackSafeService extends kplus.Service {
 }
 
 /** Whether two label maps have the same entries, in any order. */
-function isSameMap(a: unknown, b: { [key: string]: string }): boolean {
+function isSameMap(a: unknown, b: { readonly [key: string]: unknown }): boolean {
   if (a === null || typeof a !== 'object') return false;
   const entries = Object.entries(a as object);
   return entries.length === Object.keys(b).length && entries.every(([k, v]) => b[k] === v);
