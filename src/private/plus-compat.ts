@@ -53,6 +53,11 @@ export function podSelectorOf(value: IConstruct, prop: string): kplus.IPodSelect
  * The workload `value` (a Deployment, StatefulSet, DaemonSet, Job or Pod of any cdk8s-plus 27 to 33),
  * or an error naming `prop` and quoting the value.
  */
+/** `value` as a cdk8s-plus workload (of any version), or `undefined` when it is not one (`Pods.select(...)`). */
+export function asWorkload(value: unknown): kplus.Workload | undefined {
+  return isWorkload(value) ? value as kplus.Workload : undefined;
+}
+
 export function workloadOf(value: IConstruct, prop: string): kplus.Workload {
   if (!isWorkload(value)) {
     throw new Error(`'${prop}' must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, ...), got ${describeArgument(value)}`);

@@ -12,7 +12,7 @@ import { futurePathError, withConstructPath, withFuturePath } from '../private/c
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { describeValue, dns1035LabelProblem, dns1123LabelProblem, labelProblem, throwIf } from '../private/k8s-names';
 import { annotationsOf, metadataProblem } from '../private/metadata';
-import { podSelectorOf, workloadOf } from '../private/plus-compat';
+import { asWorkload, podSelectorOf, workloadOf } from '../private/plus-compat';
 import { TkeAnnotations } from '../tke/annotations';
 import { TkeIds } from '../tke/ids';
 import { LEGACY_SERVICE_LB_ID } from '../tke/reused-clb';
@@ -134,6 +134,9 @@ export class LoopbackSafeService extends kplus.Service {
   /** The labels `selector` (the prop) selects, which the Service's selector starts as. */
   private readonly ownSelector: { [key: string]: string };
 
+  /** `selector` (the prop) when it is a workload, whose pod labels the Service's selector must keep matching. */
+  private readonly selectedWorkload?: kplus.Workload;
+
   /**
    * @param scope the parent construct
    * @param id the construct id
@@ -162,6 +165,7 @@ export class LoopbackSafeService extends kplus.Service {
     }
     this.strategy = checked.strategy;
     this.ownSelector = selectorLabels(checked.selector);
+    this.selectedWorkload = asWorkload(props.selector);
     this.required = checked.required;
     try {
       withConstructPath(this, () => {
@@ -321,15 +325,28 @@ export class LoopbackSafeService extends kplus.Service {
       const problem = labelProblem(key, value, what);
       if (problem) problems.push(problem);
     }
+    if (problems.length > 0) return problems;
+    const labels = selector as { [key: string]: string };
+    const lacking = (workload: kplus.Workload) => Object.entries(labels)
+      .filter(([k, v]) => workload.podMetadata.getLabel(k) !== v)
+      .map(([k, v]) => `${k}=${v}`).join(', ');
     const anti = this.strategy.antiAffinity;
-    if (!anti || problems.length > 0) return problems;
-    const server = workloadOf(anti.server, 'strategy.server');
-    const missing = Object.entries(selector as { [key: string]: string }).filter(([k, v]) => server.podMetadata.getLabel(k) !== v);
-    if (missing.length === 0) return [];
+    if (anti) {
+      const server = workloadOf(anti.server, 'strategy.server');
+      const missing = lacking(server);
+      if (missing === '') return [];
+      return [
+        `'strategy' keeps server ${server.node.path} apart from its clients, but ${what} does not select its pods ` +
+        `(they lack ${missing}): ` + (changed ? `do not change the selection with ${changedBy}` : 'pass the server workload as the selector'),
+      ];
+    }
+    // The prop's own labels match its pods; a label added later that they lack leaves the CLB without endpoints.
+    const workload = this.selectedWorkload;
+    const missing = changed && workload !== undefined ? lacking(workload) : '';
+    if (missing === '') return [];
     return [
-      `'strategy' keeps server ${server.node.path} apart from its clients, but ${what} does not select its pods ` +
-      `(they lack ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}): ` +
-      (changed ? `do not change the selection with ${changedBy}` : 'pass the server workload as the selector'),
+      `${what} does not select the pods of 'selector' ${workload!.node.path} (they lack ${missing}), so the CLB would have ` +
+        `no endpoints: add the label to the workload's pods, or do not change the selection with ${changedBy}`,
     ];
   }
 }

@@ -158,9 +158,27 @@ describe('LoopbackSafeService: select() and selectLabel() cannot move the Servic
     ['tier', ''],
   ])('selectLabel(%j, %j) is a valid label and synthesizes', (key, value) => {
     const f = fixture();
+    f.server.podMetadata.addLabel(key, value);
     const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
     svc.selectLabel(key, value);
     expect(serviceOf(f.chart).spec.selector[key]).toBe(value);
+  });
+
+  test('selectLabel() of a label the selected workload\'s pods lack fails synth with any strategy (no endpoints)', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
+    svc.selectLabel('tier', 'backend');
+    expect(synthError(f.chart)).toContain(
+      "LoopbackSafeService test/api-svc: the Service's selector (changed by select() or selectLabel()) does not select the pods of 'selector' test/api " +
+        "(they lack tier=backend), so the CLB would have no endpoints: add the label to the workload's pods, or do not change the selection with select() or selectLabel()",
+    );
+  });
+
+  test('selectLabel() with Pods.select(...) as the selector is left alone (its pods are not known)', () => {
+    const f = fixture();
+    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f, { selector: kplus.Pods.select(f.chart, 'pods', { labels: { app: 'api' } }) }));
+    svc.selectLabel('tier', 'backend');
+    expect(serviceOf(f.chart).spec.selector).toEqual({ app: 'api', tier: 'backend' });
   });
 
   test('selectLabel() of a label the server pods carry still synthesizes', () => {
