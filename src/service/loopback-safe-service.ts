@@ -316,12 +316,15 @@ export class LoopbackSafeService extends kplus.Service {
    */
   private selectionProblems(selector: unknown, changedBy: string): string[] {
     const changed = !isSameMap(selector, this.ownSelector);
+    const anti = this.strategy.antiAffinity;
+    // The usual case, checked in the constructor already: nothing to do at each synth.
+    if (!changed && !anti) return [];
     const what = changed ? `the Service's selector (changed by ${changedBy})` : "'selector'";
     if (selector === null || typeof selector !== 'object' || Array.isArray(selector) || Object.keys(selector).length === 0) {
       return [`${what} must select pods by labels, got ${describeValue(selector)}: a Service without a selector leaves the CLB without endpoints`];
     }
     const problems: string[] = [];
-    for (const [key, value] of Object.entries(selector)) {
+    for (const [key, value] of changed ? Object.entries(selector) : []) {
       const problem = labelProblem(key, value, what);
       if (problem) problems.push(problem);
     }
@@ -330,7 +333,6 @@ export class LoopbackSafeService extends kplus.Service {
     const lacking = (workload: kplus.Workload) => Object.entries(labels)
       .filter(([k, v]) => workload.podMetadata.getLabel(k) !== v)
       .map(([k, v]) => `${k}=${v}`).join(', ');
-    const anti = this.strategy.antiAffinity;
     if (anti) {
       const server = workloadOf(anti.server, 'strategy.server');
       const missing = lacking(server);
