@@ -33,6 +33,7 @@ export function withFuturePath<T>(type: string, scope: IConstruct, id: string, f
     if (!Construct.isConstruct(scope)) {
       throw new Error(`'scope' must be a construct (an App, a Chart or another construct), got ${describeValue(scope)}`);
     }
+    if (typeof id !== 'string') throw new Error(`'id' must be a string, got ${describeValue(id)}`);
     return fn();
   } catch (e) {
     throw futurePathError(type, scope, id, e);

@@ -63,6 +63,11 @@ describe('LoopbackSafeService: errors before the Service exists name the path it
     expect(() => svc.bind(80, { name: 'again' })).toThrow("ApiService test/late: 'ports[1].port' repeats 80/TCP of ports[0]");
   });
 
+  test('an id that is not a string (JavaScript) fails with the prefix, naming the value', () => {
+    const f = fixture();
+    expect(() => new LoopbackSafeService(f.chart, 5 as any, props(f))).toThrow("LoopbackSafeService test/5: 'id' must be a string, got 5");
+  });
+
   test('a scope that is not a construct (JavaScript) fails with the prefix, naming the value', () => {
     const f = fixture();
     expect(() => new LoopbackSafeService(undefined as any, 'api', props(f)))
