@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CoreDnsRewrite, LoopbackSafeService, LoopbackSafeServiceProps, LoopbackStrategy, PreventLoopback, TkeAnnotations } from '../../src';
+import { CoreDnsRewrite, LoopbackChecker, LoopbackSafeService, LoopbackSafeServiceProps, LoopbackStrategy, PreventLoopback, TkeAnnotations } from '../../src';
 
 /**
  * LoopbackSafeService extends kplus.Service: what the inherited methods (select, selectLabel, bind,
@@ -239,6 +239,19 @@ describe('LoopbackSafeService: what worked through .service still works on the c
     expect(svc.metadata.annotations).toEqual({ [TkeAnnotations.SERVICE_PREVENT_LOOPBACK]: 'true' });
     expect(svc.spec.externalTrafficPolicy).toBe('Local');
   });
+
+  test.each(['preventLoopback', 'localTrafficWithAntiAffinity', 'directAccessWithAntiAffinity'])(
+    'the checker finds nothing to report on a private-network LoopbackSafeService with %s, and enforce() synthesizes',
+    (name) => {
+      const f = fixture();
+      const strategy = name === 'preventLoopback' ? LoopbackStrategy.preventLoopback()
+        : (LoopbackStrategy as any)[name]({ server: f.server, clients: [f.web] });
+      new LoopbackSafeService(f.chart, 'api-svc', props(f, { internalSubnetId: 'subnet-abcd1234', strategy }));
+      LoopbackChecker.enforce(f.chart, { failOn: 'warning' });
+      expect(LoopbackChecker.checkChart(f.chart).findings).toEqual([]);
+      expect(serviceOf(f.chart).metadata.annotations[TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID]).toBe('subnet-abcd1234');
+    },
+  );
 
   test('a LoopbackSafeService nested in a plain construct is named by its full path', () => {
     const f = fixture();
