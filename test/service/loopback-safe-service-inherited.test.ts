@@ -292,22 +292,14 @@ describe('LoopbackSafeService: bind() from JavaScript', () => {
 });
 
 describe('LoopbackSafeService: a JSON patch cannot rename the Service behind the app\'s back', () => {
-  test('a patch of metadata.name fails synth, naming both names', () => {
+  test.each([
+    ['/metadata/name', 'web', 'is named "web", but the app knows it as "api"'],
+    ['/metadata/namespace', 'staging', 'is in namespace "staging", but the app knows it in "prod"'],
+  ])('a patch of %s fails synth, naming both values', (path, value, message) => {
     const f = fixture();
     const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
-    ApiObject.of(svc).addJsonPatch(JsonPatch.replace('/metadata/name', 'web'));
-    expect(synthError(f.chart)).toContain(
-      'LoopbackSafeService test/api-svc: the synthesized Service is named "web", but the app knows it as "api"',
-    );
-  });
-
-  test('a patch of metadata.namespace fails synth, naming both namespaces', () => {
-    const f = fixture();
-    const svc = new LoopbackSafeService(f.chart, 'api-svc', props(f));
-    ApiObject.of(svc).addJsonPatch(JsonPatch.replace('/metadata/namespace', 'staging'));
-    expect(synthError(f.chart)).toContain(
-      'LoopbackSafeService test/api-svc: the synthesized Service is in namespace "staging", but the app knows it in "prod"',
-    );
+    ApiObject.of(svc).addJsonPatch(JsonPatch.replace(path, value));
+    expect(synthError(f.chart)).toContain(`LoopbackSafeService test/api-svc: the synthesized Service ${message}`);
   });
 });
 
