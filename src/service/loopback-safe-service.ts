@@ -137,6 +137,9 @@ export class LoopbackSafeService extends kplus.Service {
   /** `selector` (the prop) when it is a workload, whose pod labels the Service's selector must keep matching. */
   private readonly selectedWorkload?: kplus.Workload;
 
+  /** Whether `select()` or `selectLabel()` was called after construction (the selector then needs a check at synth). */
+  private selectionChanged: boolean;
+
   /**
    * @param scope the parent construct
    * @param id the construct id
@@ -167,6 +170,8 @@ export class LoopbackSafeService extends kplus.Service {
     this.ownSelector = selectorLabels(checked.selector);
     this.selectedWorkload = asWorkload(props.selector);
     this.required = checked.required;
+    // kplus.Service's constructor selected the prop's pods through select(): that selection was checked.
+    this.selectionChanged = false;
     try {
       withConstructPath(this, () => {
         const nameProblem = dns1035LabelProblem(this.name, 'metadata.name');
@@ -192,6 +197,29 @@ export class LoopbackSafeService extends kplus.Service {
     // Every synth-time check of this Service runs in the one app-wide pass (src/private/app-checks.ts),
     // not in a validation of its own: one walk of the tree per synth, whatever the number of Services.
     registerAppCheck(this, [this.apiObject], (index) => [...this.synthProblems(), ...this.renderedProblems(index)]);
+  }
+
+  /**
+   * Requires the Service to select the pods `selector` selects too, as `kplus.Service.select()` does. The
+   * selector the Service ends up with is checked at synth (label syntax, and the pods it must keep selecting).
+   *
+   * @param selector the pods to select, by their labels
+   */
+  public select(selector: kplus.IPodSelector): void {
+    super.select(selector);
+    this.selectionChanged = true;
+  }
+
+  /**
+   * Requires the Service to select pods with the label `key=value`, as `kplus.Service.selectLabel()`
+   * does. The selector the Service ends up with is checked at synth.
+   *
+   * @param key the label key
+   * @param value the label value
+   */
+  public selectLabel(key: string, value: string): void {
+    super.selectLabel(key, value);
+    this.selectionChanged = true;
   }
 
   /**
@@ -303,7 +331,10 @@ export class LoopbackSafeService extends kplus.Service {
     problems.push(...annotationConflicts(this.required, annotations));
     problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
     problems.push(...passToTargetProblems(annotations, PASS_KEY, ...REUSE_KEYS));
-    problems.push(...this.selectionProblems(this._toKube().selector, 'select() or selectLabel()'));
+    // The selection is read (and _toKube() rendered) only when it may have moved, or must match the server.
+    if (this.selectionChanged || this.strategy.antiAffinity) {
+      problems.push(...this.selectionProblems(this._toKube().selector, 'select() or selectLabel()'));
+    }
     // The app-wide pass prefixes each with this construct's type and path.
     return problems;
   }
