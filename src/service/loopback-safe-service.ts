@@ -167,7 +167,7 @@ export class LoopbackSafeService extends kplus.Service {
       throw futurePathError(type, scope, id, e);
     }
     this.strategy = checked.strategy;
-    this.ownSelector = selectorLabels(checked.selector);
+    this.ownSelector = checked.labels;
     this.selectedWorkload = asWorkload(props.selector);
     this.required = checked.required;
     // kplus.Service's constructor selected the prop's pods through select(): that selection was checked.
@@ -395,6 +395,8 @@ function isSameMap(a: unknown, b: { readonly [key: string]: unknown }): boolean 
 interface CheckedProps {
   readonly strategy: LoopbackStrategy;
   readonly selector: kplus.IPodSelector;
+  /** The labels `selector` selects by. */
+  readonly labels: { [key: string]: string };
   /** The annotations the construct sets, with the prop (or strategy) that needs each. */
   readonly required: Map<string, RequiredAnnotation>;
 }
@@ -409,7 +411,7 @@ function checkProps(props: LoopbackSafeServiceProps): CheckedProps {
   if (!(strategy instanceof LoopbackStrategy)) {
     throw new Error(`'strategy' must be built with a LoopbackStrategy factory (LoopbackStrategy.preventLoopback(), ...), got ${describeValue(strategy)}`);
   }
-  checkSelector(selector);
+  const labels = checkSelector(selector);
   throwProblems(servicePortProblems(props.ports, 'ports'));
   throwIf(metadataProblem(props.metadata));
   if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
@@ -433,21 +435,14 @@ function checkProps(props: LoopbackSafeServiceProps): CheckedProps {
   const requiredValues: { [key: string]: string } = {};
   for (const [key, { value }] of required) requiredValues[key] = value;
   throwProblems(passToTargetProblems({ ...userAnnotations, ...requiredValues }, PASS_KEY, ...REUSE_KEYS));
-  return { strategy, selector, required };
-}
-
-/** The labels a pod selector matches (cdk8s-plus Services select by labels only). */
-function selectorLabels(selector: kplus.IPodSelector): { [key: string]: string } {
-  const config = selector.toPodSelectorConfig();
-  // `_toKube()` is what kplus.Service.select() itself reads.
-  return config.labelSelector._toKube().matchLabels ?? {};
+  return { strategy, selector, labels, required };
 }
 
 /**
  * A Service selects pods by label equality only (`spec.selector` is a label map): a selector without
  * labels, for example one made only of expressions, would give a LoadBalancer with no endpoints.
  */
-function checkSelector(selector: kplus.IPodSelector): void {
+function checkSelector(selector: kplus.IPodSelector): { [key: string]: string } {
   if (!selector || typeof (selector as any).toPodSelectorConfig !== 'function') {
     throw new Error(`'selector' must be a workload or kplus.Pods.select(...), got ${describeValue(selector)}`);
   }
@@ -460,4 +455,5 @@ function checkSelector(selector: kplus.IPodSelector): void {
         `leaves the CLB without endpoints, got no labels${expressions.length > 0 ? ` and the expressions ${JSON.stringify(expressions)}` : ''}`,
     );
   }
+  return labels;
 }

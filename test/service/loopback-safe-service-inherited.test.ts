@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CoreDnsRewrite, LoopbackChecker, LoopbackSafeService, LoopbackSafeServiceProps, LoopbackStrategy, PreventLoopback, TkeAnnotations } from '../../src';
+import { CoreDnsRewrite, FindingLevel, LoopbackChecker, LoopbackSafeService, LoopbackSafeServiceProps, LoopbackStrategy, PreventLoopback, TkeAnnotations } from '../../src';
 
 /**
  * LoopbackSafeService extends kplus.Service: what the inherited methods (select, selectLabel, bind,
@@ -247,7 +247,7 @@ describe('LoopbackSafeService: what worked through .service still works on the c
       const strategy = name === 'preventLoopback' ? LoopbackStrategy.preventLoopback()
         : (LoopbackStrategy as any)[name]({ server: f.server, clients: [f.web] });
       new LoopbackSafeService(f.chart, 'api-svc', props(f, { internalSubnetId: 'subnet-abcd1234', strategy }));
-      LoopbackChecker.enforce(f.chart, { failOn: 'warning' });
+      LoopbackChecker.enforce(f.chart, { failOn: FindingLevel.WARNING });
       expect(LoopbackChecker.checkChart(f.chart).findings).toEqual([]);
       expect(serviceOf(f.chart).metadata.annotations[TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID]).toBe('subnet-abcd1234');
     },
