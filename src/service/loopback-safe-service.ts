@@ -134,8 +134,8 @@ export class LoopbackSafeService extends kplus.Service {
   /** The labels `selector` (the prop) selects, which the Service's selector starts as. */
   private readonly ownSelector: { [key: string]: string };
 
-  /** `selector` (the prop) when it is a workload, whose pod labels the Service's selector must keep matching. */
-  private readonly selectedWorkload?: kplus.Workload;
+  /** `selector` (the prop); when it is a workload, the Service's selector must keep matching its pod labels. */
+  private readonly selectorProp: IConstruct;
 
   /** Whether `select()` or `selectLabel()` was called after construction (the selector then needs a check at synth). */
   private selectionChanged: boolean;
@@ -151,26 +151,22 @@ export class LoopbackSafeService extends kplus.Service {
     // The type as later errors name it (this.constructor.name): a subclass's name for a subclass.
     const type = new.target.name;
     const checked = withFuturePath(type, scope, id, () => checkProps(props));
-    const existing = scope.node.tryFindChild(id);
     try {
-      super(scope, id, {
-        metadata: props.metadata,
-        type: kplus.ServiceType.LOAD_BALANCER,
-        selector: checked.selector,
-        ports: props.ports,
-      });
+      // No `selector` here: the labels read once by checkProps() are selected below, as kplus's select() would.
+      super(scope, id, { metadata: props.metadata, type: kplus.ServiceType.LOAD_BALANCER, ports: props.ports });
     } catch (e) {
       // cdk8s and constructs fail here for a scope in no Chart, a duplicate or an empty id. What was added
-      // to the tree before the failure (not a construct that had the id already) is taken out again.
+      // to the tree before the failure is taken out again: a construct of this class whose constructor
+      // never finished (it has no strategy), not one that had the id already.
       const added = scope.node.tryFindChild(id);
-      if (added !== undefined && added !== existing) scope.node.tryRemoveChild(added.node.id);
+      if (added instanceof LoopbackSafeService && added.strategy === undefined) scope.node.tryRemoveChild(added.node.id);
       throw futurePathError(type, scope, id, e);
     }
+    for (const [key, value] of Object.entries(checked.labels)) super.selectLabel(key, value);
     this.strategy = checked.strategy;
     this.ownSelector = checked.labels;
-    this.selectedWorkload = asWorkload(props.selector);
+    this.selectorProp = props.selector;
     this.required = checked.required;
-    // kplus.Service's constructor selected the prop's pods through select(): that selection was checked.
     this.selectionChanged = false;
     try {
       withConstructPath(this, () => {
@@ -374,7 +370,7 @@ export class LoopbackSafeService extends kplus.Service {
       ];
     }
     // The prop's own labels match its pods; a label added later that they lack leaves the CLB without endpoints.
-    const workload = this.selectedWorkload;
+    const workload = asWorkload(this.selectorProp);
     const missing = changed && workload !== undefined ? lacking(workload) : '';
     if (missing === '') return [];
     return [
