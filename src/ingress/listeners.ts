@@ -49,7 +49,7 @@ export function ingressListeners(listenPorts: string | undefined, hasTls: boolea
  */
 export function renderL7Listeners(
   listeners: readonly DeclaredListener[],
-  rules: readonly ListenerRule[],
+  rules: Iterable<ListenerRule>,
 ): TkeServiceConfigSpecLoadBalancerL7Listeners[] {
   const domains = renderDomains(rules);
   return listeners.map(({ protocol, port }) => ({
@@ -64,7 +64,7 @@ export function renderL7Listeners(
  * One domain per host (in order of first appearance; a rule without a host belongs to the VIP, domain
  * `""`) with the rules that carry per-rule settings. A rule with none is routed but not listed.
  */
-export function renderDomains(rules: readonly ListenerRule[]): TkeServiceConfigSpecLoadBalancerL7ListenersDomains[] {
+export function renderDomains(rules: Iterable<ListenerRule>): TkeServiceConfigSpecLoadBalancerL7ListenersDomains[] {
   const byDomain = new Map<string, TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRules[]>();
   for (const rule of rules) {
     const { healthCheck, session, scheduler, forwardType } = rule.options;

@@ -1,5 +1,5 @@
 import { LoopbackSafeIngressListenPort } from './props';
-import { IngressState } from './state';
+import { ingressDefaultBackend, ingressRoutes, ingressTls, IngressState, routeKey } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { patchedAwayProblems } from '../private/annotation-conflicts';
 import { AppIndex, namespaceOf } from '../private/app-checks';
@@ -111,7 +111,7 @@ export function synthProblems(state: IngressState, index: AppIndex): string[] {
     const parsed = parseListenPorts(listenPorts);
     if (parsed.problem !== undefined) {
       problems.push(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
-    } else if (state.tls.length > 0 && !parsed.listeners.some((l) => l.protocol === 'HTTPS')) {
+    } else if (ingressTls(state.ingress).length > 0 && !parsed.listeners.some((l) => l.protocol === 'HTTPS')) {
       // listen-ports replaces TKE's default 80/443 listeners (https://www.tencentcloud.com/document/product/457/40675):
       // without an HTTPS entry the CLB gets no HTTPS listener, and the TLS hosts are never served over TLS.
       problems.push(
@@ -141,7 +141,7 @@ export function finalAnnotations(state: IngressState, index: AppIndex): { readon
 /** Per-rule settings are objects the caller may still hold: judge them by their value now. */
 function ruleOptionProblems(state: IngressState): string[] {
   const problems: string[] = [];
-  for (const rule of state.rules) {
+  for (const rule of state.rules.values()) {
     const at = rule.optionsProp;
     for (const check of [
       () => rule.options.healthCheck !== undefined && validateHealthCheck(rule.options.healthCheck, `${at}.healthCheck`),
@@ -160,9 +160,13 @@ function ruleOptionProblems(state: IngressState): string[] {
 /** Every TLS host must be served by a rule. */
 function tlsHostProblems(state: IngressState): string[] {
   const problems: string[] = [];
-  state.tls.forEach((tls, i) => {
+  const tlsEntries = ingressTls(state.ingress);
+  if (tlsEntries.length === 0) return problems;
+  const hosts = new Set<string>();
+  for (const route of ingressRoutes(state.ingress)) if (route.host !== undefined) hosts.add(route.host);
+  tlsEntries.forEach((tls, i) => {
     (tls.hosts ?? []).forEach((host, j) => {
-      const served = state.rules.some((r) => r.host !== undefined && (tlsHostCovers(host, r.host) || tlsHostCovers(r.host, host)));
+      const served = [...hosts].some((ruleHost) => tlsHostCovers(host, ruleHost) || tlsHostCovers(ruleHost, host));
       if (!served) {
         problems.push(`'tls[${i}].hosts[${j}]' is ${JSON.stringify(host)}, but no rule serves that host: add a rule for it or remove it from the TLS hosts`);
       }
@@ -180,10 +184,14 @@ export function backendProblems(state: IngressState, index: AppIndex): string[] 
   const problems: string[] = [];
   const namespace = namespaceOf(state.ingressObject);
   const directAccess = finalAnnotations(state, index)[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
-  const backends = state.rules.map((r) => ({ backend: r.backend, source: r.source }));
-  if (state.defaultBackend) backends.push({ backend: state.defaultBackend, source: "'defaultBackend'" });
+  const backends = ingressRoutes(state.ingress).map((r) => ({
+    backend: r.backend,
+    source: state.rules.get(routeKey(r.host, r.path))?.source ?? `the backend of host ${r.host === undefined ? '(none)' : JSON.stringify(r.host)} path ${JSON.stringify(r.path)}`,
+  }));
+  const defaultBackend = ingressDefaultBackend(state.ingress);
+  if (defaultBackend) backends.push({ backend: defaultBackend._toKube(), source: state.defaultBackendSource ?? 'the default backend' });
   for (const { backend, source } of backends) {
-    const name = backend._toKube().service?.name;
+    const name = backend.service?.name;
     if (name === undefined) continue;
     const service = index.services.get(`${namespace}/${name}`);
     if (service === undefined) {
