@@ -2,11 +2,11 @@ import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { InClusterRoute } from './in-cluster-route';
-import { ingressListeners, renderL7Listeners } from './listeners';
-import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, RouteInClusterOptions } from './props';
-import { hasRoute, ingressDefaultBackend, ingressRoutes, ingressTls, IngressState, routeKey, RuleEntry } from './state';
+import { defaultL7Listeners, ingressListeners, renderL7Listeners } from './listeners';
+import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressRuleOptions, RouteInClusterOptions } from './props';
+import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState, routeKey, RuleEntry } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
-import { backendProblems, checkBinding, checkServiceConfigName, listenPortsAnnotation, synthProblems } from './validation';
+import { checkBinding, checkServiceConfigName, ingressProblems, listenPortsAnnotation } from './validation';
 import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
 import { registerAppCheck } from '../private/app-checks';
 import { errorOf, withConstructPath } from '../private/construct-errors';
@@ -34,6 +34,19 @@ const EXPLICIT_CONFIG_SUFFIX = '-loopback';
 
 /** The path types an Ingress rule accepts. */
 const PATH_TYPES = [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.EXACT, kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC];
+
+/**
+ * The construct id of the TkeServiceConfig. cdk8s emits a chart's objects in construct-tree order, and
+ * the Ingress's own API object (`Resource`) was made by cdk8s-plus before the config; but constructs
+ * lists children by id as JavaScript orders object keys, array indices first. With id `0` the config
+ * is emitted before the Ingress (the order kubectl applies them) without a dependency edge, which
+ * costs cdk8s about a tenth of the synth time of an Ingress (docs/performance.md). The examples'
+ * golden output (test/examples-golden.test.ts) and test/loopback-safe-ingress.test.ts pin the order.
+ */
+const SERVICE_CONFIG_ID = '0';
+
+/** The settings of a rule without per-rule CLB settings, shared. */
+const NO_SETTINGS: LoopbackSafeIngressRuleOptions = Object.freeze({});
 
 /** The per-rule CLB settings, which a cdk8s-plus `IngressRule` does not carry. */
 const SETTINGS = ['healthCheck', 'session', 'scheduler', 'forwardType'] as const;
@@ -75,9 +88,9 @@ const SETTINGS = ['healthCheck', 'session', 'scheduler', 'forwardType'] as const
  */
 export class LoopbackSafeIngress extends kplus.Ingress {
   /**
-   * The TkeServiceConfig bound to the Ingress, a child of this construct in the Ingress's namespace:
-   * `<ingress-name>-loopback` (or `serviceConfigName`) for the `EXPLICIT` binding,
-   * `<ingress-name>-auto-ingress-config` for `AUTO`. It is emitted before the Ingress.
+   * The TkeServiceConfig bound to the Ingress, in the Ingress's namespace: `<ingress-name>-loopback`
+   * (or `serviceConfigName`) for the `EXPLICIT` binding, `<ingress-name>-auto-ingress-config` for
+   * `AUTO`. It is this construct's child with id `0`, which cdk8s emits before the Ingress.
    */
   public readonly serviceConfig: TkeServiceConfig;
 
@@ -94,6 +107,8 @@ export class LoopbackSafeIngress extends kplus.Ingress {
   private readonly _rules = new Map<string, RuleEntry>();
   /** How the default backend was given, for error messages. */
   private _defaultBackendSource?: string;
+  /** Whether any rule carries a per-rule CLB setting. */
+  private _hasSettings = false;
   /** The in-cluster mirror, once `routeInCluster()` was called. */
   private _inCluster?: InClusterRoute;
   /** The Ingress's API object (the checks need it). */
@@ -124,21 +139,14 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       const namespace = this.metadata.namespace;
       if (props.metadata?.namespace === undefined && namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
 
-      this.serviceConfig = new TkeServiceConfig(this, 'ServiceConfig', {
+      this.serviceConfig = new TkeServiceConfig(this, SERVICE_CONFIG_ID, {
         metadata: { name: configName, ...(props.metadata?.namespace !== undefined ? { namespace: props.metadata.namespace } : {}) },
         spec: { loadBalancer: { l7Listeners: Lazy.any({ produce: () => this.renderListeners() }) as any } },
       });
       this._ingressObject = this.apiObject;
-      // cdk8s emits a chart's objects in tree order, dependencies first: the Ingress's API object was
-      // made by cdk8s-plus before the TkeServiceConfig, so this edge puts the config first in the
-      // output (the order kubectl applies them), as before the construct was an Ingress itself.
-      this._ingressObject.node.addDependency(this.serviceConfig);
       // Every synth-time check of this Ingress runs in the one app-wide pass (src/private/app-checks.ts),
       // not in a validation of its own: one walk of the tree per synth, whatever the number of Ingresses.
-      registerAppCheck(this, [this._ingressObject, this.serviceConfig], (index) => {
-        const state = this.state();
-        return [...synthProblems(state, index), ...backendProblems(state, index)];
-      });
+      registerAppCheck(this, [this._ingressObject, this.serviceConfig], (index) => ingressProblems(this.state(), index));
 
       if (props.defaultBackend !== undefined) this.setDefaultBackend(props.defaultBackend, 'defaultBackend', "'defaultBackend'");
       if (props.rules !== undefined && !Array.isArray(props.rules)) {
@@ -282,7 +290,7 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     return withConstructPath(this, () => {
       if (this._inCluster) throw new Error(`routeInCluster() was already called on ${this.node.path}`);
       const route = InClusterRoute.create(this, 'InCluster', this.name, this.metadata.namespace, options);
-      for (const r of ingressRoutes(this)) route.addRoute(r);
+      forEachRoute(this, (host, path, backend, pathType) => route.addRoute({ host, path, pathType, backend }));
       const defaultBackend = ingressDefaultBackend(this);
       if (defaultBackend) route.ingress.addDefaultBackend(defaultBackend);
       const tls = ingressTls(this);
@@ -404,13 +412,16 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     }
     if (this._inCluster) this._inCluster.addRoute({ host: rule.host, path: rule.path, pathType, backend: backend._toKube() });
     super.addRules({ host: rule.host, path: rule.path, pathType, backend });
+    const { healthCheck, session, scheduler, forwardType } = rule;
+    const hasSettings = healthCheck !== undefined || session !== undefined || scheduler !== undefined || forwardType !== undefined;
     this._rules.set(routeKey(rule.host, rule.path), {
       host: rule.host,
       path: rule.path,
-      options: { healthCheck: rule.healthCheck, session: rule.session, scheduler: rule.scheduler, forwardType: rule.forwardType },
+      options: hasSettings ? { healthCheck, session, scheduler, forwardType } : NO_SETTINGS,
       source,
       optionsProp,
     });
+    if (hasSettings) this._hasSettings = true;
   }
 
   /** Checks the default backend and sets it on the Ingress (and the mirror). */
@@ -453,6 +464,7 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       defaultBackendSource: this._defaultBackendSource,
       required: this._required,
       mirrored: this._inCluster !== undefined,
+      hasSettings: this._hasSettings,
     };
   }
 
@@ -473,7 +485,10 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       annotations = annotationsOf(this.metadata);
     }
     const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
-    const declared = ingressListeners(listenPorts, ingressTls(this).length > 0);
+    const hasTls = ingressTls(this).length > 0;
+    // The common case, TKE's default listeners and no per-rule setting, is rendered once for all Ingresses.
+    if (listenPorts === undefined && !this._hasSettings) return defaultL7Listeners(hasTls);
+    const declared = ingressListeners(listenPorts, hasTls);
     if (declared.problem !== undefined) {
       throw new Error(`LoopbackSafeIngress ${this.node.path}: ${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${declared.problem}`);
     }

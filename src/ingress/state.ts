@@ -44,6 +44,8 @@ export interface IngressState {
   readonly required: ReadonlyMap<string, RequiredAnnotation>;
   /** Whether `routeInCluster()` made a mirror Ingress, which shares the namespace. */
   readonly mirrored: boolean;
+  /** Whether any rule carries a health check or session setting, re-checked at synth. */
+  readonly hasSettings: boolean;
 }
 
 /** One routing rule of a cdk8s-plus Ingress, as it holds it: the backend already rendered. */
@@ -70,21 +72,35 @@ function privateField(ingress: kplus.Ingress, field: string, isArray: boolean): 
   return value;
 }
 
-/** The routing rules of `ingress`, host by host (in order of first appearance), as cdk8s-plus holds them. */
-export function ingressRoutes(ingress: kplus.Ingress): IngressRoute[] {
-  const perHost: { [host: string]: Array<{ path: string; pathType: kplus.HttpIngressPathType; backend: kplus.k8s.IngressBackend }> } =
-    privateField(ingress, '_rulesPerHost', false);
-  const routes: IngressRoute[] = [];
-  for (const [host, paths] of Object.entries(perHost)) {
-    for (const { path, pathType, backend } of paths) routes.push({ host: host === '' ? undefined : host, path, pathType, backend });
+/** The rules of `ingress` for one host, as cdk8s-plus holds them (`''`: the rules without a host). */
+interface PlusPaths {
+  [host: string]: Array<{ path: string; pathType: kplus.HttpIngressPathType; backend: kplus.k8s.IngressBackend }>;
+}
+
+function rulesPerHost(ingress: kplus.Ingress): PlusPaths {
+  return privateField(ingress, '_rulesPerHost', false);
+}
+
+/** Calls `fn` for each routing rule of `ingress`, host by host (in order of first appearance). */
+export function forEachRoute(
+  ingress: kplus.Ingress,
+  fn: (host: string | undefined, path: string, backend: kplus.k8s.IngressBackend, pathType: kplus.HttpIngressPathType) => void,
+): void {
+  const perHost = rulesPerHost(ingress);
+  for (const host in perHost) {
+    for (const route of perHost[host]) fn(host === '' ? undefined : host, route.path, route.backend, route.pathType);
   }
-  return routes;
+}
+
+/** The hosts that the rules of `ingress` name (not the rules without a host). */
+export function ingressHosts(ingress: kplus.Ingress): string[] {
+  return Object.keys(rulesPerHost(ingress)).filter((host) => host !== '');
 }
 
 /** Whether `ingress` routes `host` (`undefined`: no host) + `path` already. */
 export function hasRoute(ingress: kplus.Ingress, host: string | undefined, path: string): boolean {
-  const perHost = privateField(ingress, '_rulesPerHost', false);
-  return (perHost[host ?? ''] ?? []).some((r: { path: string }) => r.path === path);
+  const routes = rulesPerHost(ingress)[host ?? ''];
+  return routes !== undefined && routes.some((r) => r.path === path);
 }
 
 /** The TLS entries of `ingress`, the objects given to it. */
