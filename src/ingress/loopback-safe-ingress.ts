@@ -1,10 +1,10 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { InClusterRoute } from './in-cluster-route';
 import { defaultL7Listeners, ingressListeners, renderL7Listeners } from './listeners';
 import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressRuleOptions, RouteInClusterOptions } from './props';
-import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState, routeKey, RuleEntry } from './state';
+import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { checkBinding, checkServiceConfigName, ingressProblems, listenPortsAnnotation } from './validation';
 import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
@@ -100,21 +100,14 @@ export class LoopbackSafeIngress extends kplus.Ingress {
   public readonly binding: TkeServiceConfigBinding;
 
   /**
-   * What the cdk8s-plus Ingress does not hold of each rule: its CLB settings and where it came from, by
-   * `routeKey(host, path)`, in the order the rules were added. The routing itself and the TLS entries
-   * are read from the cdk8s-plus Ingress (./state.ts).
+   * What this construct knows beyond the cdk8s-plus Ingress (./state.ts), read by the synth-time checks
+   * and the listener rendering: above all, what the cdk8s-plus Ingress does not hold of each rule, its
+   * CLB settings and where it came from. The routing itself and the TLS entries are read from the
+   * cdk8s-plus Ingress. One record, kept up to date, so that a synth reads it without copying it.
    */
-  private readonly _rules = new Map<string, RuleEntry>();
-  /** How the default backend was given, for error messages. */
-  private _defaultBackendSource?: string;
-  /** Whether any rule carries a per-rule CLB setting. */
-  private _hasSettings = false;
+  private readonly _state: IngressState;
   /** The in-cluster mirror, once `routeInCluster()` was called. */
   private _inCluster?: InClusterRoute;
-  /** The Ingress's API object (the checks need it). */
-  private readonly _ingressObject: ApiObject;
-  /** The annotations this construct writes on the Ingress, re-checked on the patched manifest at synth. */
-  private readonly _required: ReadonlyMap<string, RequiredAnnotation>;
 
   /**
    * @param scope the parent construct
@@ -134,7 +127,6 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       this.binding = checkBinding(props.binding);
       const { configName, required } = this.checkProps(props);
       for (const [key, { value }] of required) this.metadata.addAnnotation(key, value);
-      this._required = required;
       // The namespace cdk8s copied from the chart, when 'metadata.namespace' (checked above) is unset.
       const namespace = this.metadata.namespace;
       if (props.metadata?.namespace === undefined && namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
@@ -143,10 +135,19 @@ export class LoopbackSafeIngress extends kplus.Ingress {
         metadata: { name: configName, ...(props.metadata?.namespace !== undefined ? { namespace: props.metadata.namespace } : {}) },
         spec: { loadBalancer: { l7Listeners: Lazy.any({ produce: () => this.renderListeners() }) as any } },
       });
-      this._ingressObject = this.apiObject;
+      this._state = {
+        ingress: this,
+        ingressObject: this.apiObject,
+        serviceConfigName: configName,
+        binding: this.binding,
+        rules: [],
+        required,
+        mirrored: false,
+        hasSettings: false,
+      };
       // Every synth-time check of this Ingress runs in the one app-wide pass (src/private/app-checks.ts),
       // not in a validation of its own: one walk of the tree per synth, whatever the number of Ingresses.
-      registerAppCheck(this, [this._ingressObject, this.serviceConfig], (index) => ingressProblems(this.state(), index));
+      registerAppCheck(this, [this.apiObject, this.serviceConfig], (index) => ingressProblems(this._state, index));
 
       if (props.defaultBackend !== undefined) this.setDefaultBackend(props.defaultBackend, 'defaultBackend', "'defaultBackend'");
       if (props.rules !== undefined && !Array.isArray(props.rules)) {
@@ -296,6 +297,7 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       const tls = ingressTls(this);
       if (tls.length > 0) route.ingress.addTls([...tls]);
       this._inCluster = route;
+      this._state.mirrored = true;
       return route.ingress;
     });
   }
@@ -312,7 +314,7 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     if (props.existingLoadBalancerId !== undefined) TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
     const directAccess = props.directAccess === undefined ? false : validateBoolean(props.directAccess, 'directAccess');
     if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
-    const userAnnotations = { ...(props.metadata?.annotations ?? {}) };
+    const userAnnotations: { readonly [key: string]: string } = props.metadata?.annotations ?? {};
     throwProblems(idAnnotationProblems(userAnnotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
     // pass-to-target works only on CLBs that TKE creates; it is mutually exclusive with a reused CLB.
     const reusedLoadBalancer = props.existingLoadBalancerId ?? userAnnotations[TkeAnnotations.INGRESS_EXIST_LB_ID];
@@ -326,7 +328,7 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       );
     }
     throwProblems(passToTargetProblems(
-      { ...userAnnotations, ...(reusedLoadBalancer !== undefined ? { [TkeAnnotations.INGRESS_EXIST_LB_ID]: reusedLoadBalancer } : {}) },
+      props.existingLoadBalancerId === undefined ? userAnnotations : { ...userAnnotations, [TkeAnnotations.INGRESS_EXIST_LB_ID]: props.existingLoadBalancerId },
       TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID,
     ));
     const handPass = userAnnotations[TkeAnnotations.INGRESS_PASS_TO_TARGET];
@@ -414,26 +416,26 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     super.addRules({ host: rule.host, path: rule.path, pathType, backend });
     const { healthCheck, session, scheduler, forwardType } = rule;
     const hasSettings = healthCheck !== undefined || session !== undefined || scheduler !== undefined || forwardType !== undefined;
-    this._rules.set(routeKey(rule.host, rule.path), {
+    this._state.rules.push({
       host: rule.host,
       path: rule.path,
       options: hasSettings ? { healthCheck, session, scheduler, forwardType } : NO_SETTINGS,
       source,
       optionsProp,
     });
-    if (hasSettings) this._hasSettings = true;
+    if (hasSettings) this._state.hasSettings = true;
   }
 
   /** Checks the default backend and sets it on the Ingress (and the mirror). */
   private setDefaultBackend(backend: unknown, prop: string, source: string): void {
     const checked = ingressBackendOf(backend, prop);
     if (ingressDefaultBackend(this) !== undefined) {
-      throw new Error(`'${prop}' sets a default backend, but the Ingress already has one (${this._defaultBackendSource}): an Ingress has one at most`);
+      throw new Error(`'${prop}' sets a default backend, but the Ingress already has one (${this._state.defaultBackendSource}): an Ingress has one at most`);
     }
     this._inCluster?.ingress.addDefaultBackend(checked);
     // cdk8s-plus's addRules() takes a rule without host and path for the default backend.
     super.addRules({ backend: checked });
-    this._defaultBackendSource = source;
+    this._state.defaultBackendSource = source;
   }
 
   /** Checks TLS entries and adds them to the Ingress (and the mirror). */
@@ -453,21 +455,6 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     this._inCluster?.ingress.addTls(tls);
   }
 
-  /** What the synth-time checks read. */
-  private state(): IngressState {
-    return {
-      ingress: this,
-      ingressObject: this._ingressObject,
-      serviceConfigName: this.serviceConfig.name,
-      binding: this.binding,
-      rules: this._rules,
-      defaultBackendSource: this._defaultBackendSource,
-      required: this._required,
-      mirrored: this._inCluster !== undefined,
-      hasSettings: this._hasSettings,
-    };
-  }
-
   /**
    * The `l7Listeners` of the TkeServiceConfig, rendered from the Ingress as it is at synth. Rendering
    * does not validate (the construct's validation does); it fails only when there is nothing to render
@@ -477,8 +464,8 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     // The Ingress as it will be written, after its JSON patches: a patch may add listen-ports too.
     let annotations: { readonly [key: string]: string };
     try {
-      annotations = hasJsonPatches(this._ingressObject)
-        ? this._ingressObject.toJson().metadata?.annotations ?? {}
+      annotations = hasJsonPatches(this.apiObject)
+        ? this.apiObject.toJson().metadata?.annotations ?? {}
         : annotationsOf(this.metadata);
     } catch {
       // Rendering the Ingress fails with its own error; render from the metadata meanwhile.
@@ -487,11 +474,11 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
     const hasTls = ingressTls(this).length > 0;
     // The common case, TKE's default listeners and no per-rule setting, is rendered once for all Ingresses.
-    if (listenPorts === undefined && !this._hasSettings) return defaultL7Listeners(hasTls);
+    if (listenPorts === undefined && !this._state.hasSettings) return defaultL7Listeners(hasTls);
     const declared = ingressListeners(listenPorts, hasTls);
     if (declared.problem !== undefined) {
       throw new Error(`LoopbackSafeIngress ${this.node.path}: ${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${declared.problem}`);
     }
-    return renderL7Listeners(declared.listeners, this._rules.values());
+    return renderL7Listeners(declared.listeners, this._state.rules);
   }
 }

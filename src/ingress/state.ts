@@ -12,9 +12,9 @@ import { RequiredAnnotation } from '../private/annotation-conflicts';
  */
 
 /**
- * What the construct keeps of a rule, keyed by `routeKey(host, path)`: the per-rule CLB settings and
- * where the rule came from, for error messages. The routing itself (host, path, path type, backend)
- * is kept by the cdk8s-plus Ingress only.
+ * What the construct keeps of a rule, found by its host and path: the per-rule CLB settings and where
+ * the rule came from, for error messages. The routing itself (path type, backend) is kept by the
+ * cdk8s-plus Ingress only.
  */
 export interface RuleEntry extends ListenerRule {
   /** How the user gave the rule's backend, for error messages: `'rules[0].backend'`, `the backend of addHostRule("a.com", "/")`. */
@@ -23,29 +23,27 @@ export interface RuleEntry extends ListenerRule {
   readonly optionsProp: string;
 }
 
-/** The key of a rule in `IngressState.rules`: its host (`''` for none) and path. A host holds no space. */
-export function routeKey(host: string | undefined, path: string): string {
-  return `${host ?? ''} ${path}`;
-}
-
-/** The state of one `LoopbackSafeIngress` that its synth-time checks read. */
+/**
+ * The state of one `LoopbackSafeIngress` beyond its cdk8s-plus Ingress, one record that the construct
+ * keeps up to date and its synth-time checks read.
+ */
 export interface IngressState {
   /** The cdk8s-plus Ingress (the construct itself): routing and TLS are read from it. */
   readonly ingress: kplus.Ingress;
-  /** `ApiObject.of(ingress)`, looked up once. */
+  /** `ApiObject.of(ingress)`. */
   readonly ingressObject: ApiObject;
   readonly serviceConfigName: string;
   readonly binding: TkeServiceConfigBinding;
-  /** The settings and sources of the rules, by `routeKey()`, in the order they were added. */
-  readonly rules: ReadonlyMap<string, RuleEntry>;
+  /** The settings and sources of the rules, in the order they were added; one per host+path. */
+  readonly rules: RuleEntry[];
   /** How the user gave the default backend, for error messages. */
-  readonly defaultBackendSource?: string;
+  defaultBackendSource?: string;
   /** The annotations the construct writes on the Ingress, by key, re-checked on the patched manifest. */
   readonly required: ReadonlyMap<string, RequiredAnnotation>;
   /** Whether `routeInCluster()` made a mirror Ingress, which shares the namespace. */
-  readonly mirrored: boolean;
-  /** Whether any rule carries a health check or session setting, re-checked at synth. */
-  readonly hasSettings: boolean;
+  mirrored: boolean;
+  /** Whether any rule carries a per-rule CLB setting. */
+  hasSettings: boolean;
 }
 
 /** One routing rule of a cdk8s-plus Ingress, as it holds it: the backend already rendered. */
@@ -90,6 +88,11 @@ export function forEachRoute(
   for (const host in perHost) {
     for (const route of perHost[host]) fn(host === '' ? undefined : host, route.path, route.backend, route.pathType);
   }
+}
+
+/** Whether a rule of `ingress` names `host` itself. */
+export function routesHost(ingress: kplus.Ingress, host: string): boolean {
+  return rulesPerHost(ingress)[host] !== undefined;
 }
 
 /** The hosts that the rules of `ingress` name (not the rules without a host). */

@@ -1,6 +1,6 @@
 import { LoopbackSafeIngressListenPort } from './props';
 import * as kplus from 'cdk8s-plus-27';
-import { forEachRoute, ingressDefaultBackend, ingressHosts, ingressTls, IngressState, routeKey } from './state';
+import { forEachRoute, ingressDefaultBackend, ingressHosts, ingressTls, IngressState, routesHost } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { patchedAwayProblems } from '../private/annotation-conflicts';
 import { AppIndex, namespaceOf } from '../private/app-checks';
@@ -160,7 +160,7 @@ function ruleOptionProblems(state: IngressState, problems: string[]): void {
       problems.push(`${(e as Error).message} (the object was changed after it was passed in)`);
     }
   };
-  for (const rule of state.rules.values()) {
+  for (const rule of state.rules) {
     const { healthCheck, session } = rule.options;
     if (healthCheck !== undefined) check(() => validateHealthCheck(healthCheck, `${rule.optionsProp}.healthCheck`));
     if (session !== undefined) check(() => validateSession(session, `${rule.optionsProp}.session`));
@@ -169,20 +169,24 @@ function ruleOptionProblems(state: IngressState, problems: string[]): void {
 
 /** Every TLS host must be served by a rule. */
 function tlsHostProblems(ingress: kplus.Ingress, tls: readonly kplus.IngressTls[], problems: string[]): void {
-  const ruleHosts = ingressHosts(ingress);
-  tls.forEach((entry, i) => {
-    (entry.hosts ?? []).forEach((host, j) => {
-      const served = ruleHosts.some((ruleHost) => tlsHostCovers(host, ruleHost) || tlsHostCovers(ruleHost, host));
-      if (!served) {
+  let ruleHosts: string[] | undefined;
+  for (let i = 0; i < tls.length; i++) {
+    const hosts = tls[i].hosts ?? [];
+    for (let j = 0; j < hosts.length; j++) {
+      const host = hosts[j];
+      // Usually a rule names the TLS host itself; else look for a wildcard that covers it, either way.
+      if (routesHost(ingress, host)) continue;
+      ruleHosts ??= ingressHosts(ingress);
+      if (!ruleHosts.some((ruleHost) => tlsHostCovers(host, ruleHost) || tlsHostCovers(ruleHost, host))) {
         problems.push(`'tls[${i}].hosts[${j}]' is ${JSON.stringify(host)}, but no rule serves that host: add a rule for it or remove it from the TLS hosts`);
       }
-    });
-  });
+    }
+  }
 }
 
 /** How the user gave the backend of the rule for `host` + `path`, for error messages. */
 function backendSource(state: IngressState, host: string | undefined, path: string): string {
-  return state.rules.get(routeKey(host, path))?.source ?? `the backend of host ${host === undefined ? '(none)' : JSON.stringify(host)} path ${JSON.stringify(path)}`;
+  return state.rules.find((r) => r.host === host && r.path === path)?.source ?? `the backend of host ${host === undefined ? '(none)' : JSON.stringify(host)} path ${JSON.stringify(path)}`;
 }
 
 /**

@@ -46,7 +46,7 @@ export function namespaceOf(obj: ApiObject): string {
  * with `<ConstructType> <scope path>: `.
  */
 export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: AppCheck): void {
-  const root = scope.node.root;
+  const root = rootOf(scope);
   let registry = registries.get(root);
   if (!registry) {
     const created: Registry = { owned: new WeakSet(), checks: [] };
@@ -66,6 +66,21 @@ export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: 
   }
 }
 
+/** The root of each parent asked about by `rootOf()` (a construct's root never changes). */
+const roots = new WeakMap<IConstruct, IConstruct>();
+
+/** `scope.node.root`, which allocates the path of scopes: remembered by parent, as siblings are many. */
+function rootOf(scope: IConstruct): IConstruct {
+  const parent = scope.node.scope;
+  if (parent === undefined) return scope;
+  let root = roots.get(parent);
+  if (root === undefined) {
+    root = parent.node.root;
+    roots.set(parent, root);
+  }
+  return root;
+}
+
 /** The key under which two API objects collide: the same apiVersion, kind, namespace and name. */
 function objectKey(obj: ApiObject): string {
   return `${obj.apiVersion} ${obj.kind} ${namespaceOf(obj)}/${obj.name}`;
@@ -73,20 +88,26 @@ function objectKey(obj: ApiObject): string {
 
 function runAppChecks(root: IConstruct, registry: Registry): string[] {
   const problems: string[] = [];
-  const byKey = new Map<string, ApiObject>();
+  // By name first: the full key (apiVersion, kind, namespace) is built only for objects that share a name.
+  const byName = new Map<string, ApiObject[]>();
   const services = new Map<string, ApiObject>();
   const servicesByName = new Map<string, ApiObject[]>();
   for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
-    const key = objectKey(c);
-    const first = byKey.get(key);
-    if (first === undefined) {
-      byKey.set(key, c);
-    } else if (registry.owned.has(first) || registry.owned.has(c)) {
-      problems.push(
-        `${c.kind} ${namespaceOf(c)}/${c.name} (${c.apiVersion}) is emitted twice, by ${first.node.path} and by ${c.node.path}: ` +
-          'Kubernetes keeps only one object per name, so one would overwrite the other; give them different names',
-      );
+    const named = byName.get(c.name);
+    if (named === undefined) {
+      byName.set(c.name, [c]);
+    } else {
+      const key = objectKey(c);
+      const first = named.find((o) => objectKey(o) === key);
+      if (first === undefined) {
+        named.push(c);
+      } else if (registry.owned.has(first) || registry.owned.has(c)) {
+        problems.push(
+          `${c.kind} ${namespaceOf(c)}/${c.name} (${c.apiVersion}) is emitted twice, by ${first.node.path} and by ${c.node.path}: ` +
+            'Kubernetes keeps only one object per name, so one would overwrite the other; give them different names',
+        );
+      }
     }
     if (c.kind === 'Service' && c.apiVersion === 'v1') {
       services.set(`${namespaceOf(c)}/${c.name}`, c);
