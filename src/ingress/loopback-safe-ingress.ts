@@ -4,14 +4,15 @@ import { Construct } from 'constructs';
 import { InClusterRoute } from './in-cluster-route';
 import { defaultL7Listeners, ingressListeners, renderL7Listeners } from './listeners';
 import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressRuleOptions, RouteInClusterOptions } from './props';
-import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState } from './state';
+import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState, RequiredAnnotations } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { checkBinding, checkServiceConfigName, ingressProblems, listenPortsAnnotation } from './validation';
-import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
+import { annotationConflicts, throwProblems } from '../private/annotation-conflicts';
 import { registerAppCheck } from '../private/app-checks';
 import { errorOf, withConstructPath } from '../private/construct-errors';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import {
+  isValidHost,
   validateBoolean,
   validateHealthCheck,
   validateHost,
@@ -21,7 +22,7 @@ import {
   validateSession,
   MAX_NAME_LENGTH,
 } from '../private/ingress-validation';
-import { describeValue, dns1123LabelProblem, throwIf } from '../private/k8s-names';
+import { describeValue, dns1123LabelProblem, ingressPathProblem, throwIf } from '../private/k8s-names';
 import { annotationsOf, hasJsonPatches, metadataProblem } from '../private/metadata';
 import { ingressBackendOf } from '../private/plus-compat';
 import { TkeAnnotations, TkeNames } from '../tke/annotations';
@@ -44,6 +45,11 @@ const PATH_TYPES = [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.
  * golden output (test/examples-golden.test.ts) and test/loopback-safe-ingress.test.ts pin the order.
  */
 const SERVICE_CONFIG_ID = '0';
+
+/** The prop `name` of the rule given as `prop` (`rules[0]`), or `name` alone for positional arguments. */
+function propAt(prop: string, name: string): string {
+  return prop ? `${prop}.${name}` : name;
+}
 
 /** The settings of a rule without per-rule CLB settings, shared. */
 const NO_SETTINGS: LoopbackSafeIngressRuleOptions = Object.freeze({});
@@ -126,13 +132,14 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     try {
       this.binding = checkBinding(props.binding);
       const { configName, required } = this.checkProps(props);
-      for (const [key, { value }] of required) this.metadata.addAnnotation(key, value);
+      const metadata = this.metadata;
+      for (const [key, { value }] of required) metadata.addAnnotation(key, value);
       // The namespace cdk8s copied from the chart, when 'metadata.namespace' (checked above) is unset.
       const namespace = this.metadata.namespace;
       if (props.metadata?.namespace === undefined && namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
 
       this.serviceConfig = new TkeServiceConfig(this, SERVICE_CONFIG_ID, {
-        metadata: { name: configName, ...(props.metadata?.namespace !== undefined ? { namespace: props.metadata.namespace } : {}) },
+        metadata: props.metadata?.namespace !== undefined ? { name: configName, namespace: props.metadata.namespace } : { name: configName },
         spec: { loadBalancer: { l7Listeners: Lazy.any({ produce: () => this.renderListeners() }) as any } },
       });
       this._state = {
@@ -153,7 +160,8 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       if (props.rules !== undefined && !Array.isArray(props.rules)) {
         throw new Error(`'rules' must be a list of rules such as [{ host, path, backend }], got ${describeValue(props.rules)}`);
       }
-      (props.rules ?? []).forEach((rule, i) => this.addRoute(rule, `rules[${i}]`, `'rules[${i}].backend'`));
+      const rules = props.rules ?? [];
+      for (let i = 0; i < rules.length; i++) this.addRoute(rules[i], `rules[${i}]`, `'rules[${i}].backend'`);
       if (props.tls !== undefined) this.addTlsEntries(props.tls);
     } catch (e) {
       throw errorOf(this, e);
@@ -307,7 +315,7 @@ export class LoopbackSafeIngress extends kplus.Ingress {
    * TkeServiceConfig name, and the annotations the construct sets (a hand-set annotation that
    * contradicts one of them fails). `metadata` itself was checked before the Ingress was made.
    */
-  private checkProps(props: LoopbackSafeIngressProps): { configName: string; required: Map<string, RequiredAnnotation> } {
+  private checkProps(props: LoopbackSafeIngressProps): { configName: string; required: RequiredAnnotations } {
     const binding = this.binding;
     checkServiceConfigName(props.serviceConfigName, binding);
     if (props.internalSubnetId !== undefined) TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
@@ -364,8 +372,8 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       );
     }
 
-    const required = new Map<string, RequiredAnnotation>();
-    const requireAnnotation = (key: string, value: string, source: string) => required.set(key, { value, source });
+    const required: RequiredAnnotations = [];
+    const requireAnnotation = (key: string, value: string, source: string) => required.push([key, { value, source }]);
     requireAnnotation(TkeAnnotations.INGRESS_CLASS, TkeNames.QCLOUD_INGRESS_CLASS, 'LoopbackSafeIngress (a TKE CLB Ingress)');
     if (props.internalSubnetId !== undefined) requireAnnotation(TkeAnnotations.INGRESS_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
     if (props.existingLoadBalancerId !== undefined) requireAnnotation(TkeAnnotations.INGRESS_EXIST_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
@@ -395,16 +403,16 @@ export class LoopbackSafeIngress extends kplus.Ingress {
    * @param caller what names the rule when it routes a host+path twice
    */
   private addRoute(rule: LoopbackSafeIngressRule, prop: string, source: string, optionsProp: string = prop, caller: string = prop): void {
-    const at = (name: string) => (prop ? `${prop}.${name}` : name);
+    // Prop names are spelled out only for what is set: this runs for every rule (the synth-overhead budget).
     if (!rule || typeof rule !== 'object') throw new Error(`'${prop || 'rule'}' must be an object, got ${describeValue(rule)}`);
-    if (rule.host !== undefined) validateHost(rule.host, at('host'));
-    const pathType = validateOneOf(rule.pathType, PATH_TYPES, at('pathType')) ?? kplus.HttpIngressPathType.PREFIX;
-    validatePath(rule.path, at('path'), pathType);
-    const backend = ingressBackendOf(rule.backend, at('backend'));
-    if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, at('healthCheck'));
-    if (rule.session !== undefined) validateSession(rule.session, at('session'));
-    validateOneOf<string>(rule.scheduler, L7_RULE_SCHEDULERS, at('scheduler'));
-    validateOneOf<string>(rule.forwardType, FORWARD_TYPES, at('forwardType'));
+    if (rule.host !== undefined && !isValidHost(rule.host)) validateHost(rule.host, propAt(prop, 'host'));
+    const pathType = rule.pathType === undefined ? kplus.HttpIngressPathType.PREFIX : validateOneOf(rule.pathType, PATH_TYPES, propAt(prop, 'pathType'))!;
+    if (ingressPathProblem(rule.path, pathType, prop) !== undefined) validatePath(rule.path, propAt(prop, 'path'), pathType);
+    const backend = ingressBackendOf(rule.backend, propAt(prop, 'backend'));
+    if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, propAt(prop, 'healthCheck'));
+    if (rule.session !== undefined) validateSession(rule.session, propAt(prop, 'session'));
+    if (rule.scheduler !== undefined) validateOneOf<string>(rule.scheduler, L7_RULE_SCHEDULERS, propAt(prop, 'scheduler'));
+    if (rule.forwardType !== undefined) validateOneOf<string>(rule.forwardType, FORWARD_TYPES, propAt(prop, 'forwardType'));
 
     if (hasRoute(this, rule.host, rule.path)) {
       throw new Error(

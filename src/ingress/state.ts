@@ -23,6 +23,9 @@ export interface RuleEntry extends ListenerRule {
   readonly optionsProp: string;
 }
 
+/** The annotations a `LoopbackSafeIngress` writes on its Ingress, each key once, with why. */
+export type RequiredAnnotations = Array<readonly [string, RequiredAnnotation]>;
+
 /**
  * The state of one `LoopbackSafeIngress` beyond its cdk8s-plus Ingress, one record that the construct
  * keeps up to date and its synth-time checks read.
@@ -38,8 +41,8 @@ export interface IngressState {
   readonly rules: RuleEntry[];
   /** How the user gave the default backend, for error messages. */
   defaultBackendSource?: string;
-  /** The annotations the construct writes on the Ingress, by key, re-checked on the patched manifest. */
-  readonly required: ReadonlyMap<string, RequiredAnnotation>;
+  /** The annotations the construct writes on the Ingress, re-checked on the patched manifest. */
+  readonly required: RequiredAnnotations;
   /** Whether `routeInCluster()` made a mirror Ingress, which shares the namespace. */
   mirrored: boolean;
   /** Whether any rule carries a per-rule CLB setting. */

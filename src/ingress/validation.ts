@@ -115,7 +115,7 @@ function synthProblems(state: IngressState, annotations: { readonly [key: string
   problems.push(...passToTargetProblems(annotations, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID));
   if (annotations !== unpatched) {
     // Only what a JSON patch removed or changed: the metadata's own values are judged elsewhere.
-    const kept = new Map([...state.required].filter(([key, { value }]) => unpatched[key] === value));
+    const kept = state.required.filter(([key, { value }]) => unpatched[key] === value);
     problems.push(...patchedAwayProblems('Ingress', kept, annotations));
   }
   const tls = ingressTls(state.ingress);
