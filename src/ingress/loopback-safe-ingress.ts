@@ -46,6 +46,12 @@ const PATH_TYPES = [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.
  */
 const SERVICE_CONFIG_ID = '0';
 
+/** The annotations that every `LoopbackSafeIngress` of a kind writes with the same value, and why. */
+const CLASS_ANNOTATION = [TkeAnnotations.INGRESS_CLASS, { value: TkeNames.QCLOUD_INGRESS_CLASS, source: 'LoopbackSafeIngress (a TKE CLB Ingress)' }] as const;
+const PASS_TO_TARGET_ANNOTATION = [TkeAnnotations.INGRESS_PASS_TO_TARGET, { value: 'true', source: "'passToTarget'" }] as const;
+const DIRECT_ACCESS_ANNOTATION = [TkeAnnotations.INGRESS_DIRECT_ACCESS, { value: 'true', source: "'directAccess'" }] as const;
+const AUTO_BINDING_ANNOTATION = [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, { value: 'true', source: "'binding'" }] as const;
+
 /** The prop `name` of the rule given as `prop` (`rules[0]`), or `name` alone for positional arguments. */
 function propAt(prop: string, name: string): string {
   return prop ? `${prop}.${name}` : name;
@@ -372,15 +378,16 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       );
     }
 
-    const required: RequiredAnnotations = [];
-    const requireAnnotation = (key: string, value: string, source: string) => required.push([key, { value, source }]);
-    requireAnnotation(TkeAnnotations.INGRESS_CLASS, TkeNames.QCLOUD_INGRESS_CLASS, 'LoopbackSafeIngress (a TKE CLB Ingress)');
-    if (props.internalSubnetId !== undefined) requireAnnotation(TkeAnnotations.INGRESS_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
-    if (props.existingLoadBalancerId !== undefined) requireAnnotation(TkeAnnotations.INGRESS_EXIST_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
-    if (passToTarget) requireAnnotation(TkeAnnotations.INGRESS_PASS_TO_TARGET, 'true', "'passToTarget'");
-    if (directAccess) requireAnnotation(TkeAnnotations.INGRESS_DIRECT_ACCESS, 'true', "'directAccess'");
-    if (listenPorts !== undefined) requireAnnotation(TkeAnnotations.INGRESS_LISTEN_PORTS, listenPorts, "'listenPorts'");
-    requireAnnotation(bindingKey, binding === TkeServiceConfigBinding.AUTO ? 'true' : configName, "'binding'");
+    // The entries whose value is fixed are shared by every Ingress (fewer objects per Ingress to build and collect).
+    const required: RequiredAnnotations = [CLASS_ANNOTATION];
+    if (props.internalSubnetId !== undefined) required.push([TkeAnnotations.INGRESS_SUBNET_ID, { value: props.internalSubnetId, source: "'internalSubnetId'" }]);
+    if (props.existingLoadBalancerId !== undefined) {
+      required.push([TkeAnnotations.INGRESS_EXIST_LB_ID, { value: props.existingLoadBalancerId, source: "'existingLoadBalancerId'" }]);
+    }
+    if (passToTarget) required.push(PASS_TO_TARGET_ANNOTATION);
+    if (directAccess) required.push(DIRECT_ACCESS_ANNOTATION);
+    if (listenPorts !== undefined) required.push([TkeAnnotations.INGRESS_LISTEN_PORTS, { value: listenPorts, source: "'listenPorts'" }]);
+    required.push(binding === TkeServiceConfigBinding.AUTO ? AUTO_BINDING_ANNOTATION : [bindingKey, { value: configName, source: "'binding'" }]);
     throwProblems(annotationConflicts(required, userAnnotations));
     return { configName, required };
   }
