@@ -342,7 +342,9 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       );
     }
     throwProblems(passToTargetProblems(
-      props.existingLoadBalancerId === undefined ? userAnnotations : { ...userAnnotations, [TkeAnnotations.INGRESS_EXIST_LB_ID]: props.existingLoadBalancerId },
+      props.existingLoadBalancerId === undefined
+        ? userAnnotations
+        : { ...userAnnotations, [TkeAnnotations.INGRESS_EXIST_LB_ID]: props.existingLoadBalancerId },
       TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID,
     ));
     const handPass = userAnnotations[TkeAnnotations.INGRESS_PASS_TO_TARGET];

@@ -1,5 +1,5 @@
-import { LoopbackSafeIngressListenPort } from './props';
 import * as kplus from 'cdk8s-plus-27';
+import { LoopbackSafeIngressListenPort } from './props';
 import { forEachRoute, ingressDefaultBackend, ingressHosts, ingressTls, IngressState, routesHost } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { patchedAwayProblems } from '../private/annotation-conflicts';
@@ -93,7 +93,11 @@ export function ingressProblems(state: IngressState, index: AppIndex): string[] 
 }
 
 /** The invariants that later calls can break, judged on the Ingress's final `annotations`. */
-function synthProblems(state: IngressState, annotations: { readonly [key: string]: string }, unpatched: { readonly [key: string]: string }): string[] {
+function synthProblems(
+  state: IngressState,
+  annotations: { readonly [key: string]: string },
+  unpatched: { readonly [key: string]: string },
+): string[] {
   const problems: string[] = [];
   const explicit = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG];
   const auto = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
