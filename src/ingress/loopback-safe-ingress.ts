@@ -219,11 +219,9 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       const prop = `rules[${i}]`;
       const source = `'${prop}.backend' of addRules()`;
       if (rule === null || typeof rule !== 'object') return this.addRoute(rule as any, prop, source);
-      {
-        for (const setting of SETTINGS) {
-          if ((rule as LoopbackSafeIngressRule)[setting] !== undefined) {
-            throw new Error(`'${prop}.${setting}' is a per-rule CLB setting, which addRules() does not take (a cdk8s-plus IngressRule): use addRulesWithSettings()`);
-          }
+      for (const setting of SETTINGS) {
+        if ((rule as LoopbackSafeIngressRule)[setting] !== undefined) {
+          throw new Error(`'${prop}.${setting}' is a per-rule CLB setting, which addRules() does not take (a cdk8s-plus IngressRule): use addRulesWithSettings()`);
         }
       }
       if (rule.host === undefined && rule.path === undefined) return this.setDefaultBackend(rule.backend, `${prop}.backend`, source);
