@@ -67,7 +67,7 @@ describe('LoopbackSafeIngress: pass-to-target and reused CLBs (Tencent: mutually
   test('a pass-to-target annotation added later next to a reused CLB fails at synth', () => {
     const { chart, backend } = setup();
     const ing = web(chart, backend, { existingLoadBalancerId: 'lb-abcd1234' });
-    ing.ingress.metadata.addAnnotation(PASS, 'true');
+    ing.metadata.addAnnotation(PASS, 'true');
     expect(() => Testing.synth(chart)).toThrow(`${PASS}: "true" cannot be combined with ${EXIST}: "lb-abcd1234"`);
   });
 });
@@ -105,7 +105,7 @@ describe('LoopbackSafeIngress: custom listener ports (listen-ports)', () => {
   test('an annotation added later through ingress counts too', () => {
     const { chart, backend } = setup();
     const ing = web(chart, backend);
-    ing.ingress.metadata.addAnnotation(LISTEN, '[{"HTTPS": 9443}]');
+    ing.metadata.addAnnotation(LISTEN, '[{"HTTPS": 9443}]');
     expect(findManifest(synthValidated(chart), 'TkeServiceConfig', 'web-loopback').spec.loadBalancer.l7Listeners).toEqual([
       { protocol: 'HTTPS', port: 9443, keepaliveEnable: 1 },
     ]);
@@ -122,7 +122,7 @@ describe('LoopbackSafeIngress: custom listener ports (listen-ports)', () => {
   test('a malformed value added later fails synth, naming the annotation', () => {
     const { chart, backend } = setup();
     const ing = web(chart, backend);
-    ing.ingress.metadata.addAnnotation(LISTEN, '[{"HTTP": 0}]');
+    ing.metadata.addAnnotation(LISTEN, '[{"HTTP": 0}]');
     expect(() => Testing.synth(chart)).toThrow(`${LISTEN} is malformed: entry 0 has port 0`);
   });
 
@@ -147,7 +147,7 @@ describe('LoopbackSafeIngress: a healthCheck mutated after it was passed in is j
     const { chart, backend } = setup();
     const ing = web(chart, backend, { rules: [] });
     const healthCheck: any = { enable: true, intervalTime: 10, timeout: 5 };
-    ing.addRules({ host: 'shop.example.com', path: '/', backend, healthCheck });
+    ing.addRulesWithSettings({ host: 'shop.example.com', path: '/', backend, healthCheck });
     healthCheck.timeout = 20;
     expect(() => Testing.synth(chart)).toThrow(/'rules\[0\]\.healthCheck\.timeout' must be less than 'rules\[0\]\.healthCheck\.intervalTime'.*changed after it was passed in/);
   });

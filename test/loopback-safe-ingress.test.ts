@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Names, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import {
@@ -78,8 +78,11 @@ describe('LoopbackSafeIngress: EXPLICIT binding (default)', () => {
     const ing = new LoopbackSafeIngress(chart, 'web', { rules: [{ path: '/', backend }] });
     // THEN
     const manifests = synthValidated(chart);
-    const name = ing.ingress.name;
+    const name = ing.name;
+    // cdk8s names the Ingress's API object (test/web/Resource): the readable part leaves out "Resource",
+    // the hash is that of the API object's path.
     expect(name).toMatch(/^test-web-c8[0-9a-f]+$/);
+    expect(name).toEqual(Names.toDnsLabel(ApiObject.of(ing)));
     expect(ing.serviceConfig.name).toEqual(`${name}-loopback`);
     expect(findManifest(manifests, 'Ingress', name).metadata.annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG]).toEqual(`${name}-loopback`);
     findManifest(manifests, 'TkeServiceConfig', `${name}-loopback`);
@@ -179,7 +182,7 @@ describe('LoopbackSafeIngress: listeners', () => {
   test('a rule added after construction reaches the Ingress', () => {
     const { chart, backend, api } = setup();
     const ing = web(chart, backend);
-    ing.addHostRule('shop.example.com', '/api', api, { pathType: kplus.HttpIngressPathType.EXACT });
+    ing.addHostRule('shop.example.com', '/api', api, kplus.HttpIngressPathType.EXACT);
     expect(findManifest(synthValidated(chart), 'Ingress', 'web').spec.rules).toEqual([
       {
         host: 'shop.example.com',
@@ -193,10 +196,10 @@ describe('LoopbackSafeIngress: listeners', () => {
     ]);
   });
 
-  test('addRule(path, backend) adds a rule without a host, whose settings go to domain ""', () => {
+  test('addRulesWithSettings() adds a rule without a host, whose settings go to domain ""', () => {
     const { chart, backend, api } = setup();
     const ing = web(chart, backend);
-    ing.addRule('/api', api, { scheduler: Scheduler.IP_UNDERSCORE_HASH });
+    ing.addRulesWithSettings({ path: '/api', backend: api, scheduler: Scheduler.IP_UNDERSCORE_HASH });
     const manifests = synthValidated(chart);
     expect(findManifest(manifests, 'Ingress', 'web').spec.rules).toContainEqual({
       http: { paths: [{ path: '/api', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 8080 } } } }] },
@@ -207,11 +210,68 @@ describe('LoopbackSafeIngress: listeners', () => {
     expect(() => ing.addRule('/api', backend)).toThrow(/'addRule' routes host \(none\) path "\/api"/);
   });
 
+  test('addRule(path, backend, pathType) adds a rule without a host, checked and without settings', () => {
+    const { chart, backend, api } = setup();
+    const ing = web(chart, backend);
+    ing.addRule('/api', api, kplus.HttpIngressPathType.EXACT);
+    const manifests = synthValidated(chart);
+    expect(findManifest(manifests, 'Ingress', 'web').spec.rules).toContainEqual({
+      http: { paths: [{ path: '/api', pathType: 'Exact', backend: { service: { name: 'api', port: { number: 8080 } } } }] },
+    });
+    expect(findManifest(manifests, 'TkeServiceConfig', 'web-loopback').spec.loadBalancer.l7Listeners).toEqual([HTTP_80]);
+    expect(() => ing.addRule('api', api)).toThrow(/^LoopbackSafeIngress test\/web: 'path' must start with "\/" and contain no whitespace, got "api"$/);
+    expect(() => ing.addRule('/x', api, 'Fuzzy' as any)).toThrow(/^LoopbackSafeIngress test\/web: 'pathType' must be one of "Prefix", "Exact", "ImplementationSpecific", got "Fuzzy"$/);
+  });
+
+  test("cdk8s-plus addRules() rules are checked like the construct's: default backend, host default, duplicates", () => {
+    const { chart, backend, api } = setup();
+    const ing = new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' } });
+    ing.addRules({ backend }, { host: 'shop.example.com', backend: api }, { host: 'shop.example.com', path: '/x', backend: api });
+    const spec = findManifest(synthValidated(chart), 'Ingress', 'web').spec;
+    expect(spec.defaultBackend).toEqual({ service: { name: 'shop', port: { number: 80 } } });
+    expect(spec.rules).toEqual([{
+      host: 'shop.example.com',
+      http: {
+        paths: [
+          { path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 8080 } } } },
+          { path: '/x', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 8080 } } } },
+        ],
+      },
+    }]);
+    expect(() => ing.addRules({ backend })).toThrow(
+      /^LoopbackSafeIngress test\/web: 'rules\[0\]\.backend' sets a default backend, but the Ingress already has one \('rules\[0\]\.backend' of addRules\(\)\): an Ingress has one at most$/,
+    );
+    expect(() => ing.addRules({ host: 'shop.example.com', backend })).toThrow(/'rules\[0\]' routes host "shop\.example\.com" path "\/"/);
+    expect(() => ing.addRules({ host: 'Bad Host', path: '/', backend })).toThrow(/'rules\[0\]\.host' must be an RFC 1123 host name/);
+    expect(() => ing.addRules({ path: '/y', backend: { service: { name: 'x' } } as any })).toThrow(/'rules\[0\]\.backend' must be a cdk8s-plus IngressBackend/);
+    // Per-rule settings are not part of a cdk8s-plus IngressRule: a JavaScript caller is sent to addRulesWithSettings().
+    expect(() => ing.addRules({ path: '/z', backend, healthCheck: { enable: true } } as any)).toThrow(
+      "'rules[0].healthCheck' is a per-rule CLB setting, which addRules() does not take (a cdk8s-plus IngressRule): use addRulesWithSettings()",
+    );
+  });
+
+  test('addDefaultBackend() and addHostDefaultBackend() are checked, and reach the Ingress and the backend checks', () => {
+    const { chart, backend, api } = setup();
+    const ing = new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' } });
+    ing.addDefaultBackend(backend);
+    ing.addHostDefaultBackend('shop.example.com', api);
+    const spec = findManifest(synthValidated(chart), 'Ingress', 'web').spec;
+    expect(spec.defaultBackend).toEqual({ service: { name: 'shop', port: { number: 80 } } });
+    expect(spec.rules).toEqual([{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 8080 } } } }] } }]);
+    expect(() => ing.addDefaultBackend(api)).toThrow(
+      "LoopbackSafeIngress test/web: 'backend' sets a default backend, but the Ingress already has one (the backend of addDefaultBackend()): an Ingress has one at most",
+    );
+    expect(() => ing.addHostDefaultBackend('shop.example.com', backend)).toThrow(/'addHostDefaultBackend' routes host "shop\.example\.com" path "\/"/);
+    expect(() => ing.addHostDefaultBackend('', backend)).toThrow(/'host' must be a host name \(use addDefaultBackend\(\) for a rule without a host\), got ""/);
+    expect(() => ing.addDefaultBackend('web:80' as any)).toThrow("'backend' must be a cdk8s-plus IngressBackend (IngressBackend.fromService() or fromResource()), got \"web:80\"");
+  });
+
   test('ApiObject.of() on the construct is the Ingress (its default child), and a JSON patch through it is applied', () => {
     const { chart, backend } = setup();
     const ing = web(chart, backend);
-    expect(ApiObject.of(ing)).toBe(ApiObject.of(ing.ingress));
+    expect(ing).toBeInstanceOf(kplus.Ingress);
     expect(ApiObject.of(ing).kind).toEqual('Ingress');
+    expect(ApiObject.of(ing).node.path).toEqual('test/web/Resource');
     ApiObject.of(ing).addJsonPatch(JsonPatch.add('/metadata/labels', { team: 'shop' }));
     expect(findManifest(synthValidated(chart), 'Ingress', 'web').metadata.labels).toEqual({ team: 'shop' });
   });
@@ -232,7 +292,7 @@ describe('LoopbackSafeIngress: per-rule options', () => {
         { path: '/status', backend, session: { enable: true, sessionExpireTime: 60 } },
       ],
     });
-    ing.addHostRule('*.example.com', '/', backend, { forwardType: ForwardType.HTTPS });
+    ing.addRulesWithSettings({ host: '*.example.com', path: '/', backend, forwardType: ForwardType.HTTPS });
     // THEN
     const manifests = synthValidated(chart);
     expect(findManifest(manifests, 'TkeServiceConfig', 'web-loopback').spec.loadBalancer.l7Listeners).toEqual([
@@ -251,7 +311,7 @@ describe('LoopbackSafeIngress: per-rule options', () => {
   test('with TLS, rules with options are listed on HTTPS 443 as well', () => {
     const { chart, backend, api } = setup();
     const ing = web(chart, backend);
-    ing.addHostRule('shop.example.com', '/api', api, { healthCheck: { enable: false } });
+    ing.addRulesWithSettings({ host: 'shop.example.com', path: '/api', backend: api, healthCheck: { enable: false } });
     ing.addTls([{ hosts: ['shop.example.com'] }]);
     const domains = [{ domain: 'shop.example.com', rules: [{ url: '/api', healthCheck: { enable: false } }] }];
     expect(findManifest(synthValidated(chart), 'TkeServiceConfig', 'web-loopback').spec.loadBalancer.l7Listeners).toEqual([
@@ -422,10 +482,10 @@ describe('LoopbackSafeIngress: bad input', () => {
     }
   });
 
-  test('health check errors from addHostRule name the option', () => {
+  test('health check errors from addRulesWithSettings name the rule and the option', () => {
     const { chart, backend } = setup();
-    expect(() => web(chart, backend).addHostRule('shop.example.com', '/x', backend, { healthCheck: { enable: true, timeout: 6 } })).toThrow(
-      /'healthCheck\.timeout' must be less than 'healthCheck\.intervalTime'/,
+    expect(() => web(chart, backend).addRulesWithSettings({ host: 'shop.example.com', path: '/x', backend, healthCheck: { enable: true, timeout: 6 } })).toThrow(
+      /^LoopbackSafeIngress test\/web: 'rules\[0\]\.healthCheck\.timeout' must be less than 'rules\[0\]\.healthCheck\.intervalTime'/,
     );
   });
 
@@ -476,10 +536,10 @@ describe('LoopbackSafeIngress: bad input', () => {
       ).toThrow(/'metadata\.annotations' sets ingress\.cloud\.tencent\.com\/tke-service-config: "mine", but 'binding' is AUTO/);
     });
 
-    test('added later with ing.ingress.metadata.addAnnotation', () => {
+    test('added later with ing.metadata.addAnnotation', () => {
       const { app, chart, backend } = setup();
       const ing = web(chart, backend);
-      ing.ingress.metadata.addAnnotation(TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, 'true');
+      ing.metadata.addAnnotation(TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, 'true');
       expect(() => Testing.synth(chart)).toThrow(/the Ingress carries both ingress\.cloud\.tencent\.com\/tke-service-config: "web-loopback" and ingress\.cloud\.tencent\.com\/tke-service-config-auto: "true"/);
       expect(() => app.synth()).toThrow(/carries both/);
     });
@@ -487,7 +547,7 @@ describe('LoopbackSafeIngress: bad input', () => {
     test('the explicit annotation rewritten later fails', () => {
       const { chart, backend } = setup();
       const ing = web(chart, backend);
-      ing.ingress.metadata.addAnnotation(TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG, 'other');
+      ing.metadata.addAnnotation(TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG, 'other');
       expect(() => Testing.synth(chart)).toThrow(/tke-service-config is "other", but the TkeServiceConfig is named "web-loopback"/);
     });
   });
@@ -605,18 +665,18 @@ describe('LoopbackSafeIngress: backends, names and collisions', () => {
     web(s1.chart, s1.backend, { metadata: { name: 'w1' }, serviceConfigName: 'shared' });
     new LoopbackSafeIngress(s1.chart, 'other', { metadata: { name: 'w2' }, serviceConfigName: 'shared', rules: [{ host: 'b.example.com', path: '/', backend: s1.backend }] });
     expect(() => Testing.synth(s1.chart)).toThrow(
-      /TkeServiceConfig prod\/shared \(cloud\.tencent\.com\/v1alpha1\) is emitted twice, by test\/web\/ServiceConfig and by test\/other\/ServiceConfig/,
+      /TkeServiceConfig prod\/shared \(cloud\.tencent\.com\/v1alpha1\) is emitted twice, by test\/web\/0 and by test\/other\/0/,
     );
     // a serviceConfigName equal to another Ingress's derived name
     const s2 = setup('prod');
     web(s2.chart, s2.backend, { metadata: { name: 'a' }, serviceConfigName: 'b-loopback' });
     new LoopbackSafeIngress(s2.chart, 'b', { metadata: { name: 'b' }, rules: [{ host: 'b.example.com', path: '/', backend: s2.backend }] });
-    expect(() => Testing.synth(s2.chart)).toThrow(/TkeServiceConfig prod\/b-loopback .* is emitted twice, by test\/web\/ServiceConfig and by test\/b\/ServiceConfig/);
+    expect(() => Testing.synth(s2.chart)).toThrow(/TkeServiceConfig prod\/b-loopback .* is emitted twice, by test\/web\/0 and by test\/b\/0/);
     // a mirror named like its Ingress
     const s3 = setup('prod');
     const a = web(s3.chart, s3.backend, { metadata: { name: 'a' } });
     a.routeInCluster({ dns: new CoreDnsRewrite(s3.chart, 'dns'), name: 'a' });
-    expect(() => Testing.synth(s3.chart)).toThrow(/Ingress prod\/a \(networking\.k8s\.io\/v1\) is emitted twice, by test\/web\/Default\/Resource and by test\/web\/InCluster\/Resource/);
+    expect(() => Testing.synth(s3.chart)).toThrow(/Ingress prod\/a \(networking\.k8s\.io\/v1\) is emitted twice, by test\/web\/Resource and by test\/web\/InCluster\/Resource/);
     // the same names in two namespaces are fine
     const s4 = setup();
     web(s4.chart, s4.backend, { metadata: { name: 'w', namespace: 'default' }, serviceConfigName: 'shared' });
@@ -648,7 +708,7 @@ describe('LoopbackSafeIngress: backends, names and collisions', () => {
     // added later
     const late = setup();
     const ing = web(late.chart, late.backend);
-    ing.ingress.metadata.addAnnotation(TkeAnnotations.INGRESS_EXIST_LB_ID, 'bogus');
+    ing.metadata.addAnnotation(TkeAnnotations.INGRESS_EXIST_LB_ID, 'bogus');
     expect(() => Testing.synth(late.chart)).toThrow(/'metadata\.annotations\["kubernetes\.io\/ingress\.existLbId"\]' must look like lb-xxxxxxxx.*got "bogus"/);
   });
 });

@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus27 from 'cdk8s-plus-27';
 import * as kplus33 from 'cdk8s-plus-33';
 import {
@@ -108,7 +108,7 @@ function shop(o: PlusObjects): any[] {
     defaultBackend: o.webBackend,
     rules: [{ host: 'shop.example.com', path: '/', backend: o.webBackend }],
   });
-  ingress.addHostRule('shop.example.com', '/fallback', o.fallback);
+  ingress.addRulesWithSettings({ host: 'shop.example.com', path: '/fallback', backend: o.fallback });
   ingress.routeInCluster({ dns, controllerService: o.ingressNginx });
   dns.rewriteToService('api.shop.example.com', api);
   dns.rewriteToService('web.shop.example.com', o.webService);
@@ -168,7 +168,12 @@ describe('objects that are not what a prop needs fail, naming the prop', () => {
     expect(() => new LoopbackSafeIngress(o.chart, 'b', { defaultBackend: 'web:80' }))
       .toThrow("'defaultBackend' must be a cdk8s-plus IngressBackend (IngressBackend.fromService() or fromResource()), got \"web:80\"");
     const ingress = new LoopbackSafeIngress(o.chart, 'c');
-    expect(() => ingress.addHostRule('shop.example.com', '/', { service: { name: 'web' } }))
+    expect(() => ingress.addHostRule('shop.example.com', '/', { service: { name: 'web' } } as any))
       .toThrow("'backend' must be a cdk8s-plus IngressBackend (IngressBackend.fromService() or fromResource()), got {\"service\":{\"name\":\"web\"}}");
+    expect(() => ingress.addRulesWithSettings({ host: 'shop.example.com', path: '/', backend: { service: { name: 'web' } } }))
+      .toThrow("'rules[0].backend' must be a cdk8s-plus IngressBackend (IngressBackend.fromService() or fromResource()), got {\"service\":{\"name\":\"web\"}}");
+    // The inherited cdk8s-plus methods take a cdk8s-plus-27 IngressBackend in TypeScript; at run time one of -33 works too.
+    ingress.addHostRule('shop.example.com', '/', o.webBackend as any);
+    expect(ApiObject.of(ingress).toJson().spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'web', port: { number: 80 } } });
   });
 });

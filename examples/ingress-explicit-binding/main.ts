@@ -30,10 +30,14 @@ const ing = new LoopbackSafeIngress(chart, 'shop', {
   rules: [{ host: 'shop.example.com', path: '/', backend: kplus.IngressBackend.fromService(webService) }],
 });
 
-// Later calls still reach both the Ingress and the TkeServiceConfig. The health check asks for `/`, which
+// Later calls still reach both the Ingress and the TkeServiceConfig (addRulesWithSettings() takes per-rule CLB
+// settings; the cdk8s-plus addHostRule() / addRule() / addRules() add rules without them). The health check asks for `/`, which
 // nginx-unprivileged answers with 200 (requests for /api get its 404 page: the image stands in for your API);
 // with your own image, use the path it answers 2xx on (e.g. `/healthz`).
-ing.addHostRule('shop.example.com', '/api', kplus.IngressBackend.fromService(apiService), {
+ing.addRulesWithSettings({
+  host: 'shop.example.com',
+  path: '/api',
+  backend: kplus.IngressBackend.fromService(apiService),
   healthCheck: {
     enable: true,
     intervalTime: 10,

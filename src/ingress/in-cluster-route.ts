@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { DnsName, RewriteMatch } from '../coredns';
 import { CoreDnsRewrite } from '../coredns-rewrite';
 import { RouteInClusterOptions } from './props';
-import { RuleEntry } from './state';
+import { IngressRoute } from './state';
 import { registerAppCheck } from '../private/app-checks';
 import { validateObjectName } from '../private/ingress-validation';
 import { dns1035LabelProblem, dns1123LabelProblem, throwIf } from '../private/k8s-names';
@@ -58,8 +58,11 @@ export class InClusterRoute {
     private readonly ownerPath: string,
   ) {}
 
-  /** Rewrites the rule's host to the controller (once per host), then adds the rule to the mirror. */
-  public addRule(rule: RuleEntry): void {
+  /**
+   * Rewrites the rule's host to the controller (once per host), then adds the rule to the mirror. The
+   * backend comes as cdk8s-plus holds it, already rendered.
+   */
+  public addRoute(rule: IngressRoute): void {
     const host = rule.host;
     if (host !== undefined && !this.hosts.has(host)) {
       try {
@@ -74,7 +77,9 @@ export class InClusterRoute {
       }
       this.hosts.add(host);
     }
-    this.ingress.addRules({ host: rule.host, path: rule.path, pathType: rule.pathType, backend: rule.backend });
+    // cdk8s-plus reads a backend only through _toKube().
+    const backend = { _toKube: () => rule.backend } as unknown as kplus.IngressBackend;
+    this.ingress.addRules({ host: rule.host, path: rule.path, pathType: rule.pathType, backend });
   }
 }
 

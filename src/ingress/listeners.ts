@@ -49,7 +49,7 @@ export function ingressListeners(listenPorts: string | undefined, hasTls: boolea
  */
 export function renderL7Listeners(
   listeners: readonly DeclaredListener[],
-  rules: readonly ListenerRule[],
+  rules: Iterable<ListenerRule>,
 ): TkeServiceConfigSpecLoadBalancerL7Listeners[] {
   const domains = renderDomains(rules);
   return listeners.map(({ protocol, port }) => ({
@@ -60,11 +60,32 @@ export function renderL7Listeners(
   }));
 }
 
+/** TKE's default listeners without per-rule settings: HTTP 80 only, or with HTTPS 443. Rendered once, frozen. */
+const DEFAULT_LISTENERS = [false, true].map((hasTls) => deepFreeze(renderL7Listeners(ingressListeners(undefined, hasTls).listeners!, [])));
+
+/**
+ * The `l7Listeners` of an Ingress with TKE's default listeners (no `listen-ports`) and no per-rule
+ * settings: the same for every such Ingress, so shared (and frozen: cdk8s copies what it renders).
+ *
+ * @param hasTls whether the Ingress has any TLS entry
+ */
+export function defaultL7Listeners(hasTls: boolean): TkeServiceConfigSpecLoadBalancerL7Listeners[] {
+  return DEFAULT_LISTENERS[hasTls ? 1 : 0];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /**
  * One domain per host (in order of first appearance; a rule without a host belongs to the VIP, domain
  * `""`) with the rules that carry per-rule settings. A rule with none is routed but not listed.
  */
-export function renderDomains(rules: readonly ListenerRule[]): TkeServiceConfigSpecLoadBalancerL7ListenersDomains[] {
+export function renderDomains(rules: Iterable<ListenerRule>): TkeServiceConfigSpecLoadBalancerL7ListenersDomains[] {
   const byDomain = new Map<string, TkeServiceConfigSpecLoadBalancerL7ListenersDomainsRules[]>();
   for (const rule of rules) {
     const { healthCheck, session, scheduler, forwardType } = rule.options;

@@ -1,17 +1,18 @@
-import { ApiObject, Lazy, Names } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { InClusterRoute } from './in-cluster-route';
-import { ingressListeners, renderL7Listeners } from './listeners';
+import { defaultL7Listeners, ingressListeners, renderL7Listeners } from './listeners';
 import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressRuleOptions, RouteInClusterOptions } from './props';
-import { IngressState, RuleEntry } from './state';
+import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState, RequiredAnnotations } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
-import { backendProblems, checkBinding, checkServiceConfigName, listenPortsAnnotation, synthProblems } from './validation';
-import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
+import { checkBinding, checkServiceConfigName, ingressProblems, listenPortsAnnotation } from './validation';
+import { annotationConflicts, throwProblems } from '../private/annotation-conflicts';
 import { registerAppCheck } from '../private/app-checks';
 import { errorOf, withConstructPath } from '../private/construct-errors';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import {
+  isValidHost,
   validateBoolean,
   validateHealthCheck,
   validateHost,
@@ -21,7 +22,7 @@ import {
   validateSession,
   MAX_NAME_LENGTH,
 } from '../private/ingress-validation';
-import { describeValue, dns1123LabelProblem, throwIf } from '../private/k8s-names';
+import { describeValue, dns1123LabelProblem, ingressPathProblem, throwIf } from '../private/k8s-names';
 import { annotationsOf, hasJsonPatches, metadataProblem } from '../private/metadata';
 import { ingressBackendOf } from '../private/plus-compat';
 import { TkeAnnotations, TkeNames } from '../tke/annotations';
@@ -34,6 +35,33 @@ const EXPLICIT_CONFIG_SUFFIX = '-loopback';
 
 /** The path types an Ingress rule accepts. */
 const PATH_TYPES = [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.EXACT, kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC];
+
+/**
+ * The construct id of the TkeServiceConfig. cdk8s emits a chart's objects in construct-tree order, and
+ * the Ingress's own API object (`Resource`) was made by cdk8s-plus before the config; but constructs
+ * lists children by id as JavaScript orders object keys, array indices first. With id `0` the config
+ * is emitted before the Ingress (the order kubectl applies them) without a dependency edge, which
+ * costs cdk8s about a tenth of the synth time of an Ingress (docs/performance.md). The examples'
+ * golden output (test/examples-golden.test.ts) and test/loopback-safe-ingress.test.ts pin the order.
+ */
+const SERVICE_CONFIG_ID = '0';
+
+/** The annotations that every `LoopbackSafeIngress` of a kind writes with the same value, and why. */
+const CLASS_ANNOTATION = [TkeAnnotations.INGRESS_CLASS, { value: TkeNames.QCLOUD_INGRESS_CLASS, source: 'LoopbackSafeIngress (a TKE CLB Ingress)' }] as const;
+const PASS_TO_TARGET_ANNOTATION = [TkeAnnotations.INGRESS_PASS_TO_TARGET, { value: 'true', source: "'passToTarget'" }] as const;
+const DIRECT_ACCESS_ANNOTATION = [TkeAnnotations.INGRESS_DIRECT_ACCESS, { value: 'true', source: "'directAccess'" }] as const;
+const AUTO_BINDING_ANNOTATION = [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, { value: 'true', source: "'binding'" }] as const;
+
+/** The prop `name` of the rule given as `prop` (`rules[0]`), or `name` alone for positional arguments. */
+function propAt(prop: string, name: string): string {
+  return prop ? `${prop}.${name}` : name;
+}
+
+/** The settings of a rule without per-rule CLB settings, shared. */
+const NO_SETTINGS: LoopbackSafeIngressRuleOptions = Object.freeze({});
+
+/** The per-rule CLB settings, which a cdk8s-plus `IngressRule` does not carry. */
+const SETTINGS = ['healthCheck', 'session', 'scheduler', 'forwardType'] as const;
 
 /**
  * A TKE CLB Ingress (class `qcloud`) with the layer-7 loopback fix: a TkeServiceConfig bound to it that
@@ -53,10 +81,13 @@ const PATH_TYPES = [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.
  * Tencent ignores it there: allow 100.127.0.0/16 in the CVM security group, or turn on the CLB's own
  * "allow by default" setting.
  *
- * Listeners and per-rule settings are computed at synth time, so rules and TLS added after
- * construction (with `addHostRule()`, `addRule()`, `addRules()`, `addTls()`) reach the TkeServiceConfig. Add rules
- * through this construct, not through `ingress` directly: rules added to `ingress` are routed but not
- * known to the TkeServiceConfig.
+ * The construct is a cdk8s-plus-27 `Ingress`: `ApiObject.of(ing)` is the Ingress's API object, and its
+ * TkeServiceConfig is its child (`serviceConfig`), emitted before it. Listeners and per-rule settings are
+ * computed at synth time from the Ingress's own rules and TLS, so whatever is added after construction,
+ * with the cdk8s-plus methods (`addHostRule()`, `addRule()`, `addRules()`, `addDefaultBackend()`,
+ * `addHostDefaultBackend()`, `addTls()`) or with `addRulesWithSettings()`, is checked and reaches the
+ * TkeServiceConfig (and the `routeInCluster()` mirror). Per-rule CLB settings, and backends of
+ * cdk8s-plus-28 to -33, go through the `rules` prop or `addRulesWithSettings()`.
  *
  * Which listener a rule's settings go on: TKE puts the rules of an Ingress without TLS on HTTP 80, and
  * those of an Ingress with TLS on HTTPS 443 (HTTP 80 too when the Ingress mixes protocols). A
@@ -67,16 +98,11 @@ const PATH_TYPES = [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.
  * @see https://www.tencentcloud.com/document/product/457/37015
  * @see https://cloud.tencent.com/document/product/214/54821
  */
-export class LoopbackSafeIngress extends Construct {
-  /**
-   * The Ingress, of class `qcloud` (annotation `kubernetes.io/ingress.class`). It is this construct's
-   * default child, so `ApiObject.of(loopbackSafeIngress)` is the Ingress's API object.
-   */
-  public readonly ingress: kplus.Ingress;
-
+export class LoopbackSafeIngress extends kplus.Ingress {
   /**
    * The TkeServiceConfig bound to the Ingress, in the Ingress's namespace: `<ingress-name>-loopback`
-   * (or `serviceConfigName`) for the `EXPLICIT` binding, `<ingress-name>-auto-ingress-config` for `AUTO`.
+   * (or `serviceConfigName`) for the `EXPLICIT` binding, `<ingress-name>-auto-ingress-config` for
+   * `AUTO`. It is this construct's child with id `0`, which cdk8s emits before the Ingress.
    */
   public readonly serviceConfig: TkeServiceConfig;
 
@@ -85,18 +111,15 @@ export class LoopbackSafeIngress extends Construct {
    */
   public readonly binding: TkeServiceConfigBinding;
 
-  /** Every rule added through this construct, in order. */
-  private readonly _rules: RuleEntry[] = [];
-  /** Every TLS entry added through this construct, in order (the objects the cdk8s-plus Ingress holds). */
-  private readonly _tls: kplus.IngressTls[] = [];
-  /** The default backend, for the in-cluster mirror and the backend checks. */
-  private _defaultBackend?: kplus.IngressBackend;
+  /**
+   * What this construct knows beyond the cdk8s-plus Ingress (./state.ts), read by the synth-time checks
+   * and the listener rendering: above all, what the cdk8s-plus Ingress does not hold of each rule, its
+   * CLB settings and where it came from. The routing itself and the TLS entries are read from the
+   * cdk8s-plus Ingress. One record, kept up to date, so that a synth reads it without copying it.
+   */
+  private readonly _state: IngressState;
   /** The in-cluster mirror, once `routeInCluster()` was called. */
   private _inCluster?: InClusterRoute;
-  /** `ApiObject.of(ingress)`, looked up once (the lookup is not free, and the checks need it). */
-  private readonly _ingressObject: ApiObject;
-  /** The annotations this construct writes on the Ingress, re-checked on the patched manifest at synth. */
-  private readonly _required: ReadonlyMap<string, RequiredAnnotation>;
 
   /**
    * @param scope the parent construct
@@ -104,102 +127,151 @@ export class LoopbackSafeIngress extends Construct {
    * @param props the Ingress, its rules and its TkeServiceConfig binding
    */
   constructor(scope: Construct, id: string, props: LoopbackSafeIngressProps = {}) {
-    super(scope, id);
-    if (props === null || typeof props !== 'object') {
-      throw new Error(`LoopbackSafeIngress ${this.node.path}: props must be an object, got ${describeValue(props)}`);
+    // Only the metadata goes to cdk8s-plus, checked first so that cdk8s never sees a malformed one; the
+    // rest is checked and added below, through this construct's own checks.
+    const problem = props === null || typeof props !== 'object' ? `props must be an object, got ${describeValue(props)}` : metadataProblem(props.metadata);
+    if (problem !== undefined) {
+      const path = scope?.node?.path ? `${scope.node.path}/${id}` : id;
+      throw new Error(`${new.target.name} ${path}: ${problem}`);
     }
+    super(scope, id, { metadata: props.metadata });
     try {
       this.binding = checkBinding(props.binding);
-      const { ingressName, configName, required } = this.checkProps(props);
-
-      // The Ingress name is fixed before the TkeServiceConfig is created: cdk8s emits objects in tree
-      // order, so the config comes before the Ingress in the output (the order kubectl applies them)
-      // without a dependency edge or an extra construct, both of which cost time at synth.
-      this.serviceConfig = new TkeServiceConfig(this, 'ServiceConfig', {
-        metadata: { name: configName, ...(props.metadata?.namespace !== undefined ? { namespace: props.metadata.namespace } : {}) },
-        spec: { loadBalancer: { l7Listeners: Lazy.any({ produce: () => this.renderListeners() }) as any } },
-      });
-      // 'Default' makes the Ingress this construct's default child, for ApiObject.of().
-      this.ingress = new kplus.Ingress(this, 'Default', { metadata: { ...props.metadata, name: ingressName } });
-      for (const [key, { value }] of required) this.ingress.metadata.addAnnotation(key, value);
-      this._required = required;
+      const { configName, required } = this.checkProps(props);
+      const metadata = this.metadata;
+      for (const [key, { value }] of required) metadata.addAnnotation(key, value);
       // The namespace cdk8s copied from the chart, when 'metadata.namespace' (checked above) is unset.
-      const namespace = this.ingress.metadata.namespace;
+      const namespace = this.metadata.namespace;
       if (props.metadata?.namespace === undefined && namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
 
-      this._ingressObject = ApiObject.of(this.ingress);
+      this.serviceConfig = new TkeServiceConfig(this, SERVICE_CONFIG_ID, {
+        metadata: props.metadata?.namespace !== undefined ? { name: configName, namespace: props.metadata.namespace } : { name: configName },
+        spec: { loadBalancer: { l7Listeners: Lazy.any({ produce: () => this.renderListeners() }) as any } },
+      });
+      this._state = {
+        ingress: this,
+        ingressObject: this.apiObject,
+        serviceConfigName: configName,
+        binding: this.binding,
+        rules: [],
+        required,
+        mirrored: false,
+        hasSettings: false,
+      };
       // Every synth-time check of this Ingress runs in the one app-wide pass (src/private/app-checks.ts),
       // not in a validation of its own: one walk of the tree per synth, whatever the number of Ingresses.
-      registerAppCheck(this, [this._ingressObject, this.serviceConfig], (index) => {
-        const state = this.state();
-        return [...synthProblems(state, index), ...backendProblems(state, index)];
-      });
+      registerAppCheck(this, [this.apiObject, this.serviceConfig], (index) => ingressProblems(this._state, index));
 
-      if (props.defaultBackend !== undefined) {
-        this._defaultBackend = ingressBackendOf(props.defaultBackend, 'defaultBackend');
-        this.ingress.addDefaultBackend(this._defaultBackend);
-      }
+      if (props.defaultBackend !== undefined) this.setDefaultBackend(props.defaultBackend, 'defaultBackend', "'defaultBackend'");
       if (props.rules !== undefined && !Array.isArray(props.rules)) {
         throw new Error(`'rules' must be a list of rules such as [{ host, path, backend }], got ${describeValue(props.rules)}`);
       }
-      (props.rules ?? []).forEach((rule, i) => this.addRuleFromProp(rule, `rules[${i}]`, `'rules[${i}].backend'`));
-      if (props.tls !== undefined) this.addTlsFromProp(props.tls);
+      const rules = props.rules ?? [];
+      for (let i = 0; i < rules.length; i++) this.addRoute(rules[i], `rules[${i}]`, `'rules[${i}].backend'`);
+      if (props.tls !== undefined) this.addTlsEntries(props.tls);
     } catch (e) {
       throw errorOf(this, e);
     }
   }
 
   /**
-   * Routes requests for `host` + `path` to `backend` (cdk8s-plus `Ingress.addHostRule()`). Rules added
-   * after construction still reach the Ingress and the TkeServiceConfig.
+   * Routes requests for `host` + `path` to `backend`, checked (cdk8s-plus `Ingress.addHostRule()`). For
+   * per-rule CLB settings, use `addRulesWithSettings()`.
    *
    * @param host an RFC 1123 host name, with a wildcard only as the whole leftmost label (`*.example.com`)
    * @param path the path, starting with `/`
-   * @param backend where matching requests go: a cdk8s-plus `IngressBackend` of any of cdk8s-plus-27 to -33
-   * @param options path type and per-rule CLB settings
+   * @param backend where matching requests go (at run time, an `IngressBackend` of any of cdk8s-plus-27 to -33)
+   * @param pathType how the path is matched against request paths (default `Prefix`)
    */
-  public addHostRule(host: string, path: string, backend: any, options: LoopbackSafeIngressRuleOptions = {}): void {
+  public addHostRule(host: string, path: string, backend: kplus.IngressBackend, pathType?: kplus.HttpIngressPathType): void {
     withConstructPath(this, () => {
-      if (typeof host !== 'string' || host === '') {
-        throw new Error(`'host' must be a host name (use addRule() for a rule without a host), got ${describeValue(host)}`);
-      }
       const call = `addHostRule(${JSON.stringify(host)}, ${JSON.stringify(path)})`;
-      this.addRuleFromProp({ ...options, host, path, backend }, '', `the backend of ${call}`, `${call} options`);
+      this.addRoute({ host: this.checkHostArgument(host, 'addRule()'), path, backend, pathType }, '', `the backend of ${call}`, call, 'addHostRule');
     });
   }
 
   /**
-   * Routes requests for `path` on any host to `backend` (cdk8s-plus `Ingress.addRule()`). On the CLB the
-   * rule belongs to the VIP, which the TkeServiceConfig addresses as domain `""`.
+   * Routes requests for `path` on any host to `backend`, checked (cdk8s-plus `Ingress.addRule()`). On
+   * the CLB the rule belongs to the VIP, which the TkeServiceConfig addresses as domain `""`.
    *
    * @param path the path, starting with `/`
-   * @param backend where matching requests go: a cdk8s-plus `IngressBackend` of any of cdk8s-plus-27 to -33
-   * @param options path type and per-rule CLB settings
+   * @param backend where matching requests go (at run time, an `IngressBackend` of any of cdk8s-plus-27 to -33)
+   * @param pathType how the path is matched against request paths (default `Prefix`)
    */
-  public addRule(path: string, backend: any, options: LoopbackSafeIngressRuleOptions = {}): void {
+  public addRule(path: string, backend: kplus.IngressBackend, pathType?: kplus.HttpIngressPathType): void {
     withConstructPath(this, () => {
       const call = `addRule(${JSON.stringify(path)})`;
-      this.addRuleFromProp({ ...options, host: undefined, path, backend }, '', `the backend of ${call}`, `${call} options`);
+      this.addRoute({ host: undefined, path, backend, pathType }, '', `the backend of ${call}`, call, 'addRule');
     });
   }
 
   /**
-   * Adds routing rules, which may leave out the host.
+   * Adds cdk8s-plus routing rules, checked (cdk8s-plus `Ingress.addRules()`): a rule without host and
+   * path sets the default backend, one with a host and no path routes `/`. For per-rule CLB settings,
+   * use `addRulesWithSettings()`.
    *
    * @param rules the rules to add
    */
-  public addRules(...rules: LoopbackSafeIngressRule[]): void {
-    withConstructPath(this, () => rules.forEach((rule, i) => this.addRuleFromProp(rule, `rules[${i}]`, `'rules[${i}].backend' of addRules()`)));
+  public addRules(...rules: kplus.IngressRule[]): void {
+    // cdk8s-plus's own constructor calls this (with no rules) before this construct is initialized.
+    if (rules.length === 0) return;
+    withConstructPath(this, () => rules.forEach((rule, i) => {
+      const prop = `rules[${i}]`;
+      const source = `'${prop}.backend' of addRules()`;
+      if (rule === null || typeof rule !== 'object') return this.addRoute(rule as any, prop, source);
+      for (const setting of SETTINGS) {
+        if ((rule as LoopbackSafeIngressRule)[setting] !== undefined) {
+          throw new Error(`'${prop}.${setting}' is a per-rule CLB setting, which addRules() does not take (a cdk8s-plus IngressRule): use addRulesWithSettings()`);
+        }
+      }
+      if (rule.host === undefined && rule.path === undefined) return this.setDefaultBackend(rule.backend, `${prop}.backend`, source);
+      return this.addRoute({ ...rule, path: rule.path ?? '/' }, prop, source);
+    }));
   }
 
   /**
-   * Adds TLS settings. The first TLS entry adds the HTTPS 443 listener to the TkeServiceConfig; every
-   * host listed must be served by a rule by synth time.
+   * Adds routing rules with their per-rule CLB settings (health check, session persistence, scheduler,
+   * forward type), which go to the TkeServiceConfig, like the `rules` prop. A rule's backend may be an
+   * `IngressBackend` of any of cdk8s-plus-27 to -33.
+   *
+   * @param rules the rules to add
+   */
+  public addRulesWithSettings(...rules: LoopbackSafeIngressRule[]): void {
+    withConstructPath(this, () => rules.forEach((rule, i) => this.addRoute(rule, `rules[${i}]`, `'rules[${i}].backend' of addRulesWithSettings()`)));
+  }
+
+  /**
+   * Sets the backend for requests that match no rule, checked (cdk8s-plus `Ingress.addDefaultBackend()`).
+   * An Ingress has one default backend at most.
+   *
+   * @param backend the backend (at run time, an `IngressBackend` of any of cdk8s-plus-27 to -33)
+   */
+  public addDefaultBackend(backend: kplus.IngressBackend): void {
+    withConstructPath(this, () => this.setDefaultBackend(backend, 'backend', 'the backend of addDefaultBackend()'));
+  }
+
+  /**
+   * Routes every request for `host` that matches no other rule of it to `backend`: a rule for `host` +
+   * `/` (cdk8s-plus `Ingress.addHostDefaultBackend()`).
+   *
+   * @param host an RFC 1123 host name, with a wildcard only as the whole leftmost label (`*.example.com`)
+   * @param backend the backend (at run time, an `IngressBackend` of any of cdk8s-plus-27 to -33)
+   */
+  public addHostDefaultBackend(host: string, backend: kplus.IngressBackend): void {
+    withConstructPath(this, () => {
+      const call = `addHostDefaultBackend(${JSON.stringify(host)})`;
+      this.addRoute({ host: this.checkHostArgument(host, 'addDefaultBackend()'), path: '/', backend }, '', `the backend of ${call}`, call, 'addHostDefaultBackend');
+    });
+  }
+
+  /**
+   * Adds TLS settings, checked (cdk8s-plus `Ingress.addTls()`). The first TLS entry adds the HTTPS 443
+   * listener to the TkeServiceConfig; every host listed must be served by a rule by synth time.
    *
    * @param tls the TLS entries
    */
   public addTls(tls: kplus.IngressTls[]): void {
-    withConstructPath(this, () => this.addTlsFromProp(tls));
+    withConstructPath(this, () => this.addTlsEntries(tls));
   }
 
   /**
@@ -215,7 +287,7 @@ export class LoopbackSafeIngress extends Construct {
    *
    * - Emits an Ingress of the given class (`<ingress-name>-in-cluster`, in the same namespace) that
    *   mirrors every rule of this Ingress to the same backends, plus its default backend and TLS
-   *   entries; rules and TLS added later are mirrored too.
+   *   entries; rules, default backend and TLS added later are mirrored too.
    * - Rewrites each host, with `options.dns`, to the controller Service's in-cluster name (by default
    *   `ingress-nginx-controller.ingress-nginx.svc.cluster.local`). A wildcard host `*.example.com`
    *   becomes a regex rule matching one label. Rules without a host get no rewrite.
@@ -230,30 +302,31 @@ export class LoopbackSafeIngress extends Construct {
   public routeInCluster(options: RouteInClusterOptions): kplus.Ingress {
     return withConstructPath(this, () => {
       if (this._inCluster) throw new Error(`routeInCluster() was already called on ${this.node.path}`);
-      const route = InClusterRoute.create(this, 'InCluster', this.ingress.name, this.ingress.metadata.namespace, options);
-      for (const rule of this._rules) route.addRule(rule);
-      if (this._defaultBackend) route.ingress.addDefaultBackend(this._defaultBackend);
-      if (this._tls.length > 0) route.ingress.addTls([...this._tls]);
+      const route = InClusterRoute.create(this, 'InCluster', this.name, this.metadata.namespace, options);
+      forEachRoute(this, (host, path, backend, pathType) => route.addRoute({ host, path, pathType, backend }));
+      const defaultBackend = ingressDefaultBackend(this);
+      if (defaultBackend) route.ingress.addDefaultBackend(defaultBackend);
+      const tls = ingressTls(this);
+      if (tls.length > 0) route.ingress.addTls([...tls]);
       this._inCluster = route;
+      this._state.mirrored = true;
       return route.ingress;
     });
   }
 
   /**
    * Checks the props that the constructor turns into names and annotations, and returns them: the
-   * Ingress and TkeServiceConfig names, and the annotations the construct sets (a hand-set annotation
-   * that contradicts one of them fails).
+   * TkeServiceConfig name, and the annotations the construct sets (a hand-set annotation that
+   * contradicts one of them fails). `metadata` itself was checked before the Ingress was made.
    */
-  private checkProps(props: LoopbackSafeIngressProps): { ingressName: string; configName: string; required: Map<string, RequiredAnnotation> } {
+  private checkProps(props: LoopbackSafeIngressProps): { configName: string; required: RequiredAnnotations } {
     const binding = this.binding;
     checkServiceConfigName(props.serviceConfigName, binding);
     if (props.internalSubnetId !== undefined) TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
     if (props.existingLoadBalancerId !== undefined) TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
     const directAccess = props.directAccess === undefined ? false : validateBoolean(props.directAccess, 'directAccess');
-    throwIf(metadataProblem(props.metadata));
     if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
-
-    const userAnnotations = { ...(props.metadata?.annotations ?? {}) };
+    const userAnnotations: { readonly [key: string]: string } = props.metadata?.annotations ?? {};
     throwProblems(idAnnotationProblems(userAnnotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
     // pass-to-target works only on CLBs that TKE creates; it is mutually exclusive with a reused CLB.
     const reusedLoadBalancer = props.existingLoadBalancerId ?? userAnnotations[TkeAnnotations.INGRESS_EXIST_LB_ID];
@@ -267,7 +340,9 @@ export class LoopbackSafeIngress extends Construct {
       );
     }
     throwProblems(passToTargetProblems(
-      { ...userAnnotations, ...(reusedLoadBalancer !== undefined ? { [TkeAnnotations.INGRESS_EXIST_LB_ID]: reusedLoadBalancer } : {}) },
+      props.existingLoadBalancerId === undefined
+        ? userAnnotations
+        : { ...userAnnotations, [TkeAnnotations.INGRESS_EXIST_LB_ID]: props.existingLoadBalancerId },
       TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID,
     ));
     const handPass = userAnnotations[TkeAnnotations.INGRESS_PASS_TO_TARGET];
@@ -289,7 +364,8 @@ export class LoopbackSafeIngress extends Construct {
       );
     }
 
-    const ingressName = props.metadata?.name ?? Names.toDnsLabel(this);
+    // The name cdk8s gave the Ingress: 'metadata.name', else one generated from the API object's path.
+    const ingressName = this.name;
     validateObjectName(ingressName, 'metadata.name');
     const configName =
       binding === TkeServiceConfigBinding.AUTO
@@ -302,64 +378,87 @@ export class LoopbackSafeIngress extends Construct {
       );
     }
 
-    const required = new Map<string, RequiredAnnotation>();
-    const requireAnnotation = (key: string, value: string, source: string) => required.set(key, { value, source });
-    requireAnnotation(TkeAnnotations.INGRESS_CLASS, TkeNames.QCLOUD_INGRESS_CLASS, 'LoopbackSafeIngress (a TKE CLB Ingress)');
-    if (props.internalSubnetId !== undefined) requireAnnotation(TkeAnnotations.INGRESS_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
-    if (props.existingLoadBalancerId !== undefined) requireAnnotation(TkeAnnotations.INGRESS_EXIST_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
-    if (passToTarget) requireAnnotation(TkeAnnotations.INGRESS_PASS_TO_TARGET, 'true', "'passToTarget'");
-    if (directAccess) requireAnnotation(TkeAnnotations.INGRESS_DIRECT_ACCESS, 'true', "'directAccess'");
-    if (listenPorts !== undefined) requireAnnotation(TkeAnnotations.INGRESS_LISTEN_PORTS, listenPorts, "'listenPorts'");
-    requireAnnotation(bindingKey, binding === TkeServiceConfigBinding.AUTO ? 'true' : configName, "'binding'");
+    // The entries whose value is fixed are shared by every Ingress (fewer objects per Ingress to build and collect).
+    const required: RequiredAnnotations = [CLASS_ANNOTATION];
+    if (props.internalSubnetId !== undefined) required.push([TkeAnnotations.INGRESS_SUBNET_ID, { value: props.internalSubnetId, source: "'internalSubnetId'" }]);
+    if (props.existingLoadBalancerId !== undefined) {
+      required.push([TkeAnnotations.INGRESS_EXIST_LB_ID, { value: props.existingLoadBalancerId, source: "'existingLoadBalancerId'" }]);
+    }
+    if (passToTarget) required.push(PASS_TO_TARGET_ANNOTATION);
+    if (directAccess) required.push(DIRECT_ACCESS_ANNOTATION);
+    if (listenPorts !== undefined) required.push([TkeAnnotations.INGRESS_LISTEN_PORTS, { value: listenPorts, source: "'listenPorts'" }]);
+    required.push(binding === TkeServiceConfigBinding.AUTO ? AUTO_BINDING_ANNOTATION : [bindingKey, { value: configName, source: "'binding'" }]);
     throwProblems(annotationConflicts(required, userAnnotations));
-    return { ingressName, configName, required };
+    return { configName, required };
+  }
+
+  /** `host` as an argument of `addHostRule()` / `addHostDefaultBackend()`: not empty (`instead` has no host). */
+  private checkHostArgument(host: string, instead: string): string {
+    if (typeof host !== 'string' || host === '') {
+      throw new Error(`'host' must be a host name (use ${instead} for a rule without a host), got ${describeValue(host)}`);
+    }
+    return host;
   }
 
   /**
-   * Checks a rule and adds it to the Ingress (and the mirror).
+   * Checks a rule and adds it to the Ingress (and the mirror); keeps its settings and source.
    *
    * @param rule the rule as given
-   * @param prop the prop it came from (`rules[0]`), or `''` for `addHostRule()` / `addRule()`
+   * @param prop the prop it came from (`rules[0]`), or `''` for positional arguments
    * @param source how the user gave its backend, for messages about the backend at synth
-   * @param optionsProp how the user gave its options, for messages about them at synth
+   * @param optionsProp how the user gave its settings, for messages about them at synth
+   * @param caller what names the rule when it routes a host+path twice
    */
-  private addRuleFromProp(rule: LoopbackSafeIngressRule, prop: string, source: string, optionsProp: string = prop): void {
-    const at = (name: string) => (prop ? `${prop}.${name}` : name);
+  private addRoute(rule: LoopbackSafeIngressRule, prop: string, source: string, optionsProp: string = prop, caller: string = prop): void {
+    // Prop names are spelled out only for what is set: this runs for every rule (the synth-overhead budget).
     if (!rule || typeof rule !== 'object') throw new Error(`'${prop || 'rule'}' must be an object, got ${describeValue(rule)}`);
-    if (rule.host !== undefined) validateHost(rule.host, at('host'));
-    const pathType = validateOneOf(rule.pathType, PATH_TYPES, at('pathType')) ?? kplus.HttpIngressPathType.PREFIX;
-    validatePath(rule.path, at('path'), pathType);
-    const backend = ingressBackendOf(rule.backend, at('backend'));
-    if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, at('healthCheck'));
-    if (rule.session !== undefined) validateSession(rule.session, at('session'));
-    validateOneOf<string>(rule.scheduler, L7_RULE_SCHEDULERS, at('scheduler'));
-    validateOneOf<string>(rule.forwardType, FORWARD_TYPES, at('forwardType'));
+    if (rule.host !== undefined && !isValidHost(rule.host)) validateHost(rule.host, propAt(prop, 'host'));
+    const pathType = rule.pathType === undefined ? kplus.HttpIngressPathType.PREFIX : validateOneOf(rule.pathType, PATH_TYPES, propAt(prop, 'pathType'))!;
+    if (ingressPathProblem(rule.path, pathType, prop) !== undefined) validatePath(rule.path, propAt(prop, 'path'), pathType);
+    const backend = ingressBackendOf(rule.backend, propAt(prop, 'backend'));
+    if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, propAt(prop, 'healthCheck'));
+    if (rule.session !== undefined) validateSession(rule.session, propAt(prop, 'session'));
+    if (rule.scheduler !== undefined) validateOneOf<string>(rule.scheduler, L7_RULE_SCHEDULERS, propAt(prop, 'scheduler'));
+    if (rule.forwardType !== undefined) validateOneOf<string>(rule.forwardType, FORWARD_TYPES, propAt(prop, 'forwardType'));
 
-    if (this._rules.some((r) => r.host === rule.host && r.path === rule.path)) {
+    if (hasRoute(this, rule.host, rule.path)) {
       throw new Error(
-        `'${prop || (rule.host === undefined ? 'addRule' : 'addHostRule')}' routes host ${rule.host === undefined ? '(none)' : JSON.stringify(rule.host)} path ${JSON.stringify(rule.path)}, ` +
+        `'${caller}' routes host ${rule.host === undefined ? '(none)' : JSON.stringify(rule.host)} path ${JSON.stringify(rule.path)}, ` +
           'which another rule of this Ingress already routes: each host+path may appear once',
       );
     }
-    const entry: RuleEntry = {
+    if (this._inCluster) this._inCluster.addRoute({ host: rule.host, path: rule.path, pathType, backend: backend._toKube() });
+    super.addRules({ host: rule.host, path: rule.path, pathType, backend });
+    const { healthCheck, session, scheduler, forwardType } = rule;
+    const hasSettings = healthCheck !== undefined || session !== undefined || scheduler !== undefined || forwardType !== undefined;
+    this._state.rules.push({
       host: rule.host,
       path: rule.path,
-      pathType,
-      backend,
-      options: { healthCheck: rule.healthCheck, session: rule.session, scheduler: rule.scheduler, forwardType: rule.forwardType },
+      options: hasSettings ? { healthCheck, session, scheduler, forwardType } : NO_SETTINGS,
       source,
       optionsProp,
-    };
-    this._inCluster?.addRule(entry);
-    this.ingress.addRules({ host: entry.host, path: entry.path, pathType: entry.pathType, backend: entry.backend });
-    this._rules.push(entry);
+    });
+    if (hasSettings) this._state.hasSettings = true;
+  }
+
+  /** Checks the default backend and sets it on the Ingress (and the mirror). */
+  private setDefaultBackend(backend: unknown, prop: string, source: string): void {
+    const checked = ingressBackendOf(backend, prop);
+    if (ingressDefaultBackend(this) !== undefined) {
+      throw new Error(`'${prop}' sets a default backend, but the Ingress already has one (${this._state.defaultBackendSource}): an Ingress has one at most`);
+    }
+    this._inCluster?.ingress.addDefaultBackend(checked);
+    // cdk8s-plus's addRules() takes a rule without host and path for the default backend.
+    super.addRules({ backend: checked });
+    this._state.defaultBackendSource = source;
   }
 
   /** Checks TLS entries and adds them to the Ingress (and the mirror). */
-  private addTlsFromProp(tls: kplus.IngressTls[]): void {
+  private addTlsEntries(tls: kplus.IngressTls[]): void {
     if (!Array.isArray(tls)) throw new Error(`'tls' must be a list of TLS entries, got ${describeValue(tls)}`);
+    const before = ingressTls(this).length;
     tls.forEach((t, i) => {
-      const at = `tls[${this._tls.length + i}]`;
+      const at = `tls[${before + i}]`;
       if (t === null || typeof t !== 'object') {
         throw new Error(`'${at}' must be a TLS entry such as { hosts: ['a.example.com'], secret }, got ${describeValue(t)}`);
       }
@@ -367,24 +466,8 @@ export class LoopbackSafeIngress extends Construct {
       if (!Array.isArray(hosts)) throw new Error(`'${at}.hosts' must be a list of host names, got ${describeValue(hosts)}`);
       hosts.forEach((h, j) => validateHost(h, `${at}.hosts[${j}]`));
     });
-    this.ingress.addTls(tls);
+    super.addTls(tls);
     this._inCluster?.ingress.addTls(tls);
-    this._tls.push(...tls);
-  }
-
-  /** What the synth-time checks read. */
-  private state(): IngressState {
-    return {
-      ingress: this.ingress,
-      ingressObject: this._ingressObject,
-      serviceConfigName: this.serviceConfig.name,
-      binding: this.binding,
-      rules: this._rules,
-      tls: this._tls,
-      defaultBackend: this._defaultBackend,
-      required: this._required,
-      mirrored: this._inCluster !== undefined,
-    };
   }
 
   /**
@@ -396,18 +479,21 @@ export class LoopbackSafeIngress extends Construct {
     // The Ingress as it will be written, after its JSON patches: a patch may add listen-ports too.
     let annotations: { readonly [key: string]: string };
     try {
-      annotations = hasJsonPatches(this._ingressObject)
-        ? this._ingressObject.toJson().metadata?.annotations ?? {}
-        : annotationsOf(this.ingress.metadata);
+      annotations = hasJsonPatches(this.apiObject)
+        ? this.apiObject.toJson().metadata?.annotations ?? {}
+        : annotationsOf(this.metadata);
     } catch {
       // Rendering the Ingress fails with its own error; render from the metadata meanwhile.
-      annotations = annotationsOf(this.ingress.metadata);
+      annotations = annotationsOf(this.metadata);
     }
     const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
-    const declared = ingressListeners(listenPorts, this._tls.length > 0);
+    const hasTls = ingressTls(this).length > 0;
+    // The common case, TKE's default listeners and no per-rule setting, is rendered once for all Ingresses.
+    if (listenPorts === undefined && !this._state.hasSettings) return defaultL7Listeners(hasTls);
+    const declared = ingressListeners(listenPorts, hasTls);
     if (declared.problem !== undefined) {
       throw new Error(`LoopbackSafeIngress ${this.node.path}: ${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${declared.problem}`);
     }
-    return renderL7Listeners(declared.listeners, this._rules);
+    return renderL7Listeners(declared.listeners, this._state.rules);
   }
 }

@@ -1,5 +1,6 @@
+import * as kplus from 'cdk8s-plus-27';
 import { LoopbackSafeIngressListenPort } from './props';
-import { IngressState } from './state';
+import { forEachRoute, ingressDefaultBackend, ingressHosts, ingressTls, IngressState, routesHost } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { patchedAwayProblems } from '../private/annotation-conflicts';
 import { AppIndex, namespaceOf } from '../private/app-checks';
@@ -78,10 +79,26 @@ export function listenPortsAnnotation(
   return value;
 }
 
-/** The invariants that later calls can break, judged on the Ingress as it is now; checked at synth. */
-export function synthProblems(state: IngressState, index: AppIndex): string[] {
+/**
+ * Every problem of one Ingress at synth: the invariants that later calls can break, judged on the
+ * Ingress as it is now, and its backends against the Services of the app. The common case (no JSON
+ * patch, no per-rule setting, no problem) allocates little: this runs once per Ingress per synth.
+ */
+export function ingressProblems(state: IngressState, index: AppIndex): string[] {
+  const unpatched = annotationsOf(state.ingress.metadata);
+  const annotations = hasJsonPatches(state.ingressObject) ? finalAnnotations(state, index) : unpatched;
+  const problems = synthProblems(state, annotations, unpatched);
+  backendProblems(state, index, annotations, problems);
+  return problems;
+}
+
+/** The invariants that later calls can break, judged on the Ingress's final `annotations`. */
+function synthProblems(
+  state: IngressState,
+  annotations: { readonly [key: string]: string },
+  unpatched: { readonly [key: string]: string },
+): string[] {
   const problems: string[] = [];
-  const annotations = finalAnnotations(state, index);
   const explicit = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG];
   const auto = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
   if (explicit !== undefined && auto !== undefined) {
@@ -100,18 +117,18 @@ export function synthProblems(state: IngressState, index: AppIndex): string[] {
   }
   problems.push(...idAnnotationProblems(annotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
   problems.push(...passToTargetProblems(annotations, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID));
-  if (annotations !== annotationsOf(state.ingress.metadata)) {
+  if (annotations !== unpatched) {
     // Only what a JSON patch removed or changed: the metadata's own values are judged elsewhere.
-    const unpatched = annotationsOf(state.ingress.metadata);
-    const kept = new Map([...state.required].filter(([key, { value }]) => unpatched[key] === value));
+    const kept = state.required.filter(([key, { value }]) => unpatched[key] === value);
     problems.push(...patchedAwayProblems('Ingress', kept, annotations));
   }
+  const tls = ingressTls(state.ingress);
   const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
   if (listenPorts !== undefined) {
     const parsed = parseListenPorts(listenPorts);
     if (parsed.problem !== undefined) {
       problems.push(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
-    } else if (state.tls.length > 0 && !parsed.listeners.some((l) => l.protocol === 'HTTPS')) {
+    } else if (tls.length > 0 && !parsed.listeners.some((l) => l.protocol === 'HTTPS')) {
       // listen-ports replaces TKE's default 80/443 listeners (https://www.tencentcloud.com/document/product/457/40675):
       // without an HTTPS entry the CLB gets no HTTPS listener, and the TLS hosts are never served over TLS.
       problems.push(
@@ -120,8 +137,8 @@ export function synthProblems(state: IngressState, index: AppIndex): string[] {
       );
     }
   }
-  problems.push(...ruleOptionProblems(state));
-  problems.push(...tlsHostProblems(state));
+  if (state.hasSettings) ruleOptionProblems(state, problems);
+  if (tls.length > 0) tlsHostProblems(state.ingress, tls, problems);
   return problems;
 }
 
@@ -139,36 +156,41 @@ export function finalAnnotations(state: IngressState, index: AppIndex): { readon
 }
 
 /** Per-rule settings are objects the caller may still hold: judge them by their value now. */
-function ruleOptionProblems(state: IngressState): string[] {
-  const problems: string[] = [];
-  for (const rule of state.rules) {
-    const at = rule.optionsProp;
-    for (const check of [
-      () => rule.options.healthCheck !== undefined && validateHealthCheck(rule.options.healthCheck, `${at}.healthCheck`),
-      () => rule.options.session !== undefined && validateSession(rule.options.session, `${at}.session`),
-    ]) {
-      try {
-        check();
-      } catch (e) {
-        problems.push(`${(e as Error).message} (the object was changed after it was passed in)`);
-      }
+function ruleOptionProblems(state: IngressState, problems: string[]): void {
+  const check = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      problems.push(`${(e as Error).message} (the object was changed after it was passed in)`);
     }
+  };
+  for (const rule of state.rules) {
+    const { healthCheck, session } = rule.options;
+    if (healthCheck !== undefined) check(() => validateHealthCheck(healthCheck, `${rule.optionsProp}.healthCheck`));
+    if (session !== undefined) check(() => validateSession(session, `${rule.optionsProp}.session`));
   }
-  return problems;
 }
 
 /** Every TLS host must be served by a rule. */
-function tlsHostProblems(state: IngressState): string[] {
-  const problems: string[] = [];
-  state.tls.forEach((tls, i) => {
-    (tls.hosts ?? []).forEach((host, j) => {
-      const served = state.rules.some((r) => r.host !== undefined && (tlsHostCovers(host, r.host) || tlsHostCovers(r.host, host)));
-      if (!served) {
+function tlsHostProblems(ingress: kplus.Ingress, tls: readonly kplus.IngressTls[], problems: string[]): void {
+  let ruleHosts: string[] | undefined;
+  for (let i = 0; i < tls.length; i++) {
+    const hosts = tls[i].hosts ?? [];
+    for (let j = 0; j < hosts.length; j++) {
+      const host = hosts[j];
+      // Usually a rule names the TLS host itself; else look for a wildcard that covers it, either way.
+      if (routesHost(ingress, host)) continue;
+      ruleHosts ??= ingressHosts(ingress);
+      if (!ruleHosts.some((ruleHost) => tlsHostCovers(host, ruleHost) || tlsHostCovers(ruleHost, host))) {
         problems.push(`'tls[${i}].hosts[${j}]' is ${JSON.stringify(host)}, but no rule serves that host: add a rule for it or remove it from the TLS hosts`);
       }
-    });
-  });
-  return problems;
+    }
+  }
+}
+
+/** How the user gave the backend of the rule for `host` + `path`, for error messages. */
+function backendSource(state: IngressState, host: string | undefined, path: string): string {
+  return state.rules.find((r) => r.host === host && r.path === path)?.source ?? `the backend of host ${host === undefined ? '(none)' : JSON.stringify(host)} path ${JSON.stringify(path)}`;
 }
 
 /**
@@ -176,40 +198,39 @@ function tlsHostProblems(state: IngressState): string[] {
  * namespace (the mirror of `routeInCluster()` shares it), and without direct access it must have a
  * NodePort, which the CLB binds on every node. A Service that this app does not define is not checked.
  */
-export function backendProblems(state: IngressState, index: AppIndex): string[] {
-  const problems: string[] = [];
+function backendProblems(state: IngressState, index: AppIndex, annotations: { readonly [key: string]: string }, problems: string[]): void {
   const namespace = namespaceOf(state.ingressObject);
-  const directAccess = finalAnnotations(state, index)[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
-  const backends = state.rules.map((r) => ({ backend: r.backend, source: r.source }));
-  if (state.defaultBackend) backends.push({ backend: state.defaultBackend, source: "'defaultBackend'" });
-  for (const { backend, source } of backends) {
-    const name = backend._toKube().service?.name;
-    if (name === undefined) continue;
+  const directAccess = annotations[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
+  const check = (backend: kplus.k8s.IngressBackend, source: () => string) => {
+    const name = backend.service?.name;
+    if (name === undefined) return;
     const service = index.services.get(`${namespace}/${name}`);
     if (service === undefined) {
       const elsewhere = index.servicesByName.get(name) ?? [];
       if (elsewhere.length > 0) {
         problems.push(
-          `${source} routes to Service ${JSON.stringify(name)}, which this app defines in namespace ` +
+          `${source()} routes to Service ${JSON.stringify(name)}, which this app defines in namespace ` +
             `${elsewhere.map((s) => `${JSON.stringify(namespaceOf(s))} (${s.node.path})`).join(', ')}, but the Ingress ` +
             `${state.mirrored ? '(and its routeInCluster() mirror) ' : ''}is in namespace ${JSON.stringify(namespace)}: ` +
             'an Ingress only routes to Services of its own namespace; put the Service and the Ingress in one namespace',
         );
       }
-      continue;
+      return;
     }
-    if (directAccess) continue;
+    if (directAccess) return;
     const spec = index.serviceSpec(service);
-    if (spec === undefined) continue;
+    if (spec === undefined) return;
     const type = spec.type ?? 'ClusterIP';
     if (type === 'ClusterIP' || spec.clusterIP === 'None') {
       problems.push(
-        `${source} routes to Service ${namespace}/${name} (${service.node.path}), which is ` +
+        `${source()} routes to Service ${namespace}/${name} (${service.node.path}), which is ` +
           `${spec.clusterIP === 'None' ? 'headless' : 'of type ClusterIP'}: without direct access the CLB binds each backend ` +
           "Service's NodePort on every node, so the Service must be of type NodePort (or LoadBalancer), " +
           "or set 'directAccess: true' (VPC-CNI, or GlobalRouter with GlobalRouteDirectAccess: \"true\" in kube-system/tke-service-controller-config)",
       );
     }
-  }
-  return problems;
+  };
+  forEachRoute(state.ingress, (host, path, backend) => check(backend, () => backendSource(state, host, path)));
+  const defaultBackend = ingressDefaultBackend(state.ingress);
+  if (defaultBackend) check(defaultBackend._toKube(), () => state.defaultBackendSource ?? 'the default backend');
 }

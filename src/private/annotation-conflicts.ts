@@ -20,7 +20,7 @@ export interface RequiredAnnotation {
  * @param annotations the annotations to check (the user's, or the object's at synth)
  */
 export function annotationConflicts(
-  required: ReadonlyMap<string, RequiredAnnotation>,
+  required: Iterable<readonly [string, RequiredAnnotation]>,
   annotations: { readonly [key: string]: string },
 ): string[] {
   const problems: string[] = [];
@@ -45,7 +45,7 @@ export function annotationConflicts(
  */
 export function patchedAwayProblems(
   kind: string,
-  required: ReadonlyMap<string, RequiredAnnotation>,
+  required: Iterable<readonly [string, RequiredAnnotation]>,
   rendered: { readonly [key: string]: string },
 ): string[] {
   const problems: string[] = [];

@@ -50,7 +50,7 @@ export function namespaceOf(obj: ApiObject): string {
  * with `<ConstructType> <scope path>: `.
  */
 export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: AppCheck): void {
-  const root = scope.node.root;
+  const root = rootOf(scope);
   let registry = registries.get(root);
   if (!registry) {
     const created: Registry = { owned: new WeakSet(), ownedNames: new Set(), lazyOwned: [], checks: [] };
@@ -72,6 +72,21 @@ export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: 
       return problems.map((problem) => prefix + problem);
     });
   }
+}
+
+/** The root of each parent asked about by `rootOf()` (a construct's root never changes). */
+const roots = new WeakMap<IConstruct, IConstruct>();
+
+/** `scope.node.root`, which allocates the path of scopes: remembered by parent, as siblings are many. */
+function rootOf(scope: IConstruct): IConstruct {
+  const parent = scope.node.scope;
+  if (parent === undefined) return scope;
+  let root = roots.get(parent);
+  if (root === undefined) {
+    root = parent.node.root;
+    roots.set(parent, root);
+  }
+  return root;
 }
 
 function runAppChecks(root: IConstruct, registry: Registry): string[] {

@@ -28,7 +28,7 @@ describe('LoopbackSafeIngress judges the Ingress after its JSON patches', () => 
     // GIVEN
     const { chart, ing } = ingressFixture();
     // WHEN
-    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.add(pointer(TkeAnnotations.INGRESS_EXIST_LB_ID), 'lb-12345678'));
+    ApiObject.of(ing).addJsonPatch(JsonPatch.add(pointer(TkeAnnotations.INGRESS_EXIST_LB_ID), 'lb-12345678'));
     // THEN
     expect(() => Testing.synth(chart)).toThrow(
       `LoopbackSafeIngress test/web: ${TkeAnnotations.INGRESS_PASS_TO_TARGET}: "true" cannot be combined with ${TkeAnnotations.INGRESS_EXIST_LB_ID}: "lb-12345678"`,
@@ -39,7 +39,7 @@ describe('LoopbackSafeIngress judges the Ingress after its JSON patches', () => 
     // GIVEN
     const { chart, ing } = ingressFixture();
     // WHEN
-    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.add(pointer(TkeAnnotations.INGRESS_LISTEN_PORTS), '[{"HTTP": 8080}]'));
+    ApiObject.of(ing).addJsonPatch(JsonPatch.add(pointer(TkeAnnotations.INGRESS_LISTEN_PORTS), '[{"HTTP": 8080}]'));
     // THEN
     const config = findManifest(synthValidated(chart), 'TkeServiceConfig', 'web-loopback', 'prod');
     expect(config.spec.loadBalancer.l7Listeners.map((l: any) => [l.protocol, l.port, l.keepaliveEnable])).toEqual([['HTTP', 8080, 1]]);
@@ -47,7 +47,7 @@ describe('LoopbackSafeIngress judges the Ingress after its JSON patches', () => 
 
   test('a malformed listen-ports annotation added by JSON patch fails synth, quoting the value', () => {
     const { chart, ing } = ingressFixture();
-    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.add(pointer(TkeAnnotations.INGRESS_LISTEN_PORTS), '[{"HTTP": 0}]'));
+    ApiObject.of(ing).addJsonPatch(JsonPatch.add(pointer(TkeAnnotations.INGRESS_LISTEN_PORTS), '[{"HTTP": 0}]'));
     expect(() => Testing.synth(chart)).toThrow(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed`);
   });
 });
@@ -189,7 +189,7 @@ describe("LoopbackSafeIngress: the chart's namespace", () => {
 describe('LoopbackSafeIngress: what the construct writes cannot be patched away silently', () => {
   test('a JSON patch that removes the default pass-to-target fails synth, naming the annotation', () => {
     const { chart, ing } = ingressFixture();
-    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.remove(pointer(TkeAnnotations.INGRESS_PASS_TO_TARGET)));
+    ApiObject.of(ing).addJsonPatch(JsonPatch.remove(pointer(TkeAnnotations.INGRESS_PASS_TO_TARGET)));
     expect(() => Testing.synth(chart)).toThrow(
       `LoopbackSafeIngress test/web: the synthesized Ingress has no ${TkeAnnotations.INGRESS_PASS_TO_TARGET}, but`,
     );
@@ -197,13 +197,13 @@ describe('LoopbackSafeIngress: what the construct writes cannot be patched away 
 
   test('a JSON patch that replaces /metadata/annotations fails synth, naming the subnet annotation', () => {
     const { chart, ing } = ingressFixture();
-    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.replace('/metadata/annotations', {}));
+    ApiObject.of(ing).addJsonPatch(JsonPatch.replace('/metadata/annotations', {}));
     expect(() => Testing.synth(chart)).toThrow(`the synthesized Ingress has no ${TkeAnnotations.INGRESS_SUBNET_ID}, but 'internalSubnetId' needs`);
   });
 
   test('a JSON patch that leaves the written annotations alone still synthesizes', () => {
     const { chart, ing } = ingressFixture();
-    ApiObject.of(ing.ingress).addJsonPatch(JsonPatch.add(pointer('example.com/owner'), 'team-a'));
+    ApiObject.of(ing).addJsonPatch(JsonPatch.add(pointer('example.com/owner'), 'team-a'));
     expect(findManifest(synthValidated(chart), 'Ingress', 'web', 'prod').metadata.annotations['example.com/owner']).toEqual('team-a');
   });
 });
