@@ -28,7 +28,7 @@ export type AppCheck = (index: AppIndex) => string[];
 
 interface Registry {
   /** API objects made by constructs of this library: a name collision involving one of them fails. */
-  readonly owned: WeakSet<ApiObject>;
+  readonly owned: Set<ApiObject>;
   /** The names of the owned objects: only an object with one of them can collide with an owned object. */
   readonly ownedNames: Set<string>;
   /** Owned objects whose name is a Lazy: their name is known only at synth. */
@@ -53,7 +53,7 @@ export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: 
   const root = rootOf(scope);
   let registry = registries.get(root);
   if (!registry) {
-    const created: Registry = { owned: new WeakSet(), ownedNames: new Set(), lazyOwned: [], checks: [] };
+    const created: Registry = { owned: new Set(), ownedNames: new Set(), lazyOwned: [], checks: [] };
     registry = created;
     registries.set(root, created);
     root.node.addValidation({ validate: () => runAppChecks(root, created) });
