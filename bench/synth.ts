@@ -1,15 +1,23 @@
 /**
  * Synth benchmarks: LoopbackSafeService and LoopbackSafeIngress against the same objects written with plain
- * cdk8s-plus (and a hand-written TkeServiceConfig), synthesized with `App.synthYaml()` in the same process.
+ * cdk8s-plus (and a hand-written TkeServiceConfig), synthesized in the same process.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import {
-  LoopbackSafeIngress,
-  LoopbackSafeService,
-  TkeAnnotations,
-  tkeconfig,
-} from '../src';
+
+/*
+ * The library as apps run it: the JavaScript that jsii compiles into lib/ and npm publishes, not src/ through
+ * ts-node (an app's own code may run through ts-node, but a package under node_modules never does).
+ * `npm run bench` compiles lib/ first.
+ */
+const LIB = path.join(__dirname, '..', 'lib', 'index.js');
+if (!fs.existsSync(LIB)) {
+  throw new Error('lib/ is missing: run `npx projen compile` first (`npm run bench` does)');
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { LoopbackSafeIngress, LoopbackSafeService, TkeAnnotations, tkeconfig }: typeof import('../src') = require(LIB);
 const TkeServiceConfig = tkeconfig.TkeServiceConfig;
 const L7Protocol = tkeconfig.TkeServiceConfigSpecLoadBalancerL7ListenersProtocol;
 
