@@ -4,34 +4,26 @@ import { Construct } from 'constructs';
 import { InClusterRoute } from './in-cluster-route';
 import { defaultL7Listeners, ingressListeners, renderL7Listeners } from './listeners';
 import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressRuleOptions, RouteInClusterOptions } from './props';
-import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState, RequiredAnnotations } from './state';
+import { checkIngressProps } from './props-check';
+import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
-import { checkBinding, checkServiceConfigName, ingressProblems, listenPortsAnnotation } from './validation';
-import { annotationConflicts, throwProblems } from '../private/annotation-conflicts';
+import { checkBinding, ingressProblems } from './validation';
 import { registerAppCheck } from '../private/app-checks';
 import { errorOf, withConstructPath } from '../private/construct-errors';
-import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import {
   isValidHost,
-  validateBoolean,
   validateHealthCheck,
   validateHost,
-  validateObjectName,
   validateOneOf,
   validatePath,
   validateSession,
-  MAX_NAME_LENGTH,
 } from '../private/ingress-validation';
 import { describeValue, dns1123LabelProblem, ingressPathProblem, throwIf } from '../private/k8s-names';
 import { annotationsOf, hasJsonPatches, metadataProblem } from '../private/metadata';
 import { ingressBackendOf } from '../private/plus-compat';
-import { TkeAnnotations, TkeNames } from '../tke/annotations';
-import { TkeIds } from '../tke/ids';
+import { TkeAnnotations } from '../tke/annotations';
 import { TkeServiceConfig, TkeServiceConfigSpecLoadBalancerL7Listeners } from '../tke/imports/cloud.tencent.com';
 import { FORWARD_TYPES, L7_RULE_SCHEDULERS } from '../tke/tke-service-config-limits';
-
-/** The suffix of the TkeServiceConfig name that the `EXPLICIT` binding derives from the Ingress name. */
-const EXPLICIT_CONFIG_SUFFIX = '-loopback';
 
 /** The path types an Ingress rule accepts. */
 const PATH_TYPES = [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.EXACT, kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC];
@@ -45,12 +37,6 @@ const PATH_TYPES = [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.
  * golden output (test/examples-golden.test.ts) and test/loopback-safe-ingress.test.ts pin the order.
  */
 const SERVICE_CONFIG_ID = '0';
-
-/** The annotations that every `LoopbackSafeIngress` of a kind writes with the same value, and why. */
-const CLASS_ANNOTATION = [TkeAnnotations.INGRESS_CLASS, { value: TkeNames.QCLOUD_INGRESS_CLASS, source: 'LoopbackSafeIngress (a TKE CLB Ingress)' }] as const;
-const PASS_TO_TARGET_ANNOTATION = [TkeAnnotations.INGRESS_PASS_TO_TARGET, { value: 'true', source: "'passToTarget'" }] as const;
-const DIRECT_ACCESS_ANNOTATION = [TkeAnnotations.INGRESS_DIRECT_ACCESS, { value: 'true', source: "'directAccess'" }] as const;
-const AUTO_BINDING_ANNOTATION = [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, { value: 'true', source: "'binding'" }] as const;
 
 /** The prop `name` of the rule given as `prop` (`rules[0]`), or `name` alone for positional arguments. */
 function propAt(prop: string, name: string): string {
@@ -137,7 +123,7 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     super(scope, id, { metadata: props.metadata });
     try {
       this.binding = checkBinding(props.binding);
-      const { configName, required } = this.checkProps(props);
+      const { configName, required } = checkIngressProps(props, this.binding, this.name);
       const metadata = this.metadata;
       for (const [key, { value }] of required) metadata.addAnnotation(key, value);
       // The namespace cdk8s copied from the chart, when 'metadata.namespace' (checked above) is unset.
@@ -312,84 +298,6 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       this._state.mirrored = true;
       return route.ingress;
     });
-  }
-
-  /**
-   * Checks the props that the constructor turns into names and annotations, and returns them: the
-   * TkeServiceConfig name, and the annotations the construct sets (a hand-set annotation that
-   * contradicts one of them fails). `metadata` itself was checked before the Ingress was made.
-   */
-  private checkProps(props: LoopbackSafeIngressProps): { configName: string; required: RequiredAnnotations } {
-    const binding = this.binding;
-    checkServiceConfigName(props.serviceConfigName, binding);
-    if (props.internalSubnetId !== undefined) TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
-    if (props.existingLoadBalancerId !== undefined) TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
-    const directAccess = props.directAccess === undefined ? false : validateBoolean(props.directAccess, 'directAccess');
-    if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
-    const userAnnotations: { readonly [key: string]: string } = props.metadata?.annotations ?? {};
-    throwProblems(idAnnotationProblems(userAnnotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
-    // pass-to-target works only on CLBs that TKE creates; it is mutually exclusive with a reused CLB.
-    const reusedLoadBalancer = props.existingLoadBalancerId ?? userAnnotations[TkeAnnotations.INGRESS_EXIST_LB_ID];
-    if (props.passToTarget !== undefined) validateBoolean(props.passToTarget, 'passToTarget');
-    if (props.passToTarget === true && reusedLoadBalancer !== undefined) {
-      throw new Error(
-        `'passToTarget' is true, but ${props.existingLoadBalancerId !== undefined ? "'existingLoadBalancerId'" : `'metadata.annotations' (${TkeAnnotations.INGRESS_EXIST_LB_ID})`} ` +
-          `reuses CLB ${JSON.stringify(reusedLoadBalancer)}: pass-to-target works only on CLBs that TKE creates and is ignored on a reused one. ` +
-          "Leave 'passToTarget' unset (or false), and allow 100.127.0.0/16 in the CVM security group or turn on the CLB's own " +
-          '"allow by default" setting in the CLB console',
-      );
-    }
-    throwProblems(passToTargetProblems(
-      props.existingLoadBalancerId === undefined
-        ? userAnnotations
-        : { ...userAnnotations, [TkeAnnotations.INGRESS_EXIST_LB_ID]: props.existingLoadBalancerId },
-      TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID,
-    ));
-    const handPass = userAnnotations[TkeAnnotations.INGRESS_PASS_TO_TARGET];
-    if (props.passToTarget === false && handPass !== undefined && handPass !== 'false') {
-      throw new Error(
-        `'passToTarget' is false, but 'metadata.annotations' sets ${TkeAnnotations.INGRESS_PASS_TO_TARGET}: ${JSON.stringify(handPass)}: remove one of them`,
-      );
-    }
-    const passToTarget = props.passToTarget ?? reusedLoadBalancer === undefined;
-    const listenPorts = listenPortsAnnotation(props.listenPorts, userAnnotations);
-    const [bindingKey, otherBindingKey] =
-      binding === TkeServiceConfigBinding.AUTO
-        ? [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG]
-        : [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
-    if (userAnnotations[otherBindingKey] !== undefined) {
-      throw new Error(
-        `'metadata.annotations' sets ${otherBindingKey}: ${JSON.stringify(userAnnotations[otherBindingKey])}, ` +
-          `but 'binding' is ${binding.mode}, which sets ${bindingKey}; TKE forbids both on one Ingress`,
-      );
-    }
-
-    // The name cdk8s gave the Ingress: 'metadata.name', else one generated from the API object's path.
-    const ingressName = this.name;
-    validateObjectName(ingressName, 'metadata.name');
-    const configName =
-      binding === TkeServiceConfigBinding.AUTO
-        ? `${ingressName}${TkeNames.AUTO_INGRESS_CONFIG_SUFFIX}`
-        : props.serviceConfigName ?? `${ingressName}${EXPLICIT_CONFIG_SUFFIX}`;
-    if (configName.length > MAX_NAME_LENGTH) {
-      throw new Error(
-        `the TkeServiceConfig name derived from 'metadata.name' ${JSON.stringify(ingressName)} is ${configName.length} characters, ` +
-          `more than ${MAX_NAME_LENGTH}: shorten the Ingress name${binding === TkeServiceConfigBinding.EXPLICIT ? " or set 'serviceConfigName'" : ''}`,
-      );
-    }
-
-    // The entries whose value is fixed are shared by every Ingress (fewer objects per Ingress to build and collect).
-    const required: RequiredAnnotations = [CLASS_ANNOTATION];
-    if (props.internalSubnetId !== undefined) required.push([TkeAnnotations.INGRESS_SUBNET_ID, { value: props.internalSubnetId, source: "'internalSubnetId'" }]);
-    if (props.existingLoadBalancerId !== undefined) {
-      required.push([TkeAnnotations.INGRESS_EXIST_LB_ID, { value: props.existingLoadBalancerId, source: "'existingLoadBalancerId'" }]);
-    }
-    if (passToTarget) required.push(PASS_TO_TARGET_ANNOTATION);
-    if (directAccess) required.push(DIRECT_ACCESS_ANNOTATION);
-    if (listenPorts !== undefined) required.push([TkeAnnotations.INGRESS_LISTEN_PORTS, { value: listenPorts, source: "'listenPorts'" }]);
-    required.push(binding === TkeServiceConfigBinding.AUTO ? AUTO_BINDING_ANNOTATION : [bindingKey, { value: configName, source: "'binding'" }]);
-    throwProblems(annotationConflicts(required, userAnnotations));
-    return { configName, required };
   }
 
   /** `host` as an argument of `addHostRule()` / `addHostDefaultBackend()`: not empty (`instead` has no host). */
