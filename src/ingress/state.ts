@@ -74,11 +74,12 @@ function privateField(ingress: kplus.Ingress, field: string, isArray: boolean): 
 }
 
 /** The rules of `ingress` for one host, as cdk8s-plus holds them (`''`: the rules without a host). */
-interface PlusPaths {
+export interface PlusPaths {
   [host: string]: Array<{ path: string; pathType: kplus.HttpIngressPathType; backend: kplus.k8s.IngressBackend }>;
 }
 
-function rulesPerHost(ingress: kplus.Ingress): PlusPaths {
+/** The rules of `ingress` by host (`''`: the rules without a host), as cdk8s-plus holds them: read, never change. */
+export function rulesPerHost(ingress: kplus.Ingress): PlusPaths {
   return privateField(ingress, '_rulesPerHost', false);
 }
 

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { LoopbackSafeIngressListenPort } from './props';
-import { forEachRoute, ingressDefaultBackend, ingressHosts, ingressTls, IngressState, routesHost } from './state';
+import { ingressDefaultBackend, ingressHosts, ingressTls, IngressState, routesHost, rulesPerHost } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { patchedAwayProblems } from '../private/annotation-conflicts';
 import { AppIndex, namespaceOf } from '../private/app-checks';
@@ -115,8 +115,11 @@ function synthProblems(
   if (state.binding === TkeServiceConfigBinding.AUTO && auto !== 'true') {
     problems.push(`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO} must be "true" for TkeServiceConfigBinding.AUTO, got ${JSON.stringify(auto)}`);
   }
-  problems.push(...idAnnotationProblems(annotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
-  problems.push(...passToTargetProblems(annotations, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID));
+  // Appended only when there is a problem: this runs once per Ingress per synth.
+  const idProblems = idAnnotationProblems(annotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID);
+  if (idProblems.length > 0) problems.push(...idProblems);
+  const passProblems = passToTargetProblems(annotations, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID);
+  if (passProblems.length > 0) problems.push(...passProblems);
   if (annotations !== unpatched) {
     // Only what a JSON patch removed or changed: the metadata's own values are judged elsewhere.
     const kept = state.required.filter(([key, { value }]) => unpatched[key] === value);
@@ -201,36 +204,57 @@ function backendSource(state: IngressState, host: string | undefined, path: stri
 function backendProblems(state: IngressState, index: AppIndex, annotations: { readonly [key: string]: string }, problems: string[]): void {
   const namespace = namespaceOf(state.ingressObject);
   const directAccess = annotations[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
-  const check = (backend: kplus.k8s.IngressBackend, source: () => string) => {
-    const name = backend.service?.name;
-    if (name === undefined) return;
-    const service = index.services.get(`${namespace}/${name}`);
-    if (service === undefined) {
-      const elsewhere = index.servicesByName.get(name) ?? [];
-      if (elsewhere.length > 0) {
-        problems.push(
-          `${source()} routes to Service ${JSON.stringify(name)}, which this app defines in namespace ` +
-            `${elsewhere.map((s) => `${JSON.stringify(namespaceOf(s))} (${s.node.path})`).join(', ')}, but the Ingress ` +
-            `${state.mirrored ? '(and its routeInCluster() mirror) ' : ''}is in namespace ${JSON.stringify(namespace)}: ` +
-            'an Ingress only routes to Services of its own namespace; put the Service and the Ingress in one namespace',
-        );
-      }
-      return;
+  // A plain loop over the routes, not a callback with a closure per route: this runs for every rule at synth.
+  const perHost = rulesPerHost(state.ingress);
+  for (const host in perHost) {
+    const routes = perHost[host];
+    for (let i = 0; i < routes.length; i++) {
+      checkBackend(state, index, namespace, directAccess, routes[i].backend, host === '' ? undefined : host, routes[i].path, problems);
     }
-    if (directAccess) return;
-    const spec = index.serviceSpec(service);
-    if (spec === undefined) return;
-    const type = spec.type ?? 'ClusterIP';
-    if (type === 'ClusterIP' || spec.clusterIP === 'None') {
+  }
+  const defaultBackend = ingressDefaultBackend(state.ingress);
+  if (defaultBackend) checkBackend(state, index, namespace, directAccess, defaultBackend._toKube(), undefined, undefined, problems);
+}
+
+/**
+ * One backend checked against the Services of this app. `path` is `undefined` for the default backend;
+ * its source (for the message) is looked up only when there is a problem.
+ */
+function checkBackend(
+  state: IngressState,
+  index: AppIndex,
+  namespace: string,
+  directAccess: boolean,
+  backend: kplus.k8s.IngressBackend,
+  host: string | undefined,
+  path: string | undefined,
+  problems: string[],
+): void {
+  const name = backend.service?.name;
+  if (name === undefined) return;
+  const service = index.services.get(`${namespace}/${name}`);
+  if (service === undefined) {
+    const elsewhere = index.servicesByName.get(name) ?? [];
+    if (elsewhere.length > 0) {
       problems.push(
-        `${source()} routes to Service ${namespace}/${name} (${service.node.path}), which is ` +
-          `${spec.clusterIP === 'None' ? 'headless' : 'of type ClusterIP'}: without direct access the CLB binds each backend ` +
-          "Service's NodePort on every node, so the Service must be of type NodePort (or LoadBalancer), " +
-          "or set 'directAccess: true' (VPC-CNI, or GlobalRouter with GlobalRouteDirectAccess: \"true\" in kube-system/tke-service-controller-config)",
+        `${path === undefined ? state.defaultBackendSource ?? 'the default backend' : backendSource(state, host, path)} routes to Service ${JSON.stringify(name)}, which this app defines in namespace ` +
+          `${elsewhere.map((s) => `${JSON.stringify(namespaceOf(s))} (${s.node.path})`).join(', ')}, but the Ingress ` +
+          `${state.mirrored ? '(and its routeInCluster() mirror) ' : ''}is in namespace ${JSON.stringify(namespace)}: ` +
+          'an Ingress only routes to Services of its own namespace; put the Service and the Ingress in one namespace',
       );
     }
-  };
-  forEachRoute(state.ingress, (host, path, backend) => check(backend, () => backendSource(state, host, path)));
-  const defaultBackend = ingressDefaultBackend(state.ingress);
-  if (defaultBackend) check(defaultBackend._toKube(), () => state.defaultBackendSource ?? 'the default backend');
+    return;
+  }
+  if (directAccess) return;
+  const spec = index.serviceSpec(service);
+  if (spec === undefined) return;
+  const type = spec.type ?? 'ClusterIP';
+  if (type === 'ClusterIP' || spec.clusterIP === 'None') {
+    problems.push(
+      `${path === undefined ? state.defaultBackendSource ?? 'the default backend' : backendSource(state, host, path)} routes to Service ${namespace}/${name} (${service.node.path}), which is ` +
+        `${spec.clusterIP === 'None' ? 'headless' : 'of type ClusterIP'}: without direct access the CLB binds each backend ` +
+        "Service's NodePort on every node, so the Service must be of type NodePort (or LoadBalancer), " +
+        "or set 'directAccess: true' (VPC-CNI, or GlobalRouter with GlobalRouteDirectAccess: \"true\" in kube-system/tke-service-controller-config)",
+    );
+  }
 }
