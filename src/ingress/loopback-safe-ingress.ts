@@ -43,6 +43,22 @@ function propAt(prop: string, name: string): string {
   return prop ? `${prop}.${name}` : name;
 }
 
+/**
+ * The names of the `rules` prop's entries and of their backends (`rules[0]`, `'rules[0].backend'`), built
+ * once per index for all Ingresses, not once per rule.
+ */
+const RULE_PROPS: string[] = [];
+const RULE_BACKEND_PROPS: string[] = [];
+function rulePropAt(i: number): string {
+  if (RULE_PROPS[i] === undefined) {
+    for (let j = RULE_PROPS.length; j <= i; j++) {
+      RULE_PROPS.push(`rules[${j}]`);
+      RULE_BACKEND_PROPS.push(`'rules[${j}].backend'`);
+    }
+  }
+  return RULE_PROPS[i];
+}
+
 /** The settings of a rule without per-rule CLB settings, shared. */
 const NO_SETTINGS: LoopbackSafeIngressRuleOptions = Object.freeze({});
 
@@ -153,7 +169,7 @@ export class LoopbackSafeIngress extends kplus.Ingress {
         throw new Error(`'rules' must be a list of rules such as [{ host, path, backend }], got ${describeValue(props.rules)}`);
       }
       const rules = props.rules ?? [];
-      for (let i = 0; i < rules.length; i++) this.addRoute(rules[i], `rules[${i}]`, `'rules[${i}].backend'`);
+      for (let i = 0; i < rules.length; i++) this.addRoute(rules[i], rulePropAt(i), RULE_BACKEND_PROPS[i]);
       if (props.tls !== undefined) this.addTlsEntries(props.tls);
     } catch (e) {
       throw errorOf(this, e);

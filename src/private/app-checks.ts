@@ -33,7 +33,14 @@ interface Registry {
   readonly ownedNames: Set<string>;
   /** Owned objects whose name is a Lazy: their name is known only at synth. */
   readonly lazyOwned: ApiObject[];
-  readonly checks: AppCheck[];
+  /** The checks, each with the construct that registered it (its problems are prefixed with its type and path). */
+  readonly checks: RegisteredCheck[];
+}
+
+/** A check and the construct that registered it: a pair, not a wrapping closure per construct. */
+interface RegisteredCheck {
+  readonly scope: IConstruct;
+  readonly check: AppCheck;
 }
 
 const registries = new WeakMap<IConstruct, Registry>();
@@ -58,20 +65,14 @@ export function registerAppCheck(scope: IConstruct, owned: ApiObject[], check?: 
     registries.set(root, created);
     root.node.addValidation({ validate: () => runAppChecks(root, created) });
   }
-  for (const obj of owned) {
+  for (let i = 0; i < owned.length; i++) {
+    const obj = owned[i];
     registry.owned.add(obj);
-    if (typeof obj.name === 'string') registry.ownedNames.add(obj.name);
+    const name: unknown = obj.name;
+    if (typeof name === 'string') registry.ownedNames.add(name);
     else registry.lazyOwned.push(obj);
   }
-  if (check) {
-    // The prefix is built only when there is a problem: reading the path walks the tree.
-    registry.checks.push((index) => {
-      const problems = check(index);
-      if (problems.length === 0) return problems;
-      const prefix = `${scope.constructor.name} ${scope.node.path}: `;
-      return problems.map((problem) => prefix + problem);
-    });
-  }
+  if (check) registry.checks.push({ scope, check });
 }
 
 /** The root of each parent asked about by `rootOf()` (a construct's root never changes). */
@@ -151,6 +152,12 @@ function runAppChecks(root: IConstruct, registry: Registry): string[] {
       return manifest === undefined ? undefined : manifest?.spec ?? {};
     },
   };
-  for (const check of registry.checks) problems.push(...check(index));
+  for (const { scope, check } of registry.checks) {
+    const found = check(index);
+    if (found.length === 0) continue;
+    // The prefix is built only when there is a problem: reading the path walks the tree.
+    const prefix = `${scope.constructor.name} ${scope.node.path}: `;
+    for (const problem of found) problems.push(prefix + problem);
+  }
   return problems;
 }
