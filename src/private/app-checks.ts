@@ -119,22 +119,28 @@ function runAppChecks(root: IConstruct, registry: Registry): string[] {
   };
   const ownedNames = registry.lazyOwned.length === 0 ? registry.ownedNames : new Set(registry.ownedNames);
   for (const obj of registry.lazyOwned) ownedNames.add(resolvedName(obj));
-  const byKey = new Map<string, ApiObject>();
+  // The first object of each name (among the owned names), then matched on apiVersion, kind and namespace:
+  // no key string is built per object (the synth-overhead budget).
+  const byName = new Map<string, Array<{ readonly obj: ApiObject; readonly namespace: string }>>();
   const services = new Map<string, ApiObject>();
   const servicesByName = new Map<string, ApiObject[]>();
   for (const c of root.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const name = resolvedName(c);
     // An object's name is fixed when it is created, so a name no owned object has cannot collide with one.
-    const key = ownedNames.has(name) ? `${c.apiVersion} ${c.kind} ${resolvedNamespace(c)}/${name}` : undefined;
-    const first = key === undefined ? undefined : byKey.get(key);
-    if (key !== undefined && first === undefined) {
-      byKey.set(key, c);
-    } else if (first !== undefined && (registry.owned.has(first) || registry.owned.has(c))) {
-      problems.push(
-        `${c.kind} ${resolvedNamespace(c)}/${name} (${c.apiVersion}) is emitted twice, by ${first.node.path} and by ${c.node.path}: ` +
-          'Kubernetes keeps only one object per name, so one would overwrite the other; give them different names',
-      );
+    if (ownedNames.has(name)) {
+      const namespace = resolvedNamespace(c);
+      const same = byName.get(name);
+      const first = same?.find((f) => f.namespace === namespace && f.obj.kind === c.kind && f.obj.apiVersion === c.apiVersion)?.obj;
+      if (first === undefined) {
+        if (same) same.push({ obj: c, namespace });
+        else byName.set(name, [{ obj: c, namespace }]);
+      } else if (registry.owned.has(first) || registry.owned.has(c)) {
+        problems.push(
+          `${c.kind} ${namespace}/${name} (${c.apiVersion}) is emitted twice, by ${first.node.path} and by ${c.node.path}: ` +
+            'Kubernetes keeps only one object per name, so one would overwrite the other; give them different names',
+        );
+      }
     }
     if (c.kind === 'Service' && c.apiVersion === 'v1') {
       services.set(`${resolvedNamespace(c)}/${name}`, c);
