@@ -9,7 +9,7 @@ import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { checkBinding, ingressProblems } from './validation';
 import { registerAppCheck } from '../private/app-checks';
-import { errorOf, withConstructPath } from '../private/construct-errors';
+import { errorOf, futurePathError, withConstructPath, withFuturePath } from '../private/construct-errors';
 import {
   isValidHost,
   validateHealthCheck,
@@ -130,13 +130,22 @@ export class LoopbackSafeIngress extends kplus.Ingress {
    */
   constructor(scope: Construct, id: string, props: LoopbackSafeIngressProps = {}) {
     // Only the metadata goes to cdk8s-plus, checked first so that cdk8s never sees a malformed one; the
-    // rest is checked and added below, through this construct's own checks.
-    const problem = props === null || typeof props !== 'object' ? `props must be an object, got ${describeValue(props)}` : metadataProblem(props.metadata);
-    if (problem !== undefined) {
-      const path = scope?.node?.path ? `${scope.node.path}/${id}` : id;
-      throw new Error(`${new.target.name} ${path}: ${problem}`);
+    // rest is checked and added below, through this construct's own checks. The construct is not built
+    // yet, so errors name its future path.
+    const type = new.target.name;
+    withFuturePath(type, scope, id, () => {
+      throwIf(props === null || typeof props !== 'object' ? `props must be an object, got ${describeValue(props)}` : metadataProblem(props.metadata));
+    });
+    try {
+      super(scope, id, { metadata: props.metadata });
+    } catch (e) {
+      // cdk8s and constructs fail here for a scope in no Chart, a duplicate or an empty id. What was added
+      // to the tree before the failure is taken out again: a construct of this class whose constructor
+      // never finished (it has no state), not one that had the id already.
+      const added = scope.node.tryFindChild(id);
+      if (added instanceof LoopbackSafeIngress && added._state === undefined) scope.node.tryRemoveChild(added.node.id);
+      throw futurePathError(type, scope, id, e);
     }
-    super(scope, id, { metadata: props.metadata });
     try {
       this.binding = checkBinding(props.binding);
       const { configName, required } = checkIngressProps(props, this.binding, this.name);
@@ -159,10 +168,8 @@ export class LoopbackSafeIngress extends kplus.Ingress {
         required,
         mirrored: false,
         hasSettings: false,
+        tlsCount: 0,
       };
-      // Every synth-time check of this Ingress runs in the one app-wide pass (src/private/app-checks.ts),
-      // not in a validation of its own: one walk of the tree per synth, whatever the number of Ingresses.
-      registerAppCheck(this, [this.apiObject, this.serviceConfig], (index) => ingressProblems(this._state, index));
 
       if (props.defaultBackend !== undefined) this.setDefaultBackend(props.defaultBackend, 'defaultBackend', "'defaultBackend'");
       if (props.rules !== undefined && !Array.isArray(props.rules)) {
@@ -171,8 +178,16 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       const rules = props.rules ?? [];
       for (let i = 0; i < rules.length; i++) this.addRoute(rules[i], rulePropAt(i), RULE_BACKEND_PROPS[i]);
       if (props.tls !== undefined) this.addTlsEntries(props.tls);
+      // Every synth-time check of this Ingress runs in the one app-wide pass (src/private/app-checks.ts),
+      // not in a validation of its own: one walk of the tree per synth, whatever the number of Ingresses.
+      // Registered last, so that a constructor that fails registers nothing.
+      registerAppCheck(this, [this.apiObject, this.serviceConfig], (index) => ingressProblems(this._state, index));
     } catch (e) {
-      throw errorOf(this, e);
+      const error = errorOf(this, e);
+      // The caller may catch the error and synthesize anyway: leave no half-built Ingress (nor its
+      // TkeServiceConfig) behind.
+      scope.node.tryRemoveChild(this.node.id);
+      throw error;
     }
   }
 
@@ -389,8 +404,13 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       const hosts = t.hosts ?? [];
       if (!Array.isArray(hosts)) throw new Error(`'${at}.hosts' must be a list of host names, got ${describeValue(hosts)}`);
       hosts.forEach((h, j) => validateHost(h, `${at}.hosts[${j}]`));
+      // cdk8s-plus writes `secret.name` as the secretName: anything else would silently drop it.
+      if (t.secret !== undefined && typeof (t.secret as any)?.name !== 'string') {
+        throw new Error(`'${at}.secret' must be a cdk8s-plus Secret (Secret.fromSecretName() or new Secret()), got ${describeValue(t.secret)}`);
+      }
     });
     super.addTls(tls);
+    this._state.tlsCount += tls.length;
     this._inCluster?.ingress.addTls(tls);
   }
 

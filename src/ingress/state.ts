@@ -47,6 +47,11 @@ export interface IngressState {
   mirrored: boolean;
   /** Whether any rule carries a per-rule CLB setting. */
   hasSettings: boolean;
+  /**
+   * How many TLS entries went through the construct's checks: more in the cdk8s-plus Ingress means some
+   * were added behind its back (`kplus.Ingress.prototype.addTls.call(...)`).
+   */
+  tlsCount: number;
 }
 
 /** One routing rule of a cdk8s-plus Ingress, as it holds it: the backend already rendered. */

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { LoopbackSafeIngressListenPort } from './props';
-import { ingressDefaultBackend, ingressHosts, ingressTls, IngressState, routesHost, rulesPerHost } from './state';
+import { ingressDefaultBackend, ingressHosts, ingressTls, IngressState, PlusPaths, routesHost, rulesPerHost } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { patchedAwayProblems } from '../private/annotation-conflicts';
 import { AppIndex, namespaceOf } from '../private/app-checks';
@@ -206,14 +206,42 @@ function backendProblems(state: IngressState, index: AppIndex, annotations: { re
   const directAccess = annotations[TkeAnnotations.INGRESS_DIRECT_ACCESS] === 'true';
   // A plain loop over the routes, not a callback with a closure per route: this runs for every rule at synth.
   const perHost = rulesPerHost(state.ingress);
+  let count = 0;
   for (const host in perHost) {
     const routes = perHost[host];
+    count += routes.length;
     for (let i = 0; i < routes.length; i++) {
       checkBackend(state, index, namespace, directAccess, routes[i].backend, host === '' ? undefined : host, routes[i].path, problems);
     }
   }
   const defaultBackend = ingressDefaultBackend(state.ingress);
   if (defaultBackend) checkBackend(state, index, namespace, directAccess, defaultBackend._toKube(), undefined, undefined, problems);
+  // Counted, not compared rule by rule: the rules are looked up only when the counts differ.
+  if (count !== state.rules.length) uncheckedRouteProblems(state, perHost, problems);
+  const tls = ingressTls(state.ingress);
+  for (let i = state.tlsCount; i < tls.length; i++) {
+    problems.push(`'tls[${i}]' was added without this construct's checks (${BYPASS}): add it with addTls()`);
+  }
+}
+
+/**
+ * How routing can reach the cdk8s-plus Ingress without the construct's checks: `kplus.Ingress.prototype`'s
+ * `addRules()` and `addTls()` (its other methods call `this.addRules()`, the checked override).
+ */
+const BYPASS = 'by kplus.Ingress.prototype.addRules/addTls called on it, which neither checks it nor mirrors it to routeInCluster() nor the TkeServiceConfig\'s rules';
+
+/** The routes of the cdk8s-plus Ingress that the construct did not add (and so did not check). */
+function uncheckedRouteProblems(state: IngressState, perHost: PlusPaths, problems: string[]): void {
+  for (const host in perHost) {
+    const h = host === '' ? undefined : host;
+    for (const { path } of perHost[host]) {
+      if (state.rules.some((r) => r.host === h && r.path === path)) continue;
+      problems.push(
+        `host ${h === undefined ? '(none)' : JSON.stringify(h)} path ${JSON.stringify(path)} was added without this construct's checks (${BYPASS}): ` +
+          'add it with addHostRule(), addRule(), addRules() or addRulesWithSettings()',
+      );
+    }
+  }
 }
 
 /**

@@ -1,0 +1,150 @@
+import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { LoopbackSafeIngress } from '../../src';
+
+/** A chart with a NodePort Service to route to. */
+function fixture(): { app: App; chart: Chart; backend: kplus.IngressBackend } {
+  const app = Testing.app();
+  const chart = new Chart(app, 'test');
+  const service = new kplus.Service(chart, 'api', {
+    metadata: { name: 'api' },
+    type: kplus.ServiceType.NODE_PORT,
+    ports: [{ port: 80 }],
+    selector: kplus.Pods.select(chart, 'pods', { labels: { app: 'api' } }),
+  });
+  return { app, chart, backend: kplus.IngressBackend.fromService(service) };
+}
+
+/** Runs `fn`, expecting it to throw, and returns the message. */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+describe('LoopbackSafeIngress whose constructor fails', () => {
+  test('a caught constructor error after a valid rule leaves no Ingress or TkeServiceConfig in the tree', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    // WHEN
+    const message = errorOf(() => new LoopbackSafeIngress(chart, 'web', {
+      rules: [{ host: 'a.example.com', path: '/', backend }, { host: 'b.example.com', path: 'no-slash', backend }],
+    }));
+    // THEN
+    expect(message).toContain("LoopbackSafeIngress test/web: 'rules[1].path'");
+    expect(chart.node.tryFindChild('web')).toBeUndefined();
+    const kinds = Testing.synth(chart).map((o: any) => o.kind);
+    expect(kinds).not.toContain('Ingress');
+    expect(kinds).not.toContain('TkeServiceConfig');
+  });
+
+  test('the id of a constructor that failed can be used again', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    errorOf(() => new LoopbackSafeIngress(chart, 'web', { tls: 'x' as any }));
+    // WHEN
+    new LoopbackSafeIngress(chart, 'web', { rules: [{ host: 'a.example.com', path: '/', backend }] });
+    // THEN
+    expect(Testing.synth(chart).filter((o: any) => o.kind === 'Ingress')).toHaveLength(1);
+  });
+
+  test('a scope in no Chart fails with the construct type and path, and leaves nothing in the App', () => {
+    // GIVEN
+    const app = Testing.app();
+    // WHEN
+    const message = errorOf(() => new LoopbackSafeIngress(app, 'web'));
+    // THEN
+    expect(message).toMatch(/^LoopbackSafeIngress web: .*parent chart/);
+    expect(app.node.tryFindChild('web')).toBeUndefined();
+  });
+
+  test("a bad metadata prop under an App names the path with '/' turned into '--'", () => {
+    // GIVEN
+    const app = Testing.app();
+    // WHEN
+    const message = errorOf(() => new LoopbackSafeIngress(app, 'a/b', { metadata: { labels: { app: 5 as any } } }));
+    // THEN
+    expect(message).toMatch(/^LoopbackSafeIngress a--b: 'metadata.labels\["app"\]' must be a string/);
+  });
+
+  test('a scope that is not a construct fails naming the scope', () => {
+    // WHEN
+    const message = errorOf(() => new LoopbackSafeIngress({} as any, 'web'));
+    // THEN
+    expect(message).toContain("'scope' must be a construct");
+  });
+});
+
+describe('LoopbackSafeIngress and the inherited kplus.Ingress methods called directly', () => {
+  test('a rule added with kplus.Ingress.prototype.addRules fails synth, naming host and path', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    const ing = new LoopbackSafeIngress(chart, 'web', { rules: [{ host: 'a.example.com', path: '/', backend }] });
+    // WHEN
+    kplus.Ingress.prototype.addRules.call(ing, { host: 'BAD_HOST', path: '/x', backend });
+    // THEN
+    expect(() => Testing.synth(chart)).toThrow(/LoopbackSafeIngress test\/web: host "BAD_HOST" path "\/x" was added without this construct's checks/);
+  });
+
+  test('kplus.Ingress.prototype.addDefaultBackend and addHostRule reach the checks of the addRules() override', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    const ing = new LoopbackSafeIngress(chart, 'web', { rules: [{ host: 'a.example.com', path: '/', backend }] });
+    // WHEN
+    const badBackend = errorOf(() => kplus.Ingress.prototype.addDefaultBackend.call(ing, {} as any));
+    const badHost = errorOf(() => kplus.Ingress.prototype.addHostRule.call(ing, 'BAD_HOST', '/', backend));
+    // THEN
+    expect(badBackend).toContain("LoopbackSafeIngress test/web: 'rules[0].backend' must be a cdk8s-plus IngressBackend");
+    expect(badHost).toContain("LoopbackSafeIngress test/web: 'rules[0].host'");
+  });
+
+  test('TLS added with kplus.Ingress.prototype.addTls fails synth', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    const ing = new LoopbackSafeIngress(chart, 'web', { rules: [{ host: 'a.example.com', path: '/', backend }] });
+    // WHEN
+    kplus.Ingress.prototype.addTls.call(ing, [{ hosts: ['a.example.com'] }]);
+    // THEN
+    expect(() => Testing.synth(chart)).toThrow(/'tls\[0\]' was added without this construct's checks/);
+  });
+
+  test('the same calls through the construct synthesize', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    const ing = new LoopbackSafeIngress(chart, 'web', { rules: [{ host: 'a.example.com', path: '/', backend }] });
+    // WHEN
+    ing.addRules({ host: 'b.example.com', path: '/x', backend });
+    ing.addDefaultBackend(backend);
+    ing.addTls([{ hosts: ['a.example.com'] }]);
+    // THEN
+    const ingress = Testing.synth(chart).find((o: any) => o.kind === 'Ingress');
+    expect(ingress.spec.rules.map((r: any) => r.host)).toEqual(['a.example.com', 'b.example.com']);
+    expect(ingress.spec.tls).toEqual([{ hosts: ['a.example.com'] }]);
+  });
+});
+
+describe('LoopbackSafeIngress.addTls() input from JavaScript', () => {
+  test('a secret that is not a Secret fails at the call, quoting it', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    const ing = new LoopbackSafeIngress(chart, 'web', { rules: [{ host: 'a.example.com', path: '/', backend }] });
+    // WHEN
+    const message = errorOf(() => ing.addTls([{ hosts: ['a.example.com'], secret: 'tls-secret' as any }]));
+    // THEN
+    expect(message).toBe("LoopbackSafeIngress test/web: 'tls[0].secret' must be a cdk8s-plus Secret (Secret.fromSecretName() or new Secret()), got \"tls-secret\"");
+  });
+
+  test('a Secret from Secret.fromSecretName() is accepted', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    const ing = new LoopbackSafeIngress(chart, 'web', { rules: [{ host: 'a.example.com', path: '/', backend }] });
+    // WHEN
+    ing.addTls([{ hosts: ['a.example.com'], secret: kplus.Secret.fromSecretName(chart, 's', 'tls-secret') }]);
+    // THEN
+    const ingress = Testing.synth(chart).find((o: any) => o.kind === 'Ingress');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['a.example.com'], secretName: 'tls-secret' }]);
+  });
+});
