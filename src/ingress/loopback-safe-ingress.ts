@@ -320,7 +320,14 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     return withConstructPath(this, () => {
       if (this._inCluster) throw new Error(`routeInCluster() was already called on ${this.node.path}`);
       const route = InClusterRoute.create(this, 'InCluster', this.name, this.metadata.namespace, options);
-      forEachRoute(this, (host, path, backend, pathType) => route.addRoute({ host, path, pathType, backend }));
+      try {
+        forEachRoute(this, (host, path, backend, pathType) => route.addRoute({ host, path, pathType, backend }));
+      } catch (e) {
+        // The caller may catch the error and synthesize anyway (or call again with another CoreDnsRewrite):
+        // leave no half-filled mirror behind.
+        this.node.tryRemoveChild(route.ingress.node.id);
+        throw e;
+      }
       const defaultBackend = ingressDefaultBackend(this);
       if (defaultBackend) route.ingress.addDefaultBackend(defaultBackend);
       const tls = ingressTls(this);

@@ -1,6 +1,6 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { LoopbackSafeIngress } from '../../src';
+import { Corefile, CoreDnsRewrite, LoopbackSafeIngress } from '../../src';
 
 /** A chart with a NodePort Service to route to. */
 function fixture(): { app: App; chart: Chart; backend: kplus.IngressBackend } {
@@ -148,3 +148,33 @@ describe('LoopbackSafeIngress.addTls() input from JavaScript', () => {
     expect(ingress.spec.tls).toEqual([{ hosts: ['a.example.com'], secretName: 'tls-secret' }]);
   });
 });
+
+describe('LoopbackSafeIngress.routeInCluster() that fails', () => {
+  test('a host that cannot be rewritten leaves no half-filled mirror, and a later call can succeed', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    const taken = new CoreDnsRewrite(chart, 'dns', { corefile: Corefile.kubeadmDefault() });
+    taken.rewriteName('b.example.com', 'x.default.svc.cluster.local');
+    const ing = new LoopbackSafeIngress(chart, 'web', {
+      metadata: { name: 'web' },
+      rules: [{ host: 'a.example.com', path: '/', backend }, { host: 'b.example.com', path: '/', backend }],
+    });
+    // WHEN
+    const message = errorOf(() => ing.routeInCluster({ dns: taken }));
+    // THEN
+    expect(message).toContain('host "b.example.com" of test/web cannot be rewritten');
+    expect(ing.inClusterIngress).toBeUndefined();
+    expect(ing.node.tryFindChild('InCluster')).toBeUndefined();
+    expect(Testing.synth(chart).filter((o: any) => o.kind === 'Ingress').map((o: any) => o.metadata.name)).toEqual(['web']);
+    // WHEN: again, with a CoreDnsRewrite that can rewrite both hosts
+    const other = new CoreDnsRewrite(new Chart(chart.node.scope as App, 'dns2'), 'dns', { corefile: Corefile.kubeadmDefault() });
+    const mirror = ing.routeInCluster({ dns: other });
+    // THEN
+    expect(mirrorHosts(mirror)).toEqual(['a.example.com', 'b.example.com']);
+  });
+});
+
+/** The hosts of the rules of a cdk8s-plus Ingress, as written. */
+function mirrorHosts(ingress: kplus.Ingress): string[] {
+  return (ApiObject.of(ingress).toJson().spec.rules as any[]).map((r) => r.host);
+}
