@@ -7,7 +7,7 @@ import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressR
 import { checkIngressProps } from './props-check';
 import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
-import { checkBinding, ingressProblems } from './validation';
+import { checkBinding, ingressProblems, patchedHasTls } from './validation';
 import { registerAppCheck } from '../private/app-checks';
 import { errorOf, futurePathError, withConstructPath, withFuturePath } from '../private/construct-errors';
 import {
@@ -428,17 +428,22 @@ export class LoopbackSafeIngress extends kplus.Ingress {
    */
   private renderListeners(): TkeServiceConfigSpecLoadBalancerL7Listeners[] {
     // The Ingress as it will be written, after its JSON patches: a patch may add listen-ports too.
+    // A patch may add or remove `spec.tls` too, which decides the HTTPS 443 listener.
     let annotations: { readonly [key: string]: string };
+    let hasTls = ingressTls(this).length > 0;
     try {
-      annotations = hasJsonPatches(this.apiObject)
-        ? this.apiObject.toJson().metadata?.annotations ?? {}
-        : annotationsOf(this.metadata);
+      if (hasJsonPatches(this.apiObject)) {
+        const manifest = this.apiObject.toJson();
+        annotations = manifest.metadata?.annotations ?? {};
+        hasTls = patchedHasTls(manifest);
+      } else {
+        annotations = annotationsOf(this.metadata);
+      }
     } catch {
       // Rendering the Ingress fails with its own error; render from the metadata meanwhile.
       annotations = annotationsOf(this.metadata);
     }
     const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
-    const hasTls = ingressTls(this).length > 0;
     // The common case, TKE's default listeners and no per-rule setting, is rendered once for all Ingresses.
     if (listenPorts === undefined && !this._state.hasSettings) return defaultL7Listeners(hasTls);
     const declared = ingressListeners(listenPorts, hasTls);

@@ -86,8 +86,12 @@ export function listenPortsAnnotation(
  */
 export function ingressProblems(state: IngressState, index: AppIndex): string[] {
   const unpatched = annotationsOf(state.ingress.metadata);
-  const annotations = hasJsonPatches(state.ingressObject) ? finalAnnotations(state, index) : unpatched;
-  const problems = synthProblems(state, annotations, unpatched);
+  const patched = hasJsonPatches(state.ingressObject);
+  const annotations = patched ? finalAnnotations(state, index) : unpatched;
+  // A JSON patch may add or remove `spec.tls`, which decides whether the Ingress needs an HTTPS listener.
+  const manifest = patched ? index.rendered(state.ingressObject) : undefined;
+  const hasTls = manifest !== undefined ? patchedHasTls(manifest) : ingressTls(state.ingress).length > 0;
+  const problems = synthProblems(state, annotations, unpatched, hasTls);
   backendProblems(state, index, annotations, problems);
   return problems;
 }
@@ -97,6 +101,7 @@ function synthProblems(
   state: IngressState,
   annotations: { readonly [key: string]: string },
   unpatched: { readonly [key: string]: string },
+  hasTls: boolean,
 ): string[] {
   const problems: string[] = [];
   const explicit = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG];
@@ -131,7 +136,7 @@ function synthProblems(
     const parsed = parseListenPorts(listenPorts);
     if (parsed.problem !== undefined) {
       problems.push(`${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${parsed.problem}`);
-    } else if (tls.length > 0 && !parsed.listeners.some((l) => l.protocol === 'HTTPS')) {
+    } else if (hasTls && !parsed.listeners.some((l) => l.protocol === 'HTTPS')) {
       // listen-ports replaces TKE's default 80/443 listeners (https://www.tencentcloud.com/document/product/457/40675):
       // without an HTTPS entry the CLB gets no HTTPS listener, and the TLS hosts are never served over TLS.
       problems.push(
@@ -143,6 +148,12 @@ function synthProblems(
   if (state.hasSettings) ruleOptionProblems(state, problems);
   if (tls.length > 0) tlsHostProblems(state.ingress, tls, problems);
   return problems;
+}
+
+/** Whether the Ingress's rendered `manifest` (after its JSON patches) has TLS entries. */
+export function patchedHasTls(manifest: any): boolean {
+  const tls = manifest?.spec?.tls;
+  return Array.isArray(tls) && tls.length > 0;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Corefile, CoreDnsRewrite, LoopbackSafeIngress } from '../../src';
 
@@ -178,3 +178,44 @@ describe('LoopbackSafeIngress.routeInCluster() that fails', () => {
 function mirrorHosts(ingress: kplus.Ingress): string[] {
   return (ApiObject.of(ingress).toJson().spec.rules as any[]).map((r) => r.host);
 }
+
+describe('LoopbackSafeIngress TLS added by a JSON patch', () => {
+  test('a JSON patch that adds spec.tls gives the TkeServiceConfig the HTTPS 443 listener with keepalive', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    const ing = new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, rules: [{ host: 'a.example.com', path: '/', backend }] });
+    // WHEN
+    ApiObject.of(ing).addJsonPatch(JsonPatch.add('/spec/tls', [{ hosts: ['a.example.com'], secretName: 'tls' }]));
+    // THEN
+    const config = Testing.synth(chart).find((o: any) => o.kind === 'TkeServiceConfig');
+    expect(config.spec.loadBalancer.l7Listeners).toEqual([
+      { protocol: 'HTTP', port: 80, keepaliveEnable: 1 },
+      { protocol: 'HTTPS', port: 443, keepaliveEnable: 1 },
+    ]);
+  });
+
+  test('without a patch, an Ingress without TLS gets the HTTP 80 listener only', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, rules: [{ host: 'a.example.com', path: '/', backend }] });
+    // THEN
+    const config = Testing.synth(chart).find((o: any) => o.kind === 'TkeServiceConfig');
+    expect(config.spec.loadBalancer.l7Listeners).toEqual([{ protocol: 'HTTP', port: 80, keepaliveEnable: 1 }]);
+  });
+});
+
+describe('LoopbackSafeIngress listen-ports and TLS added by a JSON patch', () => {
+  test('listen-ports without HTTPS and spec.tls added by a JSON patch fail synth', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    const ing = new LoopbackSafeIngress(chart, 'web', {
+      metadata: { name: 'web' },
+      listenPorts: [{ protocol: 'HTTP' as any, port: 8080 }],
+      rules: [{ host: 'a.example.com', path: '/', backend }],
+    });
+    // WHEN
+    ApiObject.of(ing).addJsonPatch(JsonPatch.add('/spec/tls', [{ hosts: ['a.example.com'], secretName: 'tls' }]));
+    // THEN
+    expect(() => Testing.synth(chart)).toThrow(/LoopbackSafeIngress test\/web: 'tls' is set, but ingress.cloud.tencent.com\/listen-ports .* declares no HTTPS listener/);
+  });
+});
