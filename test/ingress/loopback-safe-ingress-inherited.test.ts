@@ -219,3 +219,30 @@ describe('LoopbackSafeIngress listen-ports and TLS added by a JSON patch', () =>
     expect(() => Testing.synth(chart)).toThrow(/LoopbackSafeIngress test\/web: 'tls' is set, but ingress.cloud.tencent.com\/listen-ports .* declares no HTTPS listener/);
   });
 });
+
+describe('LoopbackSafeIngress ids and order', () => {
+  test('a duplicate id fails with the prefix and keeps the construct that had the id', () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    const first = new LoopbackSafeIngress(chart, 'web', { rules: [{ host: 'a.example.com', path: '/', backend }] });
+    // WHEN
+    const message = errorOf(() => new LoopbackSafeIngress(chart, 'web'));
+    // THEN
+    expect(message).toMatch(/^LoopbackSafeIngress test\/web: There is already a Construct with name 'web'/);
+    expect(chart.node.tryFindChild('web')).toBe(first);
+    expect(Testing.synth(chart).filter((o: any) => o.kind === 'Ingress')).toHaveLength(1);
+  });
+
+  test("the TkeServiceConfig is emitted first even with the user's own children '1' and 'a' on the Ingress", () => {
+    // GIVEN
+    const { chart, backend } = fixture();
+    const ing = new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, rules: [{ host: 'a.example.com', path: '/', backend }] });
+    // WHEN
+    new ApiObject(ing, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+    new ApiObject(ing, '1', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one' } });
+    // THEN
+    const order = Testing.synth(chart).filter((o: any) => o.kind !== 'Service').map((o: any) => `${o.kind} ${o.metadata.name}`);
+    expect(order.indexOf('TkeServiceConfig web-loopback')).toBe(0);
+    expect(order.indexOf('Ingress web')).toBeGreaterThan(0);
+  });
+});
