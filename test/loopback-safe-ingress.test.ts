@@ -544,11 +544,35 @@ describe('LoopbackSafeIngress: bad input', () => {
       expect(() => app.synth()).toThrow(/carries both/);
     });
 
+    test('an annotation the construct set, changed later with addAnnotation, fails at synth naming what needs it', () => {
+      const { chart, backend } = setup();
+      const ing = web(chart, backend, { internalSubnetId: 'subnet-abcd1234' });
+      ing.metadata.addAnnotation(TkeAnnotations.INGRESS_CLASS, 'nginx');
+      ing.metadata.addAnnotation(TkeAnnotations.INGRESS_SUBNET_ID, 'subnet-ffff0000');
+      ing.metadata.addAnnotation(TkeAnnotations.INGRESS_PASS_TO_TARGET, 'false');
+      let message = '';
+      try {
+        Testing.synth(chart);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/LoopbackSafeIngress test\/web: 'metadata\.annotations' sets kubernetes\.io\/ingress\.class to "nginx", but LoopbackSafeIngress \(a TKE CLB Ingress\) needs "qcloud"/);
+      expect(message).toMatch(/sets kubernetes\.io\/ingress\.subnetId to "subnet-ffff0000", but 'internalSubnetId' needs "subnet-abcd1234"/);
+      expect(message).toMatch(/sets ingress\.cloud\.tencent\.com\/pass-to-target to "false", but 'passToTarget' needs "true"/);
+    });
+
+    test('an annotation set again later to the same value is fine', () => {
+      const { chart, backend } = setup();
+      const ing = web(chart, backend);
+      ing.metadata.addAnnotation(TkeAnnotations.INGRESS_CLASS, 'qcloud');
+      expect(Testing.synth(chart).find((o) => o.kind === 'Ingress').metadata.annotations[TkeAnnotations.INGRESS_CLASS]).toEqual('qcloud');
+    });
+
     test('the explicit annotation rewritten later fails', () => {
       const { chart, backend } = setup();
       const ing = web(chart, backend);
       ing.metadata.addAnnotation(TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG, 'other');
-      expect(() => Testing.synth(chart)).toThrow(/tke-service-config is "other", but the TkeServiceConfig is named "web-loopback"/);
+      expect(() => Testing.synth(chart)).toThrow(/'metadata\.annotations' sets ingress\.cloud\.tencent\.com\/tke-service-config to "other", but 'binding' needs "web-loopback"/);
     });
   });
 

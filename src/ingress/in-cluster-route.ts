@@ -5,7 +5,7 @@ import { DnsName, RewriteMatch } from '../coredns';
 import { CoreDnsRewrite } from '../coredns-rewrite';
 import { RouteInClusterOptions } from './props';
 import { IngressRoute } from './state';
-import { registerAppCheck } from '../private/app-checks';
+import { appChecksOf } from '../private/app-checks';
 import { validateObjectName } from '../private/ingress-validation';
 import { dns1035LabelProblem, dns1123LabelProblem, throwIf } from '../private/k8s-names';
 import { TkeAnnotations, TkeNames } from '../tke/annotations';
@@ -42,7 +42,7 @@ export class InClusterRoute {
     const mirror = new kplus.Ingress(scope, id, {
       metadata: { name, namespace, annotations: { [TkeAnnotations.INGRESS_CLASS]: ingressClass } },
     });
-    registerAppCheck(scope, [ApiObject.of(mirror)]);
+    appChecksOf(scope).own(ApiObject.of(mirror));
     return new InClusterRoute(mirror, options.dns, target, scope.node.path);
   }
 

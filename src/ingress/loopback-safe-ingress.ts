@@ -8,8 +8,8 @@ import { checkIngressProps } from './props-check';
 import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { checkBinding, ingressProblems, patchedHasTls } from './validation';
-import { registerAppCheck } from '../private/app-checks';
-import { errorOf, futurePathError, withConstructPath, withFuturePath } from '../private/construct-errors';
+import { appChecksOf } from '../private/app-checks';
+import { constructorArgumentProblem, errorOf, futurePathError, withConstructPath } from '../private/construct-errors';
 import {
   isValidHost,
   validateHealthCheck,
@@ -20,7 +20,7 @@ import {
 } from '../private/ingress-validation';
 import { describeValue, dns1123LabelProblem, ingressPathProblem, throwIf } from '../private/k8s-names';
 import { annotationsOf, hasJsonPatches, metadataProblem } from '../private/metadata';
-import { ingressBackendOf } from '../private/plus-compat';
+import { ingressBackendOf, isIngressBackend } from '../private/plus-compat';
 import { TkeAnnotations } from '../tke/annotations';
 import { TkeServiceConfig, TkeServiceConfigSpecLoadBalancerL7Listeners } from '../tke/imports/cloud.tencent.com';
 import { FORWARD_TYPES, L7_RULE_SCHEDULERS } from '../tke/tke-service-config-limits';
@@ -133,9 +133,9 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     // rest is checked and added below, through this construct's own checks. The construct is not built
     // yet, so errors name its future path.
     const type = new.target.name;
-    withFuturePath(type, scope, id, () => {
-      throwIf(props === null || typeof props !== 'object' ? `props must be an object, got ${describeValue(props)}` : metadataProblem(props.metadata));
-    });
+    const problem = constructorArgumentProblem(scope, id) ??
+      (props === null || typeof props !== 'object' ? `props must be an object, got ${describeValue(props)}` : metadataProblem(props.metadata));
+    if (problem !== undefined) throw futurePathError(type, scope, id, new Error(problem));
     try {
       super(scope, id, { metadata: props.metadata });
     } catch (e) {
@@ -150,16 +150,12 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       this.binding = checkBinding(props.binding);
       const { configName, required } = checkIngressProps(props, this.binding, this.name);
       const metadata = this.metadata;
-      for (const [key, { value }] of required) metadata.addAnnotation(key, value);
+      for (let i = 0; i < required.length; i++) metadata.addAnnotation(required[i].key, required[i].value);
       // The namespace cdk8s copied from the chart, when 'metadata.namespace' (checked above) is unset.
-      const namespace = this.metadata.namespace;
+      const namespace = metadata.namespace;
       if (props.metadata?.namespace === undefined && namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
 
-      this.serviceConfig = new TkeServiceConfig(this, SERVICE_CONFIG_ID, {
-        metadata: props.metadata?.namespace !== undefined ? { name: configName, namespace: props.metadata.namespace } : { name: configName },
-        spec: { loadBalancer: { l7Listeners: Lazy.any({ produce: () => this.renderListeners() }) as any } },
-      });
-      this._state = {
+      const state: IngressState = {
         ingress: this,
         ingressObject: this.apiObject,
         serviceConfigName: configName,
@@ -169,19 +165,25 @@ export class LoopbackSafeIngress extends kplus.Ingress {
         mirrored: false,
         hasSettings: false,
         tlsCount: 0,
+        produce: produceListeners,
       };
+      this._state = state;
+      this.serviceConfig = new TkeServiceConfig(this, SERVICE_CONFIG_ID, {
+        metadata: props.metadata?.namespace !== undefined ? { name: configName, namespace: props.metadata.namespace } : { name: configName },
+        // The state renders the listeners at synth (produceListeners).
+        spec: { loadBalancer: { l7Listeners: Lazy.any(state) as any } },
+      });
 
       if (props.defaultBackend !== undefined) this.setDefaultBackend(props.defaultBackend, 'defaultBackend', "'defaultBackend'");
-      if (props.rules !== undefined && !Array.isArray(props.rules)) {
-        throw new Error(`'rules' must be a list of rules such as [{ host, path, backend }], got ${describeValue(props.rules)}`);
-      }
-      const rules = props.rules ?? [];
-      for (let i = 0; i < rules.length; i++) this.addRoute(rules[i], rulePropAt(i), RULE_BACKEND_PROPS[i]);
+      if (props.rules !== undefined) this.addPropRules(props.rules);
       if (props.tls !== undefined) this.addTlsEntries(props.tls);
       // Every synth-time check of this Ingress runs in the one app-wide pass (src/private/app-checks.ts),
       // not in a validation of its own: one walk of the tree per synth, whatever the number of Ingresses.
       // Registered last, so that a constructor that fails registers nothing.
-      registerAppCheck(this, [this.apiObject, this.serviceConfig], (index) => ingressProblems(this._state, index));
+      const checks = appChecksOf(this);
+      checks.own(this.apiObject);
+      checks.own(this.serviceConfig);
+      checks.add(this, ingressProblems, state);
     } catch (e) {
       const error = errorOf(this, e);
       // The caller may catch the error and synthesize anyway: leave no half-built Ingress (nor its
@@ -356,25 +358,38 @@ export class LoopbackSafeIngress extends kplus.Ingress {
    * @param caller what names the rule when it routes a host+path twice
    */
   private addRoute(rule: LoopbackSafeIngressRule, prop: string, source: string, optionsProp: string = prop, caller: string = prop): void {
-    // Prop names are spelled out only for what is set: this runs for every rule (the synth-overhead budget).
-    if (!rule || typeof rule !== 'object') throw new Error(`'${prop || 'rule'}' must be an object, got ${describeValue(rule)}`);
-    if (rule.host !== undefined && !isValidHost(rule.host)) validateHost(rule.host, propAt(prop, 'host'));
-    const pathType = rule.pathType === undefined ? kplus.HttpIngressPathType.PREFIX : validateOneOf(rule.pathType, PATH_TYPES, propAt(prop, 'pathType'))!;
-    if (ingressPathProblem(rule.path, pathType, prop) !== undefined) validatePath(rule.path, propAt(prop, 'path'), pathType);
-    const backend = ingressBackendOf(rule.backend, propAt(prop, 'backend'));
-    if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, propAt(prop, 'healthCheck'));
-    if (rule.session !== undefined) validateSession(rule.session, propAt(prop, 'session'));
-    if (rule.scheduler !== undefined) validateOneOf<string>(rule.scheduler, L7_RULE_SCHEDULERS, propAt(prop, 'scheduler'));
-    if (rule.forwardType !== undefined) validateOneOf<string>(rule.forwardType, FORWARD_TYPES, propAt(prop, 'forwardType'));
-
-    if (hasRoute(this, rule.host, rule.path)) {
-      throw new Error(
-        `'${caller}' routes host ${rule.host === undefined ? '(none)' : JSON.stringify(rule.host)} path ${JSON.stringify(rule.path)}, ` +
-          'which another rule of this Ingress already routes: each host+path may appear once',
-      );
+    const checked = checkRoute(rule, prop);
+    if (hasRoute(this, rule.host, rule.path)) throw duplicateRoute(caller, rule);
+    if (this._inCluster) {
+      this._inCluster.addRoute({ host: checked.host, path: checked.path, pathType: checked.pathType, backend: checked.backend._toKube() });
     }
-    if (this._inCluster) this._inCluster.addRoute({ host: rule.host, path: rule.path, pathType, backend: backend._toKube() });
-    super.addRules({ host: rule.host, path: rule.path, pathType, backend });
+    super.addRules(checked);
+    this.keepRule(rule, source, optionsProp);
+  }
+
+  /**
+   * Adds the `rules` prop: every rule is checked first, then all go to cdk8s-plus in one call (the
+   * constructor runs before `routeInCluster()`, so there is no mirror yet).
+   */
+  private addPropRules(rules: LoopbackSafeIngressRule[]): void {
+    if (!Array.isArray(rules)) throw new Error(`'rules' must be a list of rules such as [{ host, path, backend }], got ${describeValue(rules)}`);
+    const checked: CheckedRule[] = [];
+    for (let i = 0; i < rules.length; i++) {
+      const prop = rulePropAt(i);
+      const rule = checkRoute(rules[i], prop);
+      if (hasRoute(this, rule.host, rule.path)) throw duplicateRoute(prop, rule);
+      // A repeat inside the prop itself: compared with the rules before it (a list of rules is short).
+      for (let j = 0; j < i; j++) {
+        if (checked[j].host === rule.host && checked[j].path === rule.path) throw duplicateRoute(prop, rule);
+      }
+      checked.push(rule);
+    }
+    super.addRules(...checked);
+    for (let i = 0; i < rules.length; i++) this.keepRule(rules[i], RULE_BACKEND_PROPS[i], RULE_PROPS[i]);
+  }
+
+  /** Keeps what cdk8s-plus does not hold of a rule it was given: its settings and where it came from. */
+  private keepRule(rule: LoopbackSafeIngressRule, source: string, optionsProp: string): void {
     const { healthCheck, session, scheduler, forwardType } = rule;
     const hasSettings = healthCheck !== undefined || session !== undefined || scheduler !== undefined || forwardType !== undefined;
     this._state.rules.push({
@@ -403,53 +418,92 @@ export class LoopbackSafeIngress extends kplus.Ingress {
   private addTlsEntries(tls: kplus.IngressTls[]): void {
     if (!Array.isArray(tls)) throw new Error(`'tls' must be a list of TLS entries, got ${describeValue(tls)}`);
     const before = ingressTls(this).length;
-    tls.forEach((t, i) => {
-      const at = `tls[${before + i}]`;
+    // Plain loops, and the prop name spelled out only for a problem: this runs for every Ingress with TLS.
+    for (let i = 0; i < tls.length; i++) {
+      const t = tls[i];
       if (t === null || typeof t !== 'object') {
-        throw new Error(`'${at}' must be a TLS entry such as { hosts: ['a.example.com'], secret }, got ${describeValue(t)}`);
+        throw new Error(`'tls[${before + i}]' must be a TLS entry such as { hosts: ['a.example.com'], secret }, got ${describeValue(t)}`);
       }
-      const hosts = t.hosts ?? [];
-      if (!Array.isArray(hosts)) throw new Error(`'${at}.hosts' must be a list of host names, got ${describeValue(hosts)}`);
-      hosts.forEach((h, j) => validateHost(h, `${at}.hosts[${j}]`));
+      const hosts = t.hosts;
+      if (hosts !== undefined && !Array.isArray(hosts)) throw new Error(`'tls[${before + i}].hosts' must be a list of host names, got ${describeValue(hosts)}`);
+      for (let j = 0; hosts !== undefined && j < hosts.length; j++) {
+        if (!isValidHost(hosts[j])) validateHost(hosts[j], `tls[${before + i}].hosts[${j}]`);
+      }
       // cdk8s-plus writes `secret.name` as the secretName: anything else would silently drop it.
       if (t.secret !== undefined && typeof (t.secret as any)?.name !== 'string') {
-        throw new Error(`'${at}.secret' must be a cdk8s-plus Secret (Secret.fromSecretName() or new Secret()), got ${describeValue(t.secret)}`);
+        throw new Error(`'tls[${before + i}].secret' must be a cdk8s-plus Secret (Secret.fromSecretName() or new Secret()), got ${describeValue(t.secret)}`);
       }
-    });
+    }
     super.addTls(tls);
     this._state.tlsCount += tls.length;
     this._inCluster?.ingress.addTls(tls);
   }
+}
 
-  /**
-   * The `l7Listeners` of the TkeServiceConfig, rendered from the Ingress as it is at synth. Rendering
-   * does not validate (the construct's validation does); it fails only when there is nothing to render
-   * from, a malformed `listen-ports` annotation.
-   */
-  private renderListeners(): TkeServiceConfigSpecLoadBalancerL7Listeners[] {
-    // The Ingress as it will be written, after its JSON patches: a patch may add listen-ports too.
-    // A patch may add or remove `spec.tls` too, which decides the HTTPS 443 listener.
-    let annotations: { readonly [key: string]: string };
-    let hasTls = ingressTls(this).length > 0;
-    try {
-      if (hasJsonPatches(this.apiObject)) {
-        const manifest = this.apiObject.toJson();
-        annotations = manifest.metadata?.annotations ?? {};
-        hasTls = patchedHasTls(manifest);
-      } else {
-        annotations = annotationsOf(this.metadata);
-      }
-    } catch {
-      // Rendering the Ingress fails with its own error; render from the metadata meanwhile.
-      annotations = annotationsOf(this.metadata);
+/** A rule as cdk8s-plus takes it, checked: the path and its type are set. */
+interface CheckedRule extends kplus.IngressRule {
+  readonly path: string;
+  readonly pathType: kplus.HttpIngressPathType;
+}
+
+/**
+ * Checks one rule (its host, path, path type, backend and per-rule settings), naming the prop, and returns
+ * it as cdk8s-plus takes it.
+ *
+ * @param rule the rule as given
+ * @param prop the prop it came from (`rules[0]`), or `''` for positional arguments
+ */
+function checkRoute(rule: LoopbackSafeIngressRule, prop: string): CheckedRule {
+  // Prop names are spelled out only for what is set, or fails: this runs for every rule (the synth-overhead budget).
+  if (!rule || typeof rule !== 'object') throw new Error(`'${prop || 'rule'}' must be an object, got ${describeValue(rule)}`);
+  if (rule.host !== undefined && !isValidHost(rule.host)) validateHost(rule.host, propAt(prop, 'host'));
+  const pathType = rule.pathType === undefined ? kplus.HttpIngressPathType.PREFIX : validateOneOf(rule.pathType, PATH_TYPES, propAt(prop, 'pathType'))!;
+  if (ingressPathProblem(rule.path, pathType, prop) !== undefined) validatePath(rule.path, propAt(prop, 'path'), pathType);
+  if (!isIngressBackend(rule.backend)) ingressBackendOf(rule.backend, propAt(prop, 'backend'));
+  if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, propAt(prop, 'healthCheck'));
+  if (rule.session !== undefined) validateSession(rule.session, propAt(prop, 'session'));
+  if (rule.scheduler !== undefined) validateOneOf<string>(rule.scheduler, L7_RULE_SCHEDULERS, propAt(prop, 'scheduler'));
+  if (rule.forwardType !== undefined) validateOneOf<string>(rule.forwardType, FORWARD_TYPES, propAt(prop, 'forwardType'));
+  return { host: rule.host, path: rule.path, pathType, backend: rule.backend };
+}
+
+/** The error for a rule that routes a host+path that the Ingress routes already; `caller` names the rule. */
+function duplicateRoute(caller: string, rule: { readonly host?: string; readonly path?: string }): Error {
+  return new Error(
+    `'${caller}' routes host ${rule.host === undefined ? '(none)' : JSON.stringify(rule.host)} path ${JSON.stringify(rule.path)}, ` +
+      'which another rule of this Ingress already routes: each host+path may appear once',
+  );
+}
+
+/**
+ * The `l7Listeners` of the TkeServiceConfig, rendered from the Ingress as it is at synth: the `produce`
+ * of every Ingress's state (`Lazy.any(state)`). Rendering does not validate (the app-wide checks do); it
+ * fails only when there is nothing to render from, a malformed `listen-ports` annotation.
+ */
+function produceListeners(this: IngressState): TkeServiceConfigSpecLoadBalancerL7Listeners[] {
+  const ingress = this.ingress;
+  // The Ingress as it will be written, after its JSON patches: a patch may add listen-ports too.
+  // A patch may add or remove `spec.tls` too, which decides the HTTPS 443 listener.
+  let annotations: { readonly [key: string]: string };
+  let hasTls = ingressTls(ingress).length > 0;
+  try {
+    if (hasJsonPatches(this.ingressObject)) {
+      const manifest = this.ingressObject.toJson();
+      annotations = manifest.metadata?.annotations ?? {};
+      hasTls = patchedHasTls(manifest);
+    } else {
+      annotations = annotationsOf(ingress.metadata);
     }
-    const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
-    // The common case, TKE's default listeners and no per-rule setting, is rendered once for all Ingresses.
-    if (listenPorts === undefined && !this._state.hasSettings) return defaultL7Listeners(hasTls);
-    const declared = ingressListeners(listenPorts, hasTls);
-    if (declared.problem !== undefined) {
-      throw new Error(`LoopbackSafeIngress ${this.node.path}: ${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${declared.problem}`);
-    }
-    return renderL7Listeners(declared.listeners, this._state.rules);
+  } catch {
+    // Rendering the Ingress fails with its own error; render from the metadata meanwhile.
+    annotations = annotationsOf(ingress.metadata);
   }
+  const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
+  // The common case, TKE's default listeners and no per-rule setting, is rendered once for all Ingresses.
+  if (listenPorts === undefined && !this.hasSettings) return defaultL7Listeners(hasTls);
+  const declared = ingressListeners(listenPorts, hasTls);
+  if (declared.problem !== undefined) {
+    throw new Error(`${ingress.constructor.name} ${ingress.node.path}: ${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${declared.problem}`);
+  }
+  return renderL7Listeners(declared.listeners, this.rules);
 }

@@ -1,8 +1,7 @@
 import { LoopbackSafeIngressProps } from './props';
-import { RequiredAnnotations } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
-import { checkServiceConfigName, listenPortsAnnotation } from './validation';
-import { annotationConflicts, throwProblems } from '../private/annotation-conflicts';
+import { checkServiceConfigName, listenPortsAnnotation, REUSE_KEYS } from './validation';
+import { annotationConflicts, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { validateBoolean, validateObjectName, MAX_NAME_LENGTH } from '../private/ingress-validation';
 import { dns1123LabelProblem, throwIf } from '../private/k8s-names';
@@ -18,17 +17,17 @@ import { TkeIds } from '../tke/ids';
 const EXPLICIT_CONFIG_SUFFIX = '-loopback';
 
 /** The annotations that every `LoopbackSafeIngress` of a kind writes with the same value, and why. */
-const CLASS_ANNOTATION = [TkeAnnotations.INGRESS_CLASS, { value: TkeNames.QCLOUD_INGRESS_CLASS, source: 'LoopbackSafeIngress (a TKE CLB Ingress)' }] as const;
-const PASS_TO_TARGET_ANNOTATION = [TkeAnnotations.INGRESS_PASS_TO_TARGET, { value: 'true', source: "'passToTarget'" }] as const;
-const DIRECT_ACCESS_ANNOTATION = [TkeAnnotations.INGRESS_DIRECT_ACCESS, { value: 'true', source: "'directAccess'" }] as const;
-const AUTO_BINDING_ANNOTATION = [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, { value: 'true', source: "'binding'" }] as const;
+const CLASS_ANNOTATION: RequiredAnnotation = { key: TkeAnnotations.INGRESS_CLASS, value: TkeNames.QCLOUD_INGRESS_CLASS, source: 'LoopbackSafeIngress (a TKE CLB Ingress)' };
+const PASS_TO_TARGET_ANNOTATION: RequiredAnnotation = { key: TkeAnnotations.INGRESS_PASS_TO_TARGET, value: 'true', source: "'passToTarget'" };
+const DIRECT_ACCESS_ANNOTATION: RequiredAnnotation = { key: TkeAnnotations.INGRESS_DIRECT_ACCESS, value: 'true', source: "'directAccess'" };
+const AUTO_BINDING_ANNOTATION: RequiredAnnotation = { key: TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, value: 'true', source: "'binding'" };
 
 /** What the constructor derives from the props. */
 export interface CheckedIngressProps {
   /** The name of the TkeServiceConfig. */
   readonly configName: string;
   /** The annotations the construct writes on the Ingress, each with the prop that needs it. */
-  readonly required: RequiredAnnotations;
+  readonly required: readonly RequiredAnnotation[];
 }
 
 /**
@@ -60,7 +59,7 @@ export function checkIngressProps(props: LoopbackSafeIngressProps, binding: TkeS
     props.existingLoadBalancerId === undefined
       ? userAnnotations
       : { ...userAnnotations, [TkeAnnotations.INGRESS_EXIST_LB_ID]: props.existingLoadBalancerId },
-    TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID,
+    TkeAnnotations.INGRESS_PASS_TO_TARGET, REUSE_KEYS,
   ));
   const handPass = userAnnotations[TkeAnnotations.INGRESS_PASS_TO_TARGET];
   if (props.passToTarget === false && handPass !== undefined && handPass !== 'false') {
@@ -70,10 +69,9 @@ export function checkIngressProps(props: LoopbackSafeIngressProps, binding: TkeS
   }
   const passToTarget = props.passToTarget ?? reusedLoadBalancer === undefined;
   const listenPorts = listenPortsAnnotation(props.listenPorts, userAnnotations);
-  const [bindingKey, otherBindingKey] =
-    binding === TkeServiceConfigBinding.AUTO
-      ? [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG]
-      : [TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG, TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
+  const auto = binding === TkeServiceConfigBinding.AUTO;
+  const bindingKey = auto ? TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO : TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG;
+  const otherBindingKey = auto ? TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG : TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO;
   if (userAnnotations[otherBindingKey] !== undefined) {
     throw new Error(
       `'metadata.annotations' sets ${otherBindingKey}: ${JSON.stringify(userAnnotations[otherBindingKey])}, ` +
@@ -94,15 +92,15 @@ export function checkIngressProps(props: LoopbackSafeIngressProps, binding: TkeS
   }
 
   // The entries whose value is fixed are shared by every Ingress (fewer objects per Ingress to build and collect).
-  const required: RequiredAnnotations = [CLASS_ANNOTATION];
-  if (props.internalSubnetId !== undefined) required.push([TkeAnnotations.INGRESS_SUBNET_ID, { value: props.internalSubnetId, source: "'internalSubnetId'" }]);
+  const required: RequiredAnnotation[] = [CLASS_ANNOTATION];
+  if (props.internalSubnetId !== undefined) required.push({ key: TkeAnnotations.INGRESS_SUBNET_ID, value: props.internalSubnetId, source: "'internalSubnetId'" });
   if (props.existingLoadBalancerId !== undefined) {
-    required.push([TkeAnnotations.INGRESS_EXIST_LB_ID, { value: props.existingLoadBalancerId, source: "'existingLoadBalancerId'" }]);
+    required.push({ key: TkeAnnotations.INGRESS_EXIST_LB_ID, value: props.existingLoadBalancerId, source: "'existingLoadBalancerId'" });
   }
   if (passToTarget) required.push(PASS_TO_TARGET_ANNOTATION);
   if (directAccess) required.push(DIRECT_ACCESS_ANNOTATION);
-  if (listenPorts !== undefined) required.push([TkeAnnotations.INGRESS_LISTEN_PORTS, { value: listenPorts, source: "'listenPorts'" }]);
-  required.push(binding === TkeServiceConfigBinding.AUTO ? AUTO_BINDING_ANNOTATION : [bindingKey, { value: configName, source: "'binding'" }]);
+  if (listenPorts !== undefined) required.push({ key: TkeAnnotations.INGRESS_LISTEN_PORTS, value: listenPorts, source: "'listenPorts'" });
+  required.push(auto ? AUTO_BINDING_ANNOTATION : { key: bindingKey, value: configName, source: "'binding'" });
   throwProblems(annotationConflicts(required, userAnnotations));
   return { configName, required };
 }

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, IAnyProducer } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ListenerRule } from './listeners';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
@@ -23,14 +23,13 @@ export interface RuleEntry extends ListenerRule {
   readonly optionsProp: string;
 }
 
-/** The annotations a `LoopbackSafeIngress` writes on its Ingress, each key once, with why. */
-export type RequiredAnnotations = Array<readonly [string, RequiredAnnotation]>;
-
 /**
  * The state of one `LoopbackSafeIngress` beyond its cdk8s-plus Ingress, one record that the construct
- * keeps up to date and its synth-time checks read.
+ * keeps up to date and its synth-time checks read. It is also the producer of the TkeServiceConfig's
+ * `l7Listeners` (`Lazy.any(state)`), through a `produce` function shared by every Ingress: no closure
+ * is made per Ingress (the synth-overhead budget).
  */
-export interface IngressState {
+export interface IngressState extends IAnyProducer {
   /** The cdk8s-plus Ingress (the construct itself): routing and TLS are read from it. */
   readonly ingress: kplus.Ingress;
   /** `ApiObject.of(ingress)`. */
@@ -42,7 +41,7 @@ export interface IngressState {
   /** How the user gave the default backend, for error messages. */
   defaultBackendSource?: string;
   /** The annotations the construct writes on the Ingress, re-checked on the patched manifest. */
-  readonly required: RequiredAnnotations;
+  readonly required: readonly RequiredAnnotation[];
   /** Whether `routeInCluster()` made a mirror Ingress, which shares the namespace. */
   mirrored: boolean;
   /** Whether any rule carries a per-rule CLB setting. */
@@ -112,7 +111,9 @@ export function ingressHosts(ingress: kplus.Ingress): string[] {
 /** Whether `ingress` routes `host` (`undefined`: no host) + `path` already. */
 export function hasRoute(ingress: kplus.Ingress, host: string | undefined, path: string): boolean {
   const routes = rulesPerHost(ingress)[host ?? ''];
-  return routes !== undefined && routes.some((r) => r.path === path);
+  if (routes === undefined) return false;
+  for (let i = 0; i < routes.length; i++) if (routes[i].path === path) return true;
+  return false;
 }
 
 /** The TLS entries of `ingress`, the objects given to it. */

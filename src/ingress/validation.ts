@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { LoopbackSafeIngressListenPort } from './props';
 import { ingressDefaultBackend, ingressHosts, ingressTls, IngressState, PlusPaths, routesHost, rulesPerHost } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
-import { patchedAwayProblems } from '../private/annotation-conflicts';
+import { annotationConflicts, patchedAwayProblems } from '../private/annotation-conflicts';
 import { AppIndex, namespaceOf } from '../private/app-checks';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { tlsHostCovers, validateHealthCheck, validateIntRange, validateObjectName, validateOneOf, validateSession } from '../private/ingress-validation';
@@ -11,6 +11,9 @@ import { annotationsOf, hasJsonPatches } from '../private/metadata';
 import { TkeAnnotations, TkeNames } from '../tke/annotations';
 import { parseListenPorts } from '../tke/listen-ports';
 import { L7_PROTOCOLS } from '../tke/tke-service-config-limits';
+
+/** The annotations that make an Ingress reuse a CLB. */
+export const REUSE_KEYS = [TkeAnnotations.INGRESS_EXIST_LB_ID];
 
 /**
  * The checks of a `LoopbackSafeIngress`: of its props in the constructor, and at synth of what later
@@ -103,7 +106,9 @@ function synthProblems(
   unpatched: { readonly [key: string]: string },
   hasTls: boolean,
 ): string[] {
-  const problems: string[] = [];
+  // Each check appends to the one list: this runs once per Ingress per synth.
+  // An annotation the construct set and `metadata.addAnnotation()` changed later (the binding's among them).
+  const problems = annotationConflicts(state.required, unpatched);
   const explicit = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG];
   const auto = annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO];
   if (explicit !== undefined && auto !== undefined) {
@@ -112,23 +117,11 @@ function synthProblems(
         `${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO}: ${JSON.stringify(auto)}; TKE forbids both on one Ingress ('binding' is ${state.binding.mode})`,
     );
   }
-  if (state.binding === TkeServiceConfigBinding.EXPLICIT && explicit !== state.serviceConfigName) {
-    problems.push(
-      `${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG} is ${JSON.stringify(explicit)}, but the TkeServiceConfig is named ${JSON.stringify(state.serviceConfigName)}`,
-    );
-  }
-  if (state.binding === TkeServiceConfigBinding.AUTO && auto !== 'true') {
-    problems.push(`${TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO} must be "true" for TkeServiceConfigBinding.AUTO, got ${JSON.stringify(auto)}`);
-  }
-  // Appended only when there is a problem: this runs once per Ingress per synth.
-  const idProblems = idAnnotationProblems(annotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID);
-  if (idProblems.length > 0) problems.push(...idProblems);
-  const passProblems = passToTargetProblems(annotations, TkeAnnotations.INGRESS_PASS_TO_TARGET, TkeAnnotations.INGRESS_EXIST_LB_ID);
-  if (passProblems.length > 0) problems.push(...passProblems);
+  idAnnotationProblems(annotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID, problems);
+  passToTargetProblems(annotations, TkeAnnotations.INGRESS_PASS_TO_TARGET, REUSE_KEYS, problems);
   if (annotations !== unpatched) {
-    // Only what a JSON patch removed or changed: the metadata's own values are judged elsewhere.
-    const kept = state.required.filter(([key, { value }]) => unpatched[key] === value);
-    problems.push(...patchedAwayProblems('Ingress', kept, annotations));
+    // Only what a JSON patch removed or changed: what the metadata itself changed is reported above.
+    patchedAwayProblems('Ingress', state.required.filter(({ key, value }) => unpatched[key] === value), annotations, problems);
   }
   const tls = ingressTls(state.ingress);
   const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
@@ -271,9 +264,9 @@ function checkBackend(
 ): void {
   const name = backend.service?.name;
   if (name === undefined) return;
-  const service = index.services.get(`${namespace}/${name}`);
+  const service = index.service(namespace, name);
   if (service === undefined) {
-    const elsewhere = index.servicesByName.get(name) ?? [];
+    const elsewhere = index.servicesNamed(name);
     if (elsewhere.length > 0) {
       problems.push(
         `${path === undefined ? state.defaultBackendSource ?? 'the default backend' : backendSource(state, host, path)} routes to Service ${JSON.stringify(name)}, which this app defines in namespace ` +

@@ -6,6 +6,8 @@
 
 /** An annotation a construct sets, with what needs it (a prop or a strategy), for error messages. */
 export interface RequiredAnnotation {
+  /** The annotation key. */
+  readonly key: string;
   /** The value the construct writes. */
   readonly value: string;
   /** What needs the value: `'internalSubnetId'`, `the preventLoopback strategy`, ... */
@@ -16,15 +18,19 @@ export interface RequiredAnnotation {
  * One problem for each annotation of `required` that `annotations` sets to another value, worded the same
  * for every construct: `'metadata.annotations' sets <key> to "<actual>", but <source> needs "<value>": ...`.
  *
- * @param required the annotations the construct sets, by key
+ * @param required the annotations the construct sets, each key once
  * @param annotations the annotations to check (the user's, or the object's at synth)
+ * @param problems where to append the problems (a new list by default)
+ * @returns `problems`
  */
 export function annotationConflicts(
-  required: Iterable<readonly [string, RequiredAnnotation]>,
+  required: readonly RequiredAnnotation[],
   annotations: { readonly [key: string]: string },
+  problems: string[] = [],
 ): string[] {
-  const problems: string[] = [];
-  for (const [key, { value, source }] of required) {
+  // An indexed loop over flat entries: this runs for every construct at synth.
+  for (let i = 0; i < required.length; i++) {
+    const { key, value, source } = required[i];
     const actual = annotations[key];
     if (actual !== undefined && actual !== value) {
       problems.push(
@@ -40,16 +46,19 @@ export function annotationConflicts(
  * sets to another value, worded the same for every construct.
  *
  * @param kind the object's kind, for the message (`Service`, `Ingress`)
- * @param required the annotations the construct sets, by key
+ * @param required the annotations the construct sets, each key once
  * @param rendered the annotations of the rendered manifest
+ * @param problems where to append the problems (a new list by default)
+ * @returns `problems`
  */
 export function patchedAwayProblems(
   kind: string,
-  required: Iterable<readonly [string, RequiredAnnotation]>,
+  required: readonly RequiredAnnotation[],
   rendered: { readonly [key: string]: string },
+  problems: string[] = [],
 ): string[] {
-  const problems: string[] = [];
-  for (const [key, { value, source }] of required) {
+  for (let i = 0; i < required.length; i++) {
+    const { key, value, source } = required[i];
     if (rendered[key] !== value) {
       problems.push(
         `the synthesized ${kind} has ${rendered[key] === undefined ? `no ${key}` : `${key}: ${JSON.stringify(rendered[key])}`}, ` +

@@ -30,14 +30,19 @@ function prefixed(scope: IConstruct, message: string): string {
  */
 export function withFuturePath<T>(type: string, scope: IConstruct, id: string, fn: () => T): T {
   try {
-    if (!Construct.isConstruct(scope)) {
-      throw new Error(`'scope' must be a construct (an App, a Chart or another construct), got ${describeValue(scope)}`);
-    }
-    if (typeof id !== 'string') throw new Error(`'id' must be a string, got ${describeValue(id)}`);
+    const problem = constructorArgumentProblem(scope, id);
+    if (problem !== undefined) throw new Error(problem);
     return fn();
   } catch (e) {
     throw futurePathError(type, scope, id, e);
   }
+}
+
+/** What is wrong with a constructor's `scope` and `id` as a JavaScript caller may pass them, or `undefined`. */
+export function constructorArgumentProblem(scope: unknown, id: unknown): string | undefined {
+  if (!Construct.isConstruct(scope)) return `'scope' must be a construct (an App, a Chart or another construct), got ${describeValue(scope)}`;
+  if (typeof id !== 'string') return `'id' must be a string, got ${describeValue(id)}`;
+  return undefined;
 }
 
 /** The error `e` prefixed with `type` and the path a construct `id` under `scope` will have (or would have had). */

@@ -7,9 +7,15 @@ import { TkeIds } from '../tke/ids';
  * @param annotations the object's annotations (hand-set ones at construction, the final ones at synth)
  * @param subnetKey the annotation that carries a subnet id
  * @param loadBalancerKey the annotation that carries a CLB id
+ * @param problems where to append the problems (a new list by default)
+ * @returns `problems`
  */
-export function idAnnotationProblems(annotations: { [key: string]: string }, subnetKey: string, loadBalancerKey: string): string[] {
-  const problems: string[] = [];
+export function idAnnotationProblems(
+  annotations: { readonly [key: string]: string },
+  subnetKey: string,
+  loadBalancerKey: string,
+  problems: string[] = [],
+): string[] {
   const subnet = annotations[subnetKey];
   if (subnet !== undefined && !TkeIds.isSubnetId(subnet)) {
     problems.push(tryMessage(() => TkeIds.validateSubnetId(subnet, `metadata.annotations["${subnetKey}"]`)));
@@ -42,16 +48,29 @@ function tryMessage(fn: () => unknown): string {
  * @param annotations the object's annotations
  * @param passKey the pass-to-target annotation of the object's kind
  * @param loadBalancerKeys the reused-CLB annotations of the object's kind (the first one set is named)
+ * @param problems where to append the problem (a new list by default)
+ * @returns `problems`
  */
-export function passToTargetProblems(annotations: { [key: string]: string }, passKey: string, ...loadBalancerKeys: string[]): string[] {
+export function passToTargetProblems(
+  annotations: { readonly [key: string]: string },
+  passKey: string,
+  loadBalancerKeys: readonly string[],
+  problems: string[] = [],
+): string[] {
   const pass = annotations[passKey];
-  const loadBalancerKey = loadBalancerKeys.find((key) => annotations[key] !== undefined);
-  if (pass === undefined || loadBalancerKey === undefined || pass === 'false') return [];
+  // The common case first, without looking at the CLB keys: no pass-to-target, or turned off.
+  if (pass === undefined || pass === 'false') return problems;
+  let loadBalancerKey: string | undefined;
+  for (let i = 0; i < loadBalancerKeys.length && loadBalancerKey === undefined; i++) {
+    if (annotations[loadBalancerKeys[i]] !== undefined) loadBalancerKey = loadBalancerKeys[i];
+  }
+  if (loadBalancerKey === undefined) return problems;
   const lb = annotations[loadBalancerKey];
-  return [
+  problems.push(
     `${passKey}: ${JSON.stringify(pass)} cannot be combined with ${loadBalancerKey}: ${JSON.stringify(lb)}: pass-to-target ` +
       'works only on CLBs that TKE creates and is ignored on a reused CLB, so traffic from the CLB would still be dropped. ' +
       'Remove the pass-to-target annotation, and allow 100.127.0.0/16 in the CVM security group or turn on the reused ' +
       'CLB\'s own "allow by default" setting in the CLB console',
-  ];
+  );
+  return problems;
 }

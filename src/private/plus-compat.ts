@@ -49,15 +49,15 @@ export function podSelectorOf(value: IConstruct, prop: string): kplus.IPodSelect
   return value as kplus.IPodSelector;
 }
 
-/**
- * The workload `value` (a Deployment, StatefulSet, DaemonSet, Job or Pod of any cdk8s-plus 27 to 33),
- * or an error naming `prop` and quoting the value.
- */
 /** `value` as a cdk8s-plus workload (of any version), or `undefined` when it is not one (`Pods.select(...)`). */
 export function asWorkload(value: unknown): kplus.Workload | undefined {
   return isWorkload(value) ? value as kplus.Workload : undefined;
 }
 
+/**
+ * The workload `value` (a Deployment, StatefulSet, DaemonSet, Job or Pod of any cdk8s-plus 27 to 33),
+ * or an error naming `prop` and quoting the value.
+ */
 export function workloadOf(value: IConstruct, prop: string): kplus.Workload {
   if (!isWorkload(value)) {
     throw new Error(`'${prop}' must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, ...), got ${describeArgument(value)}`);
@@ -70,9 +70,14 @@ export function workloadOf(value: IConstruct, prop: string): kplus.Workload {
  * to 33), or an error naming `prop` and quoting the value.
  */
 export function ingressBackendOf(value: unknown, prop: string): kplus.IngressBackend {
-  const kube = typeof (value as any)?._toKube === 'function' ? (value as any)._toKube() : undefined;
-  if (kube === null || typeof kube !== 'object' || (kube.service === undefined && kube.resource === undefined)) {
+  if (!isIngressBackend(value)) {
     throw new Error(`'${prop}' must be a cdk8s-plus IngressBackend (IngressBackend.fromService() or fromResource()), got ${describeArgument(value)}`);
   }
   return value as kplus.IngressBackend;
+}
+
+/** Whether `value` is an Ingress backend of any cdk8s-plus 27 to 33: it renders a Service or a resource. */
+export function isIngressBackend(value: unknown): value is kplus.IngressBackend {
+  const kube = typeof (value as any)?._toKube === 'function' ? (value as any)._toKube() : undefined;
+  return kube !== null && typeof kube === 'object' && (kube.service !== undefined || kube.resource !== undefined);
 }

@@ -6,7 +6,7 @@ import { LoopbackSafeServiceProps } from './props';
 import { EXTERNAL_TRAFFIC_POLICY_LOCAL } from './service-patches';
 import { servicePortProblems } from './service-ports';
 import { annotationConflicts, patchedAwayProblems, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
-import { AppIndex, registerAppCheck } from '../private/app-checks';
+import { AppIndex, appChecksOf } from '../private/app-checks';
 import { separateBothWays } from '../private/apply-anti-affinity';
 import { futurePathError, withConstructPath, withFuturePath } from '../private/construct-errors';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
@@ -42,13 +42,20 @@ const REUSE_KEYS = [LB_KEY, LEGACY_SERVICE_LB_ID];
  * @see https://www.tencentcloud.com/document/product/457/42976
  */
 export class LoopbackSafeService extends kplus.Service {
+  /** The app-wide pass's check of one Service (a shared function: registering a Service makes no closure). */
+  private static checkAtSynth(this: void, service: LoopbackSafeService, index: AppIndex): readonly string[] {
+    const problems = service.synthProblems();
+    service.renderedProblems(index, problems);
+    return problems;
+  }
+
   /**
    * The strategy applied to the Service.
    */
   public readonly strategy: LoopbackStrategy;
 
   /** The annotations this construct sets, with the prop (or strategy) that needs each (for error messages). */
-  private readonly required: Map<string, RequiredAnnotation>;
+  private readonly required: readonly RequiredAnnotation[];
 
   /** The labels `selector` (the prop) selects, which the Service's selector starts as. */
   private readonly ownSelector: { [key: string]: string };
@@ -104,14 +111,15 @@ export class LoopbackSafeService extends kplus.Service {
       scope.node.tryRemoveChild(this.node.id);
       throw e;
     }
-    for (const [key, { value }] of this.required) {
-      this.metadata.addAnnotation(key, value);
-    }
+    const metadata = this.metadata;
+    for (let i = 0; i < this.required.length; i++) metadata.addAnnotation(this.required[i].key, this.required[i].value);
     this.applyStrategy();
 
     // Every synth-time check of this Service runs in the one app-wide pass (src/private/app-checks.ts),
     // not in a validation of its own: one walk of the tree per synth, whatever the number of Services.
-    registerAppCheck(this, [this.apiObject], (index) => [...this.synthProblems(), ...this.renderedProblems(index)]);
+    const checks = appChecksOf(this);
+    checks.own(this.apiObject);
+    checks.add(this, LoopbackSafeService.checkAtSynth, this);
   }
 
   /**
@@ -183,18 +191,17 @@ export class LoopbackSafeService extends kplus.Service {
    * owns, the strategy's `externalTrafficPolicy`, and type `LoadBalancer`. A user patch that removes or
    * changes one fails synth, naming it. Reads the manifest that the app-wide check renders once per synth.
    */
-  private renderedProblems(index: AppIndex): string[] {
+  private renderedProblems(index: AppIndex, problems: string[]): void {
     const obj = this.apiObject;
     // Without JSON patches besides the strategy's own, the manifest is what synthProblems() already checked:
     // skip rendering (the synth-overhead budget). `patches` is private in cdk8s: when it is not readable, render.
     const patches = (obj as any).patches;
     const ownPatches = this.strategy._externalTrafficPolicy === undefined ? 0 : 1;
-    if (Array.isArray(patches) && patches.length <= ownPatches) return [];
+    if (Array.isArray(patches) && patches.length <= ownPatches) return;
     const manifest = index.rendered(obj);
-    if (manifest === undefined) return [];
-    const problems: string[] = [];
+    if (manifest === undefined) return;
     const annotations = manifest.metadata?.annotations ?? {};
-    problems.push(...patchedAwayProblems('Service', this.required, annotations));
+    patchedAwayProblems('Service', this.required, annotations, problems);
     const policy = this.strategy._externalTrafficPolicy;
     if (policy !== undefined && manifest.spec?.externalTrafficPolicy !== policy) {
       problems.push(
@@ -219,13 +226,12 @@ export class LoopbackSafeService extends kplus.Service {
       problems.push(`the synthesized Service has type ${describeValue(manifest.spec?.type)}, but a LoopbackSafeService must be of type "LoadBalancer": drop the patch that changed it`);
     }
     // synthProblems() reports what the unpatched annotations already show; add only what a patch caused.
-    const unpatched = new Set(passToTargetProblems(annotationsOf(this.metadata), PASS_KEY, ...REUSE_KEYS));
-    problems.push(...passToTargetProblems(annotations, PASS_KEY, ...REUSE_KEYS).filter((p) => !unpatched.has(p)));
+    const unpatched = new Set(passToTargetProblems(annotationsOf(this.metadata), PASS_KEY, REUSE_KEYS));
+    problems.push(...passToTargetProblems(annotations, PASS_KEY, REUSE_KEYS).filter((p) => !unpatched.has(p)));
     const selector = this._toKube().selector ?? {};
     if (!isSameMap(manifest.spec?.selector, selector)) {
       problems.push(...this.selectionProblems(manifest.spec?.selector, 'a JSON patch'));
     }
-    return problems;
   }
 
   private applyStrategy(): void {
@@ -241,11 +247,11 @@ export class LoopbackSafeService extends kplus.Service {
   /** What later changes (annotations, select(), selectLabel()) may have broken; checked at synth. */
   private synthProblems(): string[] {
     // Ports are checked when they are added (bind()).
-    const problems: string[] = [];
     const annotations = annotationsOf(this.metadata);
-    problems.push(...annotationConflicts(this.required, annotations));
-    problems.push(...idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY));
-    problems.push(...passToTargetProblems(annotations, PASS_KEY, ...REUSE_KEYS));
+    // Each appends to the one list: this runs for every Service at synth.
+    const problems = annotationConflicts(this.required, annotations);
+    idAnnotationProblems(annotations, SUBNET_KEY, LB_KEY, problems);
+    passToTargetProblems(annotations, PASS_KEY, REUSE_KEYS, problems);
     // The selection is read (and _toKube() rendered) only when it may have moved, or must match the server.
     if (this.selectionChanged || this.strategy.antiAffinity) {
       problems.push(...this.selectionProblems(this._toKube().selector, 'select() or selectLabel()'));
@@ -313,7 +319,7 @@ interface CheckedProps {
   /** The labels `selector` selects by. */
   readonly labels: { [key: string]: string };
   /** The annotations the construct sets, with the prop (or strategy) that needs each. */
-  readonly required: Map<string, RequiredAnnotation>;
+  readonly required: readonly RequiredAnnotation[];
 }
 
 /** Checks the props, naming the prop and the value, and derives what the Service needs. */
@@ -331,8 +337,13 @@ function checkProps(props: LoopbackSafeServiceProps): CheckedProps {
   throwIf(metadataProblem(props.metadata));
   if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
   if (props.metadata?.name !== undefined) throwIf(dns1035LabelProblem(props.metadata.name, 'metadata.name'));
-  const required = new Map<string, RequiredAnnotation>();
-  const requireAnnotation = (key: string, value: string, source: string) => required.set(key, { value, source });
+  // Each key once (a strategy's annotation never repeats the subnet or CLB id key).
+  const required: RequiredAnnotation[] = [];
+  const requireAnnotation = (key: string, value: string, source: string) => {
+    const existing = required.findIndex((r) => r.key === key);
+    if (existing >= 0) required[existing] = { key, value, source };
+    else required.push({ key, value, source });
+  };
   if (props.internalSubnetId !== undefined) {
     TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
     requireAnnotation(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
@@ -348,8 +359,8 @@ function checkProps(props: LoopbackSafeServiceProps): CheckedProps {
   throwProblems(annotationConflicts(required, userAnnotations));
   throwProblems(idAnnotationProblems(userAnnotations, SUBNET_KEY, LB_KEY));
   const requiredValues: { [key: string]: string } = {};
-  for (const [key, { value }] of required) requiredValues[key] = value;
-  throwProblems(passToTargetProblems({ ...userAnnotations, ...requiredValues }, PASS_KEY, ...REUSE_KEYS));
+  for (const { key, value } of required) requiredValues[key] = value;
+  throwProblems(passToTargetProblems({ ...userAnnotations, ...requiredValues }, PASS_KEY, REUSE_KEYS));
   return { strategy, selector, labels, required };
 }
 
