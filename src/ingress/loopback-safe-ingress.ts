@@ -5,7 +5,7 @@ import { InClusterRoute } from './in-cluster-route';
 import { defaultL7Listeners, ingressListeners, renderL7Listeners } from './listeners';
 import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressRuleOptions, RouteInClusterOptions } from './props';
 import { checkIngressProps } from './props-check';
-import { forEachRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState } from './state';
+import { forEachRoute, hasAnyRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState, RuleEntry } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { checkBinding, ingressProblems, patchedHasTls } from './validation';
 import { appChecksOf } from '../private/app-checks';
@@ -374,10 +374,13 @@ export class LoopbackSafeIngress extends kplus.Ingress {
   private addPropRules(rules: LoopbackSafeIngressRule[]): void {
     if (!Array.isArray(rules)) throw new Error(`'rules' must be a list of rules such as [{ host, path, backend }], got ${describeValue(rules)}`);
     const checked: CheckedRule[] = [];
+    // The Ingress has no rule yet in the constructor (a default backend is not a rule): only a repeat
+    // inside the prop can clash, so each rule is not looked up among the Ingress's own.
+    const first = !hasAnyRoute(this);
     for (let i = 0; i < rules.length; i++) {
       const prop = rulePropAt(i);
       const rule = checkRoute(rules[i], prop);
-      if (hasRoute(this, rule.host, rule.path)) throw duplicateRoute(prop, rule);
+      if (!first && hasRoute(this, rule.host, rule.path)) throw duplicateRoute(prop, rule);
       // A repeat inside the prop itself: compared with the rules before it (a list of rules is short).
       for (let j = 0; j < i; j++) {
         if (checked[j].host === rule.host && checked[j].path === rule.path) throw duplicateRoute(prop, rule);
@@ -385,21 +388,33 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       checked.push(rule);
     }
     super.addRules(...checked);
-    for (let i = 0; i < rules.length; i++) this.keepRule(rules[i], RULE_BACKEND_PROPS[i], RULE_PROPS[i]);
+    // The prop's entries, in a list of their exact length when they are the first rules (kept for the
+    // life of the Ingress: not a list grown by push()).
+    const state = this._state;
+    if (state.rules.length === 0) {
+      state.rules = rules.map((rule, i) => this.ruleEntry(rule, RULE_BACKEND_PROPS[i], RULE_PROPS[i]));
+    } else {
+      for (let i = 0; i < rules.length; i++) state.rules.push(this.ruleEntry(rules[i], RULE_BACKEND_PROPS[i], RULE_PROPS[i]));
+    }
   }
 
   /** Keeps what cdk8s-plus does not hold of a rule it was given: its settings and where it came from. */
   private keepRule(rule: LoopbackSafeIngressRule, source: string, optionsProp: string): void {
+    this._state.rules.push(this.ruleEntry(rule, source, optionsProp));
+  }
+
+  /** What the construct keeps of a rule (./state.ts `RuleEntry`); notes in the state whether it has settings. */
+  private ruleEntry(rule: LoopbackSafeIngressRule, source: string, optionsProp: string): RuleEntry {
     const { healthCheck, session, scheduler, forwardType } = rule;
     const hasSettings = healthCheck !== undefined || session !== undefined || scheduler !== undefined || forwardType !== undefined;
-    this._state.rules.push({
+    if (hasSettings) this._state.hasSettings = true;
+    return {
       host: rule.host,
       path: rule.path,
       options: hasSettings ? { healthCheck, session, scheduler, forwardType } : NO_SETTINGS,
       source,
       optionsProp,
-    });
-    if (hasSettings) this._state.hasSettings = true;
+    };
   }
 
   /** Checks the default backend and sets it on the Ingress (and the mirror). */

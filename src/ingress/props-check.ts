@@ -22,6 +22,9 @@ const PASS_TO_TARGET_ANNOTATION: RequiredAnnotation = { key: TkeAnnotations.INGR
 const DIRECT_ACCESS_ANNOTATION: RequiredAnnotation = { key: TkeAnnotations.INGRESS_DIRECT_ACCESS, value: 'true', source: "'directAccess'" };
 const AUTO_BINDING_ANNOTATION: RequiredAnnotation = { key: TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO, value: 'true', source: "'binding'" };
 
+/** The hand-set annotations when `metadata.annotations` is unset (shared, never written). */
+const NO_ANNOTATIONS: { readonly [key: string]: string } = Object.freeze({});
+
 /** What the constructor derives from the props. */
 export interface CheckedIngressProps {
   /** The name of the TkeServiceConfig. */
@@ -42,8 +45,10 @@ export function checkIngressProps(props: LoopbackSafeIngressProps, binding: TkeS
   if (props.existingLoadBalancerId !== undefined) TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
   const directAccess = props.directAccess === undefined ? false : validateBoolean(props.directAccess, 'directAccess');
   if (props.metadata?.namespace !== undefined) throwIf(dns1123LabelProblem(props.metadata.namespace, 'metadata.namespace'));
-  const userAnnotations: { readonly [key: string]: string } = props.metadata?.annotations ?? {};
-  throwProblems(idAnnotationProblems(userAnnotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID));
+  const userAnnotations: { readonly [key: string]: string } = props.metadata?.annotations ?? NO_ANNOTATIONS;
+  // One list for the problems of every check below, thrown as soon as a check finds one.
+  const problems = idAnnotationProblems(userAnnotations, TkeAnnotations.INGRESS_SUBNET_ID, TkeAnnotations.INGRESS_EXIST_LB_ID);
+  throwProblems(problems);
   // pass-to-target works only on CLBs that TKE creates; it is mutually exclusive with a reused CLB.
   const reusedLoadBalancer = props.existingLoadBalancerId ?? userAnnotations[TkeAnnotations.INGRESS_EXIST_LB_ID];
   if (props.passToTarget !== undefined) validateBoolean(props.passToTarget, 'passToTarget');
@@ -59,7 +64,7 @@ export function checkIngressProps(props: LoopbackSafeIngressProps, binding: TkeS
     props.existingLoadBalancerId === undefined
       ? userAnnotations
       : { ...userAnnotations, [TkeAnnotations.INGRESS_EXIST_LB_ID]: props.existingLoadBalancerId },
-    TkeAnnotations.INGRESS_PASS_TO_TARGET, REUSE_KEYS,
+    TkeAnnotations.INGRESS_PASS_TO_TARGET, REUSE_KEYS, problems,
   ));
   const handPass = userAnnotations[TkeAnnotations.INGRESS_PASS_TO_TARGET];
   if (props.passToTarget === false && handPass !== undefined && handPass !== 'false') {
@@ -101,6 +106,7 @@ export function checkIngressProps(props: LoopbackSafeIngressProps, binding: TkeS
   if (directAccess) required.push(DIRECT_ACCESS_ANNOTATION);
   if (listenPorts !== undefined) required.push({ key: TkeAnnotations.INGRESS_LISTEN_PORTS, value: listenPorts, source: "'listenPorts'" });
   required.push(auto ? AUTO_BINDING_ANNOTATION : { key: bindingKey, value: configName, source: "'binding'" });
-  throwProblems(annotationConflicts(required, userAnnotations));
-  return { configName, required };
+  throwProblems(annotationConflicts(required, userAnnotations, problems));
+  // Kept for the life of the Ingress: a copy of the exact length, not the list grown by push().
+  return { configName, required: required.slice() };
 }

@@ -37,7 +37,7 @@ export interface IngressState extends IAnyProducer {
   readonly serviceConfigName: string;
   readonly binding: TkeServiceConfigBinding;
   /** The settings and sources of the rules, in the order they were added; one per host+path. */
-  readonly rules: RuleEntry[];
+  rules: RuleEntry[];
   /** How the user gave the default backend, for error messages. */
   defaultBackendSource?: string;
   /** The annotations the construct writes on the Ingress, re-checked on the patched manifest. */
@@ -106,6 +106,12 @@ export function routesHost(ingress: kplus.Ingress, host: string): boolean {
 /** The hosts that the rules of `ingress` name (not the rules without a host). */
 export function ingressHosts(ingress: kplus.Ingress): string[] {
   return Object.keys(rulesPerHost(ingress)).filter((host) => host !== '');
+}
+
+/** Whether `ingress` has any routing rule (a default backend is not one). */
+export function hasAnyRoute(ingress: kplus.Ingress): boolean {
+  for (const _host in rulesPerHost(ingress)) return true;
+  return false;
 }
 
 /** Whether `ingress` routes `host` (`undefined`: no host) + `path` already. */

@@ -32,8 +32,11 @@ export type AppCheck<T> = (subject: T, index: AppIndex) => readonly string[];
 
 /** The app-wide checks of one construct tree: what its constructs registered, run by one validation on its root. */
 export class AppChecks {
-  /** API objects made by constructs of this library: a name collision involving one of them fails. */
-  private readonly owned = new Set<ApiObject>();
+  /**
+   * API objects made by constructs of this library: a name collision involving one of them fails. A list,
+   * searched only when two objects share a name (an error), not a set hashed for every object registered.
+   */
+  private readonly owned: ApiObject[] = [];
   /** The names of the owned objects: only an object with one of them can collide with an owned object. */
   private readonly ownedNames = new Set<string>();
   /** Owned objects whose name is a Lazy: their name is known only at synth. */
@@ -50,7 +53,7 @@ export class AppChecks {
 
   /** Registers an API object made by a construct of this library, for the name-collision check. */
   public own(obj: ApiObject): void {
-    this.owned.add(obj);
+    this.owned.push(obj);
     const name: unknown = obj.name;
     if (typeof name === 'string') this.ownedNames.add(name);
     else this.lazyOwned.push(obj);
@@ -118,7 +121,7 @@ export class AppChecks {
           const first = list.find((f) => f.kind === c.kind && f.apiVersion === c.apiVersion && resolvedNamespace(f) === namespace);
           if (first === undefined) {
             list.push(c);
-          } else if (this.owned.has(first) || this.owned.has(c)) {
+          } else if (this.owned.includes(first) || this.owned.includes(c)) {
             problems.push(
               `${c.kind} ${namespace}/${name} (${c.apiVersion}) is emitted twice, by ${first.node.path} and by ${c.node.path}: ` +
                 'Kubernetes keeps only one object per name, so one would overwrite the other; give them different names',

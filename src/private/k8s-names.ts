@@ -77,6 +77,8 @@ export function isDns1123Label(value: unknown): boolean {
 
 /** The problem with a DNS-1123 label (a namespace, a port name), or undefined. */
 export function dns1123LabelProblem(value: unknown, prop: string): string | undefined {
+  // The valid case first, without building the description: the constructs call this for every object.
+  if (isDns1123Label(value)) return undefined;
   const what = `a DNS-1123 label (at most ${MAX_LABEL_LENGTH} lowercase letters, digits and '-', starting and ending with a letter or digit)`;
   return nameProblem(value, prop, what, isDns1123Label, MAX_LABEL_LENGTH);
 }
@@ -88,6 +90,7 @@ export function isDns1123Subdomain(value: unknown): boolean {
 
 /** The problem with a DNS-1123 subdomain (an object name), or undefined. */
 export function dns1123SubdomainProblem(value: unknown, prop: string): string | undefined {
+  if (isDns1123Subdomain(value)) return undefined;
   const what = `a DNS-1123 subdomain (at most ${MAX_SUBDOMAIN_LENGTH} characters: lowercase letters, digits, '-' and '.')`;
   return nameProblem(value, prop, what, isDns1123Subdomain, MAX_SUBDOMAIN_LENGTH);
 }
@@ -130,16 +133,24 @@ export function isDns1035Label(value: unknown): boolean {
 
 /** The problem with a DNS-1035 label (a Service name), or undefined. */
 export function dns1035LabelProblem(value: unknown, prop: string): string | undefined {
+  if (isDns1035Label(value)) return undefined;
   const what = `a DNS-1035 label (at most ${MAX_LABEL_LENGTH} lowercase letters, digits and '-', starting with a letter and ending with a letter or digit)`;
   return nameProblem(value, prop, what, isDns1035Label, MAX_LABEL_LENGTH);
 }
 
 /** Whether `host` is an Ingress host: an RFC 1123 name, not an IP, with a wildcard only as the whole leftmost label. */
 export function isIngressHost(host: unknown): boolean {
+  // The same host is usually checked several times in a row (each rule of a host, then its TLS entry).
+  if (host === lastIngressHost) return true;
   if (typeof host !== 'string' || host.length === 0 || host.length > MAX_SUBDOMAIN_LENGTH) return false;
   const rest = host.startsWith('*.') ? host.slice(2) : host;
-  return HOST.test(rest) && !IPV4.test(rest);
+  if (!HOST.test(rest) || IPV4.test(rest)) return false;
+  lastIngressHost = host;
+  return true;
 }
+
+/** The last host that `isIngressHost()` accepted (a pure function of the string, so safe to remember). */
+let lastIngressHost: string | undefined;
 
 /** The problem with an Ingress host, or undefined. */
 export function ingressHostProblem(host: unknown, prop: string): string | undefined {
@@ -162,8 +173,15 @@ export function ingressPathProblem(path: unknown, pathType: string, prop: string
     return `'${prop}' must start with "/" and contain no whitespace, got ${describeValue(path)}`;
   }
   if (pathType !== 'Prefix' && pathType !== 'Exact') return undefined;
-  const sequence = INVALID_PATH_SEQUENCES.find((s) => path.includes(s));
-  const suffix = INVALID_PATH_SUFFIXES.find((s) => path.endsWith(s));
+  // Plain loops, no callback: this runs for every rule.
+  let sequence: string | undefined;
+  for (let i = 0; i < INVALID_PATH_SEQUENCES.length && sequence === undefined; i++) {
+    if (path.includes(INVALID_PATH_SEQUENCES[i])) sequence = INVALID_PATH_SEQUENCES[i];
+  }
+  let suffix: string | undefined;
+  for (let i = 0; i < INVALID_PATH_SUFFIXES.length && suffix === undefined; i++) {
+    if (path.endsWith(INVALID_PATH_SUFFIXES[i])) suffix = INVALID_PATH_SUFFIXES[i];
+  }
   if (sequence === undefined && suffix === undefined) return undefined;
   return (
     `'${prop}' ${sequence !== undefined ? `contains ${JSON.stringify(sequence)}` : `ends in ${JSON.stringify(suffix)}`}, which ` +

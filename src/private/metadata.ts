@@ -24,6 +24,9 @@ export function annotationsOf(metadata: ApiObjectMetadataDefinition): { readonly
   return metadata.toJson().annotations ?? {};
 }
 
+/** The fields of `metadata` that are maps of strings. */
+const METADATA_MAPS = ['annotations', 'labels'];
+
 /**
  * What is wrong with `metadata` as a JavaScript caller may pass it (a string, an array, annotations that are
  * not a map of strings), or `undefined`: the API server takes only string values in `annotations` and
@@ -34,7 +37,7 @@ export function metadataProblem(metadata: unknown): string | undefined {
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
     return `'metadata' must be an object such as { name: 'api' }, got ${describeValue(metadata)}`;
   }
-  for (const field of ['annotations', 'labels']) {
+  for (const field of METADATA_MAPS) {
     const map = (metadata as any)[field];
     if (map === undefined) continue;
     if (map === null || typeof map !== 'object' || Array.isArray(map)) {

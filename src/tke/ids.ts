@@ -2,6 +2,8 @@ import { describeValue } from '../private/k8s-names';
 
 const SUBNET_ID = /^subnet-[a-z0-9]{8}$/;
 const LOAD_BALANCER_ID = /^lb-[a-z0-9]{8}$/;
+/** The last value `TkeIds.isSubnetId()` accepted (a pure function of the string, so safe to remember). */
+let lastSubnetId: string | undefined;
 
 /**
  * Checks for the Tencent Cloud resource ids that TKE annotations carry.
@@ -16,7 +18,11 @@ export class TkeIds {
    * @param value the id to check
    */
   public static isSubnetId(value: string): boolean {
-    return typeof value === 'string' && SUBNET_ID.test(value);
+    // An app uses one or a few subnets, checked for every Service and Ingress: remember the last good one.
+    if (value === lastSubnetId) return true;
+    if (typeof value !== 'string' || !SUBNET_ID.test(value)) return false;
+    lastSubnetId = value;
+    return true;
   }
 
   /**
