@@ -8,7 +8,7 @@ import { servicePortProblems } from './service-ports';
 import { annotationConflicts, patchedAwayProblems, RequiredAnnotation, throwProblems } from '../private/annotation-conflicts';
 import { AppIndex, appChecksOf } from '../private/app-checks';
 import { separateBothWays } from '../private/apply-anti-affinity';
-import { futurePathError, withConstructPath, withFuturePath } from '../private/construct-errors';
+import { errorOf, futurePathError, withConstructPath, withFuturePath } from '../private/construct-errors';
 import { idAnnotationProblems, passToTargetProblems } from '../private/id-annotations';
 import { describeValue, dns1035LabelProblem, dns1123LabelProblem, labelProblem, throwIf } from '../private/k8s-names';
 import { annotationsOf, metadataProblem } from '../private/metadata';
@@ -95,21 +95,20 @@ export class LoopbackSafeService extends kplus.Service {
     this.required = checked.required;
     this.selectionChanged = false;
     try {
-      withConstructPath(this, () => {
-        const nameProblem = dns1035LabelProblem(this.name, 'metadata.name');
-        if (nameProblem && props.metadata?.name === undefined) {
-          throw new Error(`${nameProblem}: cdk8s generated it from the construct path; set 'metadata.name'`);
-        }
-        throwIf(nameProblem);
-        const namespace = this.metadata.namespace;
-        if (namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
-        // Before the strategy touches the workloads: a bad domain leaves them as they were.
-        this.rewriteInClusterDomains(props.inClusterDomains, props.dns);
-      });
+      const nameProblem = dns1035LabelProblem(this.name, 'metadata.name');
+      if (nameProblem && props.metadata?.name === undefined) {
+        throw new Error(`${nameProblem}: cdk8s generated it from the construct path; set 'metadata.name'`);
+      }
+      throwIf(nameProblem);
+      const namespace = this.metadata.namespace;
+      if (namespace !== undefined) throwIf(dns1123LabelProblem(namespace, "the chart's namespace"));
+      // Before the strategy touches the workloads: a bad domain leaves them as they were.
+      this.rewriteInClusterDomains(props.inClusterDomains, props.dns);
     } catch (e) {
       // The caller may catch the error and synthesize anyway: leave no unchecked LoadBalancer behind.
+      const error = errorOf(this, e);
       scope.node.tryRemoveChild(this.node.id);
-      throw e;
+      throw error;
     }
     const metadata = this.metadata;
     for (let i = 0; i < this.required.length; i++) metadata.addAnnotation(this.required[i].key, this.required[i].value);
@@ -305,6 +304,9 @@ export class LoopbackSafeService extends kplus.Service {
   }
 }
 
+/** The hand-set annotations when `metadata.annotations` is unset (shared, never written). */
+const NO_ANNOTATIONS: { readonly [key: string]: string } = Object.freeze({});
+
 /** Whether two label maps have the same entries, in any order. */
 function isSameMap(a: unknown, b: { readonly [key: string]: unknown }): boolean {
   if (a === null || typeof a !== 'object') return false;
@@ -339,28 +341,30 @@ function checkProps(props: LoopbackSafeServiceProps): CheckedProps {
   if (props.metadata?.name !== undefined) throwIf(dns1035LabelProblem(props.metadata.name, 'metadata.name'));
   // Each key once (a strategy's annotation never repeats the subnet or CLB id key).
   const required: RequiredAnnotation[] = [];
-  const requireAnnotation = (key: string, value: string, source: string) => {
-    const existing = required.findIndex((r) => r.key === key);
-    if (existing >= 0) required[existing] = { key, value, source };
-    else required.push({ key, value, source });
-  };
   if (props.internalSubnetId !== undefined) {
     TkeIds.validateSubnetId(props.internalSubnetId, 'internalSubnetId');
-    requireAnnotation(TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, props.internalSubnetId, "'internalSubnetId'");
+    required.push({ key: TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, value: props.internalSubnetId, source: "'internalSubnetId'" });
   }
   if (props.existingLoadBalancerId !== undefined) {
     TkeIds.validateLoadBalancerId(props.existingLoadBalancerId, 'existingLoadBalancerId');
-    requireAnnotation(TkeAnnotations.SERVICE_EXISTED_LB_ID, props.existingLoadBalancerId, "'existingLoadBalancerId'");
+    required.push({ key: TkeAnnotations.SERVICE_EXISTED_LB_ID, value: props.existingLoadBalancerId, source: "'existingLoadBalancerId'" });
   }
-  for (const [key, value] of Object.entries(strategy._annotations)) {
-    requireAnnotation(key, value, `the ${strategy.name} strategy`);
+  // A strategy sets only its own annotations (prevent-loopback, direct access), never the subnet or CLB id.
+  const strategyAnnotations = strategy._annotations;
+  const strategySource = `the ${strategy.name} strategy`;
+  for (const key in strategyAnnotations) required.push({ key, value: strategyAnnotations[key], source: strategySource });
+  const userAnnotations = props.metadata?.annotations ?? NO_ANNOTATIONS;
+  // One list for the problems of every check below, thrown as soon as a check finds one.
+  const problems = annotationConflicts(required, userAnnotations);
+  throwProblems(problems);
+  idAnnotationProblems(userAnnotations, SUBNET_KEY, LB_KEY, problems);
+  throwProblems(problems);
+  // pass-to-target next to a reused CLB, whether the user or the construct sets either (the usual Service has neither).
+  if (userAnnotations[PASS_KEY] !== undefined || required.some((r) => r.key === PASS_KEY)) {
+    const merged: { [key: string]: string } = { ...userAnnotations };
+    for (const { key, value } of required) merged[key] = value;
+    throwProblems(passToTargetProblems(merged, PASS_KEY, REUSE_KEYS, problems));
   }
-  const userAnnotations = props.metadata?.annotations ?? {};
-  throwProblems(annotationConflicts(required, userAnnotations));
-  throwProblems(idAnnotationProblems(userAnnotations, SUBNET_KEY, LB_KEY));
-  const requiredValues: { [key: string]: string } = {};
-  for (const { key, value } of required) requiredValues[key] = value;
-  throwProblems(passToTargetProblems({ ...userAnnotations, ...requiredValues }, PASS_KEY, REUSE_KEYS));
   return { strategy, selector, labels, required };
 }
 
