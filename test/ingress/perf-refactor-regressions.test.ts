@@ -10,6 +10,7 @@ describe('LoopbackSafeIngress after the performance refactor', () => {
   test('a TLS host that is undefined is refused even when no host was checked before (the host memo starts empty)', () => {
     jest.isolateModules(() => {
       // GIVEN a fresh module: the host memo has not remembered any host yet
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { LoopbackSafeIngress } = require('../../src');
       const chart = new Chart(Testing.app(), 'test');
       // WHEN / THEN
@@ -22,6 +23,7 @@ describe('LoopbackSafeIngress after the performance refactor', () => {
   test('a rule host that is a String object is refused after the same host was accepted as a string', () => {
     jest.isolateModules(() => {
       // GIVEN
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { LoopbackSafeIngress } = require('../../src');
       const chart = new Chart(Testing.app(), 'test');
       const service = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, ports: [{ port: 80 }] });

@@ -6,6 +6,7 @@ describe('TkeIds after the performance refactor', () => {
   test('isSubnetId(undefined) is false before any subnet id was accepted (the memo starts empty)', () => {
     jest.isolateModules(() => {
       // GIVEN a fresh module
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { TkeIds } = require('../../src');
       // WHEN / THEN
       expect(TkeIds.isSubnetId(undefined)).toBe(false);
@@ -16,6 +17,7 @@ describe('TkeIds after the performance refactor', () => {
   test('isSubnetId of a String object is false after the same id was accepted as a string', () => {
     jest.isolateModules(() => {
       // GIVEN
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { TkeIds } = require('../../src');
       expect(TkeIds.isSubnetId('subnet-12345678')).toBe(true);
       // WHEN / THEN
