@@ -141,7 +141,8 @@ export function dns1035LabelProblem(value: unknown, prop: string): string | unde
 /** Whether `host` is an Ingress host: an RFC 1123 name, not an IP, with a wildcard only as the whole leftmost label. */
 export function isIngressHost(host: unknown): boolean {
   // The same host is usually checked several times in a row (each rule of a host, then its TLS entry).
-  if (host === lastIngressHost) return true;
+  // `lastIngressHost` starts undefined: an undefined host is never a remembered one.
+  if (host === lastIngressHost && host !== undefined) return true;
   if (typeof host !== 'string' || host.length === 0 || host.length > MAX_SUBDOMAIN_LENGTH) return false;
   const rest = host.startsWith('*.') ? host.slice(2) : host;
   if (!HOST.test(rest) || IPV4.test(rest)) return false;

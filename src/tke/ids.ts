@@ -19,7 +19,8 @@ export class TkeIds {
    */
   public static isSubnetId(value: string): boolean {
     // An app uses one or a few subnets, checked for every Service and Ingress: remember the last good one.
-    if (value === lastSubnetId) return true;
+    // `lastSubnetId` starts undefined: a value equal to it is a remembered id only once one was accepted.
+    if (value === lastSubnetId && value !== undefined) return true;
     if (typeof value !== 'string' || !SUBNET_ID.test(value)) return false;
     lastSubnetId = value;
     return true;
