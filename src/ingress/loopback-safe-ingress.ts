@@ -392,7 +392,9 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     // life of the Ingress: not a list grown by push()).
     const state = this._state;
     if (state.rules.length === 0) {
-      state.rules = rules.map((rule, i) => this.ruleEntry(rule, RULE_BACKEND_PROPS[i], RULE_PROPS[i]));
+      const entries = new Array<RuleEntry>(rules.length);
+      for (let i = 0; i < rules.length; i++) entries[i] = this.ruleEntry(rules[i], RULE_BACKEND_PROPS[i], RULE_PROPS[i]);
+      state.rules = entries;
     } else {
       for (let i = 0; i < rules.length; i++) state.rules.push(this.ruleEntry(rules[i], RULE_BACKEND_PROPS[i], RULE_PROPS[i]));
     }

@@ -360,7 +360,9 @@ function checkProps(props: LoopbackSafeServiceProps): CheckedProps {
   idAnnotationProblems(userAnnotations, SUBNET_KEY, LB_KEY, problems);
   throwProblems(problems);
   // pass-to-target next to a reused CLB, whether the user or the construct sets either (the usual Service has neither).
-  if (userAnnotations[PASS_KEY] !== undefined || required.some((r) => r.key === PASS_KEY)) {
+  let passToTarget = userAnnotations[PASS_KEY] !== undefined;
+  for (let i = 0; i < required.length && !passToTarget; i++) passToTarget = required[i].key === PASS_KEY;
+  if (passToTarget) {
     const merged: { [key: string]: string } = { ...userAnnotations };
     for (const { key, value } of required) merged[key] = value;
     throwProblems(passToTargetProblems(merged, PASS_KEY, REUSE_KEYS, problems));
