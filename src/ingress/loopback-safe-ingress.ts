@@ -373,21 +373,23 @@ export class LoopbackSafeIngress extends kplus.Ingress {
    */
   private addPropRules(rules: LoopbackSafeIngressRule[]): void {
     if (!Array.isArray(rules)) throw new Error(`'rules' must be a list of rules such as [{ host, path, backend }], got ${describeValue(rules)}`);
-    const checked: CheckedRule[] = [];
     // The Ingress has no rule yet in the constructor (a default backend is not a rule): only a repeat
     // inside the prop can clash, so each rule is not looked up among the Ingress's own.
     const first = !hasAnyRoute(this);
     for (let i = 0; i < rules.length; i++) {
       const prop = rulePropAt(i);
-      const rule = checkRoute(rules[i], prop);
+      const rule = rules[i];
+      checkRoute(rule, prop);
       if (!first && hasRoute(this, rule.host, rule.path)) throw duplicateRoute(prop, rule);
       // A repeat inside the prop itself: compared with the rules before it (a list of rules is short).
       for (let j = 0; j < i; j++) {
-        if (checked[j].host === rule.host && checked[j].path === rule.path) throw duplicateRoute(prop, rule);
+        if (rules[j].host === rule.host && rules[j].path === rule.path) throw duplicateRoute(prop, rule);
       }
-      checked.push(rule);
     }
-    super.addRules(...checked);
+    // Checked, so cdk8s-plus gets the rules as given (it reads host, path, pathType and backend, and
+    // defaults the path type to Prefix as checkRoute() does): no copy of each rule is made. By index, as
+    // checked (apply() reads an array by index; a spread would call a subclass's own iterator).
+    super.addRules.apply(this, rules);
     // The prop's entries, in a list of their exact length when they are the first rules (kept for the
     // life of the Ingress: not a list grown by push()).
     const state = this._state;

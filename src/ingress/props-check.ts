@@ -97,16 +97,19 @@ export function checkIngressProps(props: LoopbackSafeIngressProps, binding: TkeS
   }
 
   // The entries whose value is fixed are shared by every Ingress (fewer objects per Ingress to build and collect).
-  const required: RequiredAnnotation[] = [CLASS_ANNOTATION];
-  if (props.internalSubnetId !== undefined) required.push({ key: TkeAnnotations.INGRESS_SUBNET_ID, value: props.internalSubnetId, source: "'internalSubnetId'" });
-  if (props.existingLoadBalancerId !== undefined) {
-    required.push({ key: TkeAnnotations.INGRESS_EXIST_LB_ID, value: props.existingLoadBalancerId, source: "'existingLoadBalancerId'" });
-  }
-  if (passToTarget) required.push(PASS_TO_TARGET_ANNOTATION);
-  if (directAccess) required.push(DIRECT_ACCESS_ANNOTATION);
-  if (listenPorts !== undefined) required.push({ key: TkeAnnotations.INGRESS_LISTEN_PORTS, value: listenPorts, source: "'listenPorts'" });
-  required.push(auto ? AUTO_BINDING_ANNOTATION : { key: bindingKey, value: configName, source: "'binding'" });
+  // Kept for the life of the Ingress: a list of its exact length, filled by index (not grown by push()).
+  const subnetId = props.internalSubnetId;
+  const loadBalancerId = props.existingLoadBalancerId;
+  const required = new Array<RequiredAnnotation>(2 + (subnetId !== undefined ? 1 : 0) + (loadBalancerId !== undefined ? 1 : 0) +
+    (passToTarget ? 1 : 0) + (directAccess ? 1 : 0) + (listenPorts !== undefined ? 1 : 0));
+  let n = 0;
+  required[n++] = CLASS_ANNOTATION;
+  if (subnetId !== undefined) required[n++] = { key: TkeAnnotations.INGRESS_SUBNET_ID, value: subnetId, source: "'internalSubnetId'" };
+  if (loadBalancerId !== undefined) required[n++] = { key: TkeAnnotations.INGRESS_EXIST_LB_ID, value: loadBalancerId, source: "'existingLoadBalancerId'" };
+  if (passToTarget) required[n++] = PASS_TO_TARGET_ANNOTATION;
+  if (directAccess) required[n++] = DIRECT_ACCESS_ANNOTATION;
+  if (listenPorts !== undefined) required[n++] = { key: TkeAnnotations.INGRESS_LISTEN_PORTS, value: listenPorts, source: "'listenPorts'" };
+  required[n++] = auto ? AUTO_BINDING_ANNOTATION : { key: bindingKey, value: configName, source: "'binding'" };
   throwProblems(annotationConflicts(required, userAnnotations, problems));
-  // Kept for the life of the Ingress: a copy of the exact length, not the list grown by push().
-  return { configName, required: required.slice() };
+  return { configName, required };
 }

@@ -37,4 +37,20 @@ describe('LoopbackSafeIngress after the performance refactor', () => {
       );
     });
   });
+
+  test('the rules prop reaches cdk8s-plus as checked, by index, even when its iterator yields other rules', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LoopbackSafeIngress } = require('../../src');
+    const chart = new Chart(Testing.app(), 'test');
+    const service = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80 }] });
+    const backend = kplus.IngressBackend.fromService(service);
+    // GIVEN a list whose iterator yields a rule that was never checked (a bad path)
+    const rules: any[] = [{ host: 'a.example.com', path: '/', backend }];
+    Object.defineProperty(rules, Symbol.iterator, { value: function* () { yield { host: 'a.example.com', path: 'no-slash', backend }; } });
+    // WHEN
+    new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, rules });
+    // THEN the Ingress routes the checked rule
+    const ingress = Testing.synth(chart).find((o) => o.kind === 'Ingress');
+    expect(ingress.spec.rules).toEqual([{ host: 'a.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } }] } }]);
+  });
 });
