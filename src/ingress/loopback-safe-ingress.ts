@@ -2,31 +2,20 @@ import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { InClusterRoute } from './in-cluster-route';
-import { defaultL7Listeners, ingressListeners, renderL7Listeners } from './listeners';
+import { produceListeners } from './produce-listeners';
 import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressRuleOptions, RouteInClusterOptions } from './props';
 import { checkIngressProps } from './props-check';
+import { checkRoute, duplicateRoute, RULE_BACKEND_PROPS, RULE_PROPS, rulePropAt } from './rule-checks';
 import { forEachRoute, hasAnyRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState, RuleEntry } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
-import { checkBinding, ingressProblems, patchedHasTls } from './validation';
+import { checkBinding, ingressProblems } from './validation';
 import { appChecksOf } from '../private/app-checks';
 import { constructorArgumentProblem, errorOf, futurePathError, withConstructPath } from '../private/construct-errors';
-import {
-  isValidHost,
-  validateHealthCheck,
-  validateHost,
-  validateOneOf,
-  validatePath,
-  validateSession,
-} from '../private/ingress-validation';
-import { describeValue, dns1123LabelProblem, ingressPathProblem, throwIf } from '../private/k8s-names';
-import { annotationsOf, hasJsonPatches, metadataProblem } from '../private/metadata';
-import { ingressBackendOf, isIngressBackend } from '../private/plus-compat';
-import { TkeAnnotations } from '../tke/annotations';
-import { TkeServiceConfig, TkeServiceConfigSpecLoadBalancerL7Listeners } from '../tke/imports/cloud.tencent.com';
-import { FORWARD_TYPES, L7_RULE_SCHEDULERS } from '../tke/tke-service-config-limits';
-
-/** The path types an Ingress rule accepts. */
-const PATH_TYPES = [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.EXACT, kplus.HttpIngressPathType.IMPLEMENTATION_SPECIFIC];
+import { isValidHost, validateHost } from '../private/ingress-validation';
+import { describeValue, dns1123LabelProblem, throwIf } from '../private/k8s-names';
+import { metadataProblem } from '../private/metadata';
+import { ingressBackendOf } from '../private/plus-compat';
+import { TkeServiceConfig } from '../tke/imports/cloud.tencent.com';
 
 /**
  * The construct id of the TkeServiceConfig. cdk8s emits a chart's objects in construct-tree order, and
@@ -37,27 +26,6 @@ const PATH_TYPES = [kplus.HttpIngressPathType.PREFIX, kplus.HttpIngressPathType.
  * golden output (test/examples-golden.test.ts) and test/loopback-safe-ingress.test.ts pin the order.
  */
 const SERVICE_CONFIG_ID = '0';
-
-/** The prop `name` of the rule given as `prop` (`rules[0]`), or `name` alone for positional arguments. */
-function propAt(prop: string, name: string): string {
-  return prop ? `${prop}.${name}` : name;
-}
-
-/**
- * The names of the `rules` prop's entries and of their backends (`rules[0]`, `'rules[0].backend'`), built
- * once per index for all Ingresses, not once per rule.
- */
-const RULE_PROPS: string[] = [];
-const RULE_BACKEND_PROPS: string[] = [];
-function rulePropAt(i: number): string {
-  if (RULE_PROPS[i] === undefined) {
-    for (let j = RULE_PROPS.length; j <= i; j++) {
-      RULE_PROPS.push(`rules[${j}]`);
-      RULE_BACKEND_PROPS.push(`'rules[${j}].backend'`);
-    }
-  }
-  return RULE_PROPS[i];
-}
 
 /** The settings of a rule without per-rule CLB settings, shared. */
 const NO_SETTINGS: LoopbackSafeIngressRuleOptions = Object.freeze({});
@@ -457,72 +425,4 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     this._state.tlsCount += tls.length;
     this._inCluster?.ingress.addTls(tls);
   }
-}
-
-/** A rule as cdk8s-plus takes it, checked: the path and its type are set. */
-interface CheckedRule extends kplus.IngressRule {
-  readonly path: string;
-  readonly pathType: kplus.HttpIngressPathType;
-}
-
-/**
- * Checks one rule (its host, path, path type, backend and per-rule settings), naming the prop, and returns
- * it as cdk8s-plus takes it.
- *
- * @param rule the rule as given
- * @param prop the prop it came from (`rules[0]`), or `''` for positional arguments
- */
-function checkRoute(rule: LoopbackSafeIngressRule, prop: string): CheckedRule {
-  // Prop names are spelled out only for what is set, or fails: this runs for every rule (the synth-overhead budget).
-  if (!rule || typeof rule !== 'object') throw new Error(`'${prop || 'rule'}' must be an object, got ${describeValue(rule)}`);
-  if (rule.host !== undefined && !isValidHost(rule.host)) validateHost(rule.host, propAt(prop, 'host'));
-  const pathType = rule.pathType === undefined ? kplus.HttpIngressPathType.PREFIX : validateOneOf(rule.pathType, PATH_TYPES, propAt(prop, 'pathType'))!;
-  if (ingressPathProblem(rule.path, pathType, prop) !== undefined) validatePath(rule.path, propAt(prop, 'path'), pathType);
-  if (!isIngressBackend(rule.backend)) ingressBackendOf(rule.backend, propAt(prop, 'backend'));
-  if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, propAt(prop, 'healthCheck'));
-  if (rule.session !== undefined) validateSession(rule.session, propAt(prop, 'session'));
-  if (rule.scheduler !== undefined) validateOneOf<string>(rule.scheduler, L7_RULE_SCHEDULERS, propAt(prop, 'scheduler'));
-  if (rule.forwardType !== undefined) validateOneOf<string>(rule.forwardType, FORWARD_TYPES, propAt(prop, 'forwardType'));
-  return { host: rule.host, path: rule.path, pathType, backend: rule.backend };
-}
-
-/** The error for a rule that routes a host+path that the Ingress routes already; `caller` names the rule. */
-function duplicateRoute(caller: string, rule: { readonly host?: string; readonly path?: string }): Error {
-  return new Error(
-    `'${caller}' routes host ${rule.host === undefined ? '(none)' : JSON.stringify(rule.host)} path ${JSON.stringify(rule.path)}, ` +
-      'which another rule of this Ingress already routes: each host+path may appear once',
-  );
-}
-
-/**
- * The `l7Listeners` of the TkeServiceConfig, rendered from the Ingress as it is at synth: the `produce`
- * of every Ingress's state (`Lazy.any(state)`). Rendering does not validate (the app-wide checks do); it
- * fails only when there is nothing to render from, a malformed `listen-ports` annotation.
- */
-function produceListeners(this: IngressState): TkeServiceConfigSpecLoadBalancerL7Listeners[] {
-  const ingress = this.ingress;
-  // The Ingress as it will be written, after its JSON patches: a patch may add listen-ports too.
-  // A patch may add or remove `spec.tls` too, which decides the HTTPS 443 listener.
-  let annotations: { readonly [key: string]: string };
-  let hasTls = ingressTls(ingress).length > 0;
-  try {
-    if (hasJsonPatches(this.ingressObject)) {
-      const manifest = this.ingressObject.toJson();
-      annotations = manifest.metadata?.annotations ?? {};
-      hasTls = patchedHasTls(manifest);
-    } else {
-      annotations = annotationsOf(ingress.metadata);
-    }
-  } catch {
-    // Rendering the Ingress fails with its own error; render from the metadata meanwhile.
-    annotations = annotationsOf(ingress.metadata);
-  }
-  const listenPorts = annotations[TkeAnnotations.INGRESS_LISTEN_PORTS];
-  // The common case, TKE's default listeners and no per-rule setting, is rendered once for all Ingresses.
-  if (listenPorts === undefined && !this.hasSettings) return defaultL7Listeners(hasTls);
-  const declared = ingressListeners(listenPorts, hasTls);
-  if (declared.problem !== undefined) {
-    throw new Error(`${ingress.constructor.name} ${ingress.node.path}: ${TkeAnnotations.INGRESS_LISTEN_PORTS} is malformed: ${declared.problem}`);
-  }
-  return renderL7Listeners(declared.listeners, this.rules);
 }
