@@ -5,7 +5,7 @@ import { InClusterRoute } from './in-cluster-route';
 import { defaultL7Listeners, ingressListeners, renderL7Listeners } from './listeners';
 import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressRuleOptions, RouteInClusterOptions } from './props';
 import { checkIngressProps } from './props-check';
-import { forEachRoute, hasAnyRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState, RuleEntry } from './state';
+import { forEachRoute, hasAnyRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState, RuleEntry, rulesPerHost } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { checkBinding, ingressProblems, patchedHasTls } from './validation';
 import { appChecksOf } from '../private/app-checks';
@@ -389,7 +389,11 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     // Checked, so cdk8s-plus gets the rules as given (it reads host, path, pathType and backend, and
     // defaults the path type to Prefix as checkRoute() does): no copy of each rule is made. By index, as
     // checked (apply() reads an array by index; a spread would call a subclass's own iterator).
+    const before = first ? 0 : routeCount(this);
     super.addRules.apply(this, rules);
+    // cdk8s-plus read each rule again: a getter or a Proxy (on a rule or on the list) may have given it
+    // another value than the check saw. What it stored is checked again, without a copy per rule.
+    recheckStoredRoutes(this, before + rules.length);
     // The prop's entries, in a list of their exact length when they are the first rules (kept for the
     // life of the Ingress: not a list grown by push()).
     const state = this._state;
@@ -484,6 +488,40 @@ function checkRoute(rule: LoopbackSafeIngressRule, prop: string): CheckedRule {
   if (rule.scheduler !== undefined) validateOneOf<string>(rule.scheduler, L7_RULE_SCHEDULERS, propAt(prop, 'scheduler'));
   if (rule.forwardType !== undefined) validateOneOf<string>(rule.forwardType, FORWARD_TYPES, propAt(prop, 'forwardType'));
   return { host: rule.host, path: rule.path, pathType, backend: rule.backend };
+}
+
+/** How many routing rules cdk8s-plus holds for `ingress` (a default backend is not one). */
+function routeCount(ingress: kplus.Ingress): number {
+  const perHost = rulesPerHost(ingress);
+  let count = 0;
+  for (const host in perHost) count += perHost[host].length;
+  return count;
+}
+
+/**
+ * Checks again the routes that cdk8s-plus stored from the `rules` prop (their host, path and path type), and
+ * that there are `expected` of them: the prop was checked rule by rule, then handed to cdk8s-plus as given,
+ * which reads each rule (and the list) again. Plain loops over what cdk8s-plus holds: no copy per rule.
+ */
+function recheckStoredRoutes(ingress: kplus.Ingress, expected: number): void {
+  const perHost = rulesPerHost(ingress);
+  let count = 0;
+  for (const host in perHost) {
+    const routes = perHost[host];
+    count += routes.length;
+    for (let i = 0; i < routes.length; i++) {
+      const { path, pathType } = routes[i];
+      if ((host !== '' && !isValidHost(host)) || !PATH_TYPES.includes(pathType) || ingressPathProblem(path, pathType, 'rules') !== undefined) {
+        throw changedRules(`host ${host === '' ? '(none)' : JSON.stringify(host)} path ${JSON.stringify(path)} pathType ${JSON.stringify(pathType)}, which was not checked`);
+      }
+    }
+  }
+  if (count !== expected) throw changedRules(`cdk8s-plus holds ${count} routes, but ${expected} were checked`);
+}
+
+/** The error for a `rules` prop that gave cdk8s-plus other rules than it gave the checks. */
+function changedRules(what: string): Error {
+  return new Error(`'rules' gave cdk8s-plus other rules than the ones checked (a getter or Proxy that returns another value on each read?): ${what}`);
 }
 
 /** The error for a rule that routes a host+path that the Ingress routes already; `caller` names the rule. */
