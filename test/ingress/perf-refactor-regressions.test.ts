@@ -53,4 +53,78 @@ describe('LoopbackSafeIngress after the performance refactor', () => {
     const ingress = Testing.synth(chart).find((o) => o.kind === 'Ingress');
     expect(ingress.spec.rules).toEqual([{ host: 'a.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } }] } }]);
   });
+  test('a rule whose pathType getter returns another value after the check does not reach the Ingress unchecked', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LoopbackSafeIngress } = require('../../src');
+    const chart = new Chart(Testing.app(), 'test');
+    const service = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80 }] });
+    const backend = kplus.IngressBackend.fromService(service);
+    // GIVEN a rule whose path type is Prefix on the reads of the check, then one that Kubernetes rejects
+    let reads = 0;
+    const rule = { host: 'a.example.com', path: '/', backend, get pathType() { reads++; return reads <= 2 ? 'Prefix' : 'Bogus'; } };
+    // WHEN / THEN the construct refuses it, naming the prop and the value, rather than rendering 'Bogus'
+    expect(() => new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, rules: [rule] })).toThrow(/'rules'.*"Bogus"/);
+  });
+
+  test('a checked rule replaced in the rules prop by a later rule\'s getter does not reach the Ingress unchecked', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LoopbackSafeIngress } = require('../../src');
+    const chart = new Chart(Testing.app(), 'test');
+    const service = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80 }] });
+    const backend = kplus.IngressBackend.fromService(service);
+    // GIVEN a second rule whose host getter swaps the first (already checked) rule for one with a bad host
+    const rules: any[] = [{ host: 'a.example.com', path: '/', backend }];
+    rules.push({ path: '/b', backend, get host() { rules[0] = { host: 'Bad_Host!', path: '/', backend }; return 'b.example.com'; } });
+    // WHEN / THEN
+    expect(() => new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, rules })).toThrow(/'rules'.*"Bad_Host!"/);
+  });
+
+  test('a Proxy rules list that reports more rules to cdk8s-plus than it showed the check is refused', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LoopbackSafeIngress } = require('../../src');
+    const chart = new Chart(Testing.app(), 'test');
+    const service = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80 }] });
+    const backend = kplus.IngressBackend.fromService(service);
+    // GIVEN a list whose length is 1 while it is checked, then 2 (the second rule never checked)
+    const target: any[] = [{ host: 'a.example.com', path: '/', backend }, { host: 'a.example.com', path: '/x//y', backend }];
+    let lengthReads = 0;
+    const rules = new Proxy(target, { get: (t, k, r) => (k === 'length' ? (++lengthReads <= 2 ? 1 : 2) : Reflect.get(t, k, r)) });
+    // WHEN / THEN
+    expect(() => new LoopbackSafeIngress(chart, 'web', { metadata: { name: 'web' }, rules })).toThrow(/'rules'/);
+  });
+
+  test('every combination of the optional props yields exactly the annotations they ask for', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LoopbackSafeIngress, TkeServiceConfigBinding, TkeAnnotations } = require('../../src');
+    let n = 0;
+    for (let mask = 0; mask < 64; mask++) {
+      const on = (bit: number) => Math.floor(mask / bit) % 2 === 1;
+      const props: any = { metadata: { name: `web${mask}` } };
+      if (on(1)) props.internalSubnetId = 'subnet-12345678';
+      if (on(2)) props.existingLoadBalancerId = 'lb-12345678';
+      if (on(4)) props.passToTarget = !on(2);
+      if (on(8)) props.directAccess = true;
+      if (on(16)) props.listenPorts = [{ protocol: 'HTTP', port: 8080 }];
+      if (on(32)) props.binding = TkeServiceConfigBinding.AUTO;
+      const chart = new Chart(Testing.app(), 'test');
+      const service = new kplus.Service(chart, 'api', { metadata: { name: 'api' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80 }] });
+      props.rules = [{ host: 'a.example.com', path: '/', backend: kplus.IngressBackend.fromService(service) }];
+      const ingress = new LoopbackSafeIngress(chart, 'web', props);
+      // THEN the required list has no hole, and each annotation asked for is on the Ingress
+      const required = ingress._state.required;
+      for (let i = 0; i < required.length; i++) expect(i in required && required[i] !== undefined).toBe(true);
+      const annotations = Testing.synth(chart).find((o: any) => o.kind === 'Ingress').metadata.annotations;
+      expect(annotations['kubernetes.io/ingress.class']).toBe('qcloud');
+      expect(annotations[TkeAnnotations.INGRESS_SUBNET_ID]).toBe(on(1) ? 'subnet-12345678' : undefined);
+      expect(annotations[TkeAnnotations.INGRESS_EXIST_LB_ID]).toBe(on(2) ? 'lb-12345678' : undefined);
+      expect(annotations[TkeAnnotations.INGRESS_PASS_TO_TARGET]).toBe(on(2) ? undefined : 'true');
+      expect(annotations[TkeAnnotations.INGRESS_DIRECT_ACCESS]).toBe(on(8) ? 'true' : undefined);
+      expect(annotations[TkeAnnotations.INGRESS_LISTEN_PORTS] !== undefined).toBe(on(16));
+      expect(annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG_AUTO]).toBe(on(32) ? 'true' : undefined);
+      expect(annotations[TkeAnnotations.INGRESS_TKE_SERVICE_CONFIG]).toBe(on(32) ? undefined : `web${mask}-loopback`);
+      expect(Object.keys(annotations).length).toBe(required.length);
+      n++;
+    }
+    expect(n).toBe(64);
+  });
 });
