@@ -5,7 +5,7 @@ import { InClusterRoute } from './in-cluster-route';
 import { produceListeners } from './produce-listeners';
 import { LoopbackSafeIngressProps, LoopbackSafeIngressRule, LoopbackSafeIngressRuleOptions, RouteInClusterOptions } from './props';
 import { checkIngressProps } from './props-check';
-import { checkRoute, duplicateRoute, RULE_BACKEND_PROPS, RULE_PROPS, rulePropAt } from './rule-checks';
+import { CheckedRule, checkRoute, duplicateRoute, RULE_BACKEND_PROPS, RULE_PROPS, rulePropAt } from './rule-checks';
 import { forEachRoute, hasAnyRoute, hasRoute, ingressDefaultBackend, ingressTls, IngressState, RuleEntry } from './state';
 import { TkeServiceConfigBinding } from './tke-service-config-binding';
 import { checkBinding, ingressProblems } from './validation';
@@ -327,12 +327,12 @@ export class LoopbackSafeIngress extends kplus.Ingress {
    */
   private addRoute(rule: LoopbackSafeIngressRule, prop: string, source: string, optionsProp: string = prop, caller: string = prop): void {
     const checked = checkRoute(rule, prop);
-    if (hasRoute(this, rule.host, rule.path)) throw duplicateRoute(caller, rule);
+    if (hasRoute(this, checked.host, checked.path)) throw duplicateRoute(caller, checked);
     if (this._inCluster) {
       this._inCluster.addRoute({ host: checked.host, path: checked.path, pathType: checked.pathType, backend: checked.backend._toKube() });
     }
     super.addRules(checked);
-    this.keepRule(rule, source, optionsProp);
+    this.keepRule(checked, rule, source, optionsProp);
   }
 
   /**
@@ -344,45 +344,46 @@ export class LoopbackSafeIngress extends kplus.Ingress {
     // The Ingress has no rule yet in the constructor (a default backend is not a rule): only a repeat
     // inside the prop can clash, so each rule is not looked up among the Ingress's own.
     const first = !hasAnyRoute(this);
-    for (let i = 0; i < rules.length; i++) {
+    // The list and each rule are read once: cdk8s-plus gets the checked copies, not the caller's objects,
+    // which a getter or a Proxy could make return something else on a second read.
+    const count = rules.length;
+    const checked = new Array<CheckedRule>(count);
+    // The prop's entries, in a list of their exact length (kept for the life of the Ingress, not grown by push()).
+    const entries = new Array<RuleEntry>(count);
+    for (let i = 0; i < count; i++) {
       const prop = rulePropAt(i);
-      const rule = rules[i];
-      checkRoute(rule, prop);
+      const given = rules[i];
+      const rule = checkRoute(given, prop);
       if (!first && hasRoute(this, rule.host, rule.path)) throw duplicateRoute(prop, rule);
       // A repeat inside the prop itself: compared with the rules before it (a list of rules is short).
       for (let j = 0; j < i; j++) {
-        if (rules[j].host === rule.host && rules[j].path === rule.path) throw duplicateRoute(prop, rule);
+        if (checked[j].host === rule.host && checked[j].path === rule.path) throw duplicateRoute(prop, rule);
       }
+      checked[i] = rule;
+      entries[i] = this.ruleEntry(rule, given, RULE_BACKEND_PROPS[i], RULE_PROPS[i]);
     }
-    // Checked, so cdk8s-plus gets the rules as given (it reads host, path, pathType and backend, and
-    // defaults the path type to Prefix as checkRoute() does): no copy of each rule is made. By index, as
-    // checked (apply() reads an array by index; a spread would call a subclass's own iterator).
-    super.addRules.apply(this, rules);
-    // The prop's entries, in a list of their exact length when they are the first rules (kept for the
-    // life of the Ingress: not a list grown by push()).
+    super.addRules.apply(this, checked);
     const state = this._state;
-    if (state.rules.length === 0) {
-      const entries = new Array<RuleEntry>(rules.length);
-      for (let i = 0; i < rules.length; i++) entries[i] = this.ruleEntry(rules[i], RULE_BACKEND_PROPS[i], RULE_PROPS[i]);
-      state.rules = entries;
-    } else {
-      for (let i = 0; i < rules.length; i++) state.rules.push(this.ruleEntry(rules[i], RULE_BACKEND_PROPS[i], RULE_PROPS[i]));
-    }
+    if (state.rules.length === 0) state.rules = entries;
+    else for (let i = 0; i < count; i++) state.rules.push(entries[i]);
   }
 
   /** Keeps what cdk8s-plus does not hold of a rule it was given: its settings and where it came from. */
-  private keepRule(rule: LoopbackSafeIngressRule, source: string, optionsProp: string): void {
-    this._state.rules.push(this.ruleEntry(rule, source, optionsProp));
+  private keepRule(route: CheckedRule, rule: LoopbackSafeIngressRule, source: string, optionsProp: string): void {
+    this._state.rules.push(this.ruleEntry(route, rule, source, optionsProp));
   }
 
-  /** What the construct keeps of a rule (./state.ts `RuleEntry`); notes in the state whether it has settings. */
-  private ruleEntry(rule: LoopbackSafeIngressRule, source: string, optionsProp: string): RuleEntry {
+  /**
+   * What the construct keeps of a rule (./state.ts `RuleEntry`): where `route`, the checked copy that
+   * cdk8s-plus got, routes, and the settings of `rule`. Notes in the state whether it has settings.
+   */
+  private ruleEntry(route: CheckedRule, rule: LoopbackSafeIngressRule, source: string, optionsProp: string): RuleEntry {
     const { healthCheck, session, scheduler, forwardType } = rule;
     const hasSettings = healthCheck !== undefined || session !== undefined || scheduler !== undefined || forwardType !== undefined;
     if (hasSettings) this._state.hasSettings = true;
     return {
-      host: rule.host,
-      path: rule.path,
+      host: route.host,
+      path: route.path,
       options: hasSettings ? { healthCheck, session, scheduler, forwardType } : NO_SETTINGS,
       source,
       optionsProp,

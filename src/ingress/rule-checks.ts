@@ -50,15 +50,17 @@ export interface CheckedRule extends kplus.IngressRule {
 export function checkRoute(rule: LoopbackSafeIngressRule, prop: string): CheckedRule {
   // Prop names are spelled out only for what is set, or fails: this runs for every rule (the synth-overhead budget).
   if (!rule || typeof rule !== 'object') throw new Error(`'${prop || 'rule'}' must be an object, got ${describeValue(rule)}`);
-  if (rule.host !== undefined && !isValidHost(rule.host)) validateHost(rule.host, propAt(prop, 'host'));
-  const pathType = rule.pathType === undefined ? kplus.HttpIngressPathType.PREFIX : validateOneOf(rule.pathType, PATH_TYPES, propAt(prop, 'pathType'))!;
-  if (ingressPathProblem(rule.path, pathType, prop) !== undefined) validatePath(rule.path, propAt(prop, 'path'), pathType);
-  if (!isIngressBackend(rule.backend)) ingressBackendOf(rule.backend, propAt(prop, 'backend'));
+  // Each routing field is read once: the checked copy holds what was checked, whatever a getter returns later.
+  const { host, path, pathType: givenPathType, backend } = rule;
+  if (host !== undefined && !isValidHost(host)) validateHost(host, propAt(prop, 'host'));
+  const pathType = givenPathType === undefined ? kplus.HttpIngressPathType.PREFIX : validateOneOf(givenPathType, PATH_TYPES, propAt(prop, 'pathType'))!;
+  if (ingressPathProblem(path, pathType, prop) !== undefined) validatePath(path, propAt(prop, 'path'), pathType);
+  if (!isIngressBackend(backend)) ingressBackendOf(backend, propAt(prop, 'backend'));
   if (rule.healthCheck !== undefined) validateHealthCheck(rule.healthCheck, propAt(prop, 'healthCheck'));
   if (rule.session !== undefined) validateSession(rule.session, propAt(prop, 'session'));
   if (rule.scheduler !== undefined) validateOneOf<string>(rule.scheduler, L7_RULE_SCHEDULERS, propAt(prop, 'scheduler'));
   if (rule.forwardType !== undefined) validateOneOf<string>(rule.forwardType, FORWARD_TYPES, propAt(prop, 'forwardType'));
-  return { host: rule.host, path: rule.path, pathType, backend: rule.backend };
+  return { host, path, pathType, backend };
 }
 
 /** The error for a rule that routes a host+path that the Ingress routes already; `caller` names the rule. */
