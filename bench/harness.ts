@@ -124,6 +124,43 @@ export function memoryRatio(candidate: string, baseline: string, n: number, runs
   return { candidate: median(c), baseline: median(b), ratio: median(c) / median(b) };
 }
 
+/** The prefix of the line on which bench/cold-child.ts prints its time. */
+export const COLD_PREFIX = '@@cold-ms ';
+
+/**
+ * Milliseconds of one synth workload (exported by bench/synth.ts) run once in a fresh child process
+ * (bench/cold-child.ts) with Node's default flags: the cold synth that `cdk8s synth` does, module loading excluded.
+ */
+export function coldSynthMs(workload: string, n: number): number {
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'cold-child.ts'), workload, String(n)], {
+    cwd: path.join(__dirname, '..'), encoding: 'utf8',
+  });
+  const line = out.split('\n').find((l) => l.startsWith(COLD_PREFIX));
+  if (line === undefined) throw new Error(`cold-child printed no time:\n${out}`);
+  return Number(line.slice(COLD_PREFIX.length));
+}
+
+/**
+ * Median cold synth time of two workloads, each run once per fresh child process, alternating (candidate first on
+ * even rounds, baseline first on odd ones), `runs` times each.
+ */
+export function coldRatio(candidate: string, baseline: string, n: number, runs = 11): { candidateMs: number; baselineMs: number; ratio: number } {
+  const c: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      c.push(coldSynthMs(candidate, n));
+      b.push(coldSynthMs(baseline, n));
+    } else {
+      b.push(coldSynthMs(baseline, n));
+      c.push(coldSynthMs(candidate, n));
+    }
+  }
+  const candidateMs = median(c);
+  const baselineMs = median(b);
+  return { candidateMs, baselineMs, ratio: candidateMs / baselineMs };
+}
+
 /** Median wall-clock milliseconds of running a command, alternating with a baseline command. */
 export function compareCommands(candidate: string[], baseline: string[], options: CompareOptions & { cwd?: string } = {}):
 { candidateMs: number; baselineMs: number; ratio: number } {

@@ -106,7 +106,10 @@ export class AppChecks {
     const byName = new Map<string, ApiObject | ApiObject[]>();
     const services = new Map<string, Map<string, ApiObject>>();
     const servicesByName = new Map<string, ApiObject[]>();
-    for (const c of root.node.findAll()) {
+    // An indexed loop, not for-of: a cold synth (`cdk8s synth` runs once) interprets this loop over every construct.
+    const all = root.node.findAll();
+    for (let k = 0; k < all.length; k++) {
+      const c = all[k];
       if (!ApiObject.isApiObject(c)) continue;
       const name = resolvedName(c);
       // An object's name is fixed when it is created, so a name no owned object has cannot collide with one.
