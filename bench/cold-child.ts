@@ -14,6 +14,10 @@ if (typeof fn !== 'function') {
   console.error(`unknown workload ${workload}`);
   process.exit(2);
 }
+if (!Number.isInteger(Number(n)) || Number(n) < 1) {
+  console.error(`the object count must be a positive integer, got ${JSON.stringify(n)}`);
+  process.exit(2);
+}
 const start = process.hrtime.bigint();
 fn(Number(n));
 console.log(`${COLD_PREFIX}${Number(process.hrtime.bigint() - start) / 1e6}`);

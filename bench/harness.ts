@@ -45,8 +45,27 @@ export function timeOnce(fn: () => unknown): number {
 }
 
 /**
- * Times `candidate` and `baseline` alternately (candidate first on even rounds, baseline first on odd ones) and
- * returns the medians in milliseconds and their ratio.
+ * Measures `candidate` and `baseline` alternately, `runs` times each (candidate first on even rounds, baseline first
+ * on odd ones, so that neither side always runs on the heels of the other), and returns both lists.
+ */
+export function alternate(candidate: () => number, baseline: () => number, runs: number): { c: number[]; b: number[] } {
+  const c: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      c.push(candidate());
+      b.push(baseline());
+    } else {
+      b.push(baseline());
+      c.push(candidate());
+    }
+  }
+  return { c, b };
+}
+
+/**
+ * Times `candidate` and `baseline` alternately (see `alternate()`) and returns the medians in milliseconds and
+ * their ratio.
  */
 export function compare(candidate: () => unknown, baseline: () => unknown, options: CompareOptions = {}):
 { candidateMs: number; baselineMs: number; ratio: number } {
@@ -55,17 +74,7 @@ export function compare(candidate: () => unknown, baseline: () => unknown, optio
     candidate();
     baseline();
   }
-  const c: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) {
-      c.push(timeOnce(candidate));
-      b.push(timeOnce(baseline));
-    } else {
-      b.push(timeOnce(baseline));
-      c.push(timeOnce(candidate));
-    }
-  }
+  const { c, b } = alternate(() => timeOnce(candidate), () => timeOnce(baseline), runs);
   const candidateMs = median(c);
   const baselineMs = median(b);
   return { candidateMs, baselineMs, ratio: candidateMs / baselineMs };
@@ -110,17 +119,7 @@ export function peakHeapGrowth(workload: string, n: number): number {
 
 /** Median peak heap growth of two synth workloads, each in fresh child processes, alternating, `runs` times each. */
 export function memoryRatio(candidate: string, baseline: string, n: number, runs = 5): { candidate: number; baseline: number; ratio: number } {
-  const c: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) {
-      c.push(peakHeapGrowth(candidate, n));
-      b.push(peakHeapGrowth(baseline, n));
-    } else {
-      b.push(peakHeapGrowth(baseline, n));
-      c.push(peakHeapGrowth(candidate, n));
-    }
-  }
+  const { c, b } = alternate(() => peakHeapGrowth(candidate, n), () => peakHeapGrowth(baseline, n), runs);
   return { candidate: median(c), baseline: median(b), ratio: median(c) / median(b) };
 }
 
@@ -130,10 +129,11 @@ export const COLD_PREFIX = '@@cold-ms ';
 /**
  * Milliseconds of one synth workload (exported by bench/synth.ts) run once in a fresh child process
  * (bench/cold-child.ts) with Node's default flags: the cold synth that `cdk8s synth` does, module loading excluded.
+ * `NODE_OPTIONS` is not passed on, so that the child's flags are the defaults whatever the parent runs with.
  */
 export function coldSynthMs(workload: string, n: number): number {
   const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'cold-child.ts'), workload, String(n)], {
-    cwd: path.join(__dirname, '..'), encoding: 'utf8',
+    cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' },
   });
   const line = out.split('\n').find((l) => l.startsWith(COLD_PREFIX));
   if (line === undefined) throw new Error(`cold-child printed no time:\n${out}`);
@@ -141,21 +141,11 @@ export function coldSynthMs(workload: string, n: number): number {
 }
 
 /**
- * Median cold synth time of two workloads, each run once per fresh child process, alternating (candidate first on
- * even rounds, baseline first on odd ones), `runs` times each.
+ * Median cold synth time of two workloads, each run once per fresh child process, alternating (see `alternate()`),
+ * `runs` times each.
  */
 export function coldRatio(candidate: string, baseline: string, n: number, runs = 11): { candidateMs: number; baselineMs: number; ratio: number } {
-  const c: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) {
-      c.push(coldSynthMs(candidate, n));
-      b.push(coldSynthMs(baseline, n));
-    } else {
-      b.push(coldSynthMs(baseline, n));
-      c.push(coldSynthMs(candidate, n));
-    }
-  }
+  const { c, b } = alternate(() => coldSynthMs(candidate, n), () => coldSynthMs(baseline, n), runs);
   const candidateMs = median(c);
   const baselineMs = median(b);
   return { candidateMs, baselineMs, ratio: candidateMs / baselineMs };

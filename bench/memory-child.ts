@@ -15,6 +15,10 @@ if (typeof fn !== 'function') {
   console.error(`unknown workload ${workload}`);
   process.exit(2);
 }
+if (!Number.isInteger(Number(n)) || Number(n) < 1) {
+  console.error(`the object count must be a positive integer, got ${JSON.stringify(n)}`);
+  process.exit(2);
+}
 (globalThis as any).gc?.();
 console.log(`${MARKER} ${process.memoryUsage().heapUsed}`);
 const objects = fn(Number(n));
