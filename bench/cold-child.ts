@@ -6,18 +6,9 @@
  * Usage: cold-child.ts <workload> <n>
  */
 import { COLD_PREFIX } from './harness';
-import * as synth from './synth';
+import { workloadFromArgs } from './synth';
 
-const [workload, n] = process.argv.slice(2);
-const fn = (synth as any)[workload];
-if (typeof fn !== 'function') {
-  console.error(`unknown workload ${workload}`);
-  process.exit(2);
-}
-if (!Number.isInteger(Number(n)) || Number(n) < 1) {
-  console.error(`the object count must be a positive integer, got ${JSON.stringify(n)}`);
-  process.exit(2);
-}
+const { n, run } = workloadFromArgs(process.argv.slice(2));
 const start = process.hrtime.bigint();
-fn(Number(n));
+run(n);
 console.log(`${COLD_PREFIX}${Number(process.hrtime.bigint() - start) / 1e6}`);

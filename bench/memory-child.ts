@@ -5,21 +5,12 @@
  * marker (and at the end) minus the heap at the marker: the peak heap growth of the workload.
  * Usage: memory-child.ts <workload> <n>
  */
-import * as synth from './synth';
+import { workloadFromArgs } from './synth';
 
 export const MARKER = '@@memory-start';
 
-const [workload, n] = process.argv.slice(2);
-const fn = (synth as any)[workload];
-if (typeof fn !== 'function') {
-  console.error(`unknown workload ${workload}`);
-  process.exit(2);
-}
-if (!Number.isInteger(Number(n)) || Number(n) < 1) {
-  console.error(`the object count must be a positive integer, got ${JSON.stringify(n)}`);
-  process.exit(2);
-}
+const { workload, n, run } = workloadFromArgs(process.argv.slice(2));
 (globalThis as any).gc?.();
 console.log(`${MARKER} ${process.memoryUsage().heapUsed}`);
-const objects = fn(Number(n));
-console.log(JSON.stringify({ workload, n: Number(n), objects, heapUsedAtEnd: process.memoryUsage().heapUsed }));
+const objects = run(n);
+console.log(JSON.stringify({ workload, n, objects, heapUsedAtEnd: process.memoryUsage().heapUsed }));

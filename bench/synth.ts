@@ -140,3 +140,25 @@ export function plainIngresses(n: number): number {
   }
   return synthesize(app);
 }
+
+/** The workloads a child process can run, by name. */
+const WORKLOADS: { readonly [name: string]: (n: number) => number } = { oursServices, plainServices, oursIngresses, plainIngresses };
+
+/**
+ * The workload and object count of a child process (bench/memory-child.ts, bench/cold-child.ts), from its command
+ * line `<workload> <n>`; exits with code 2, saying why, when either is wrong.
+ */
+export function workloadFromArgs(args: string[]): { workload: string; n: number; run: (n: number) => number } {
+  const [workload, count] = args;
+  const run = WORKLOADS[workload];
+  if (run === undefined || !Object.prototype.hasOwnProperty.call(WORKLOADS, workload)) {
+    console.error(`unknown workload ${workload}`);
+    process.exit(2);
+  }
+  const n = Number(count);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`the object count must be a positive integer, got ${JSON.stringify(count)}`);
+    process.exit(2);
+  }
+  return { workload, n, run };
+}
