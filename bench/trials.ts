@@ -1,0 +1,52 @@
+/**
+ * Repeats one synth figure as many independent trials and prints their spread: one run of a synth figure moves by
+ * 0.05 to 0.1 on a 2-core VM (docs/performance.md), so a change of a few percent shows only over trials.
+ * - warm: each trial is a fresh process (`--expose-gc --single-threaded-gc`, as `npm run bench` runs) doing what the
+ *   benchmark does: one warm-up, then 11 interleaved runs of N=1000;
+ * - cold: each trial is 11 fresh processes per side, alternating, one synth each (bench/cold-child.ts).
+ * Usage (after `npx projen compile`): ts-node --transpile-only bench/trials.ts <services|ingresses> <warm|cold> [trials]
+ */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { coldRatio, compare, median } from './harness';
+
+const PAIRS: { readonly [name: string]: readonly [string, string] } = {
+  services: ['oursServices', 'plainServices'],
+  ingresses: ['oursIngresses', 'plainIngresses'],
+};
+const [pair, mode, count, child] = process.argv.slice(2);
+const workloads = PAIRS[pair];
+const trials = Number(count ?? 10);
+if (workloads === undefined || !Object.prototype.hasOwnProperty.call(PAIRS, pair) || (mode !== 'warm' && mode !== 'cold') ||
+  !Number.isInteger(trials) || trials < 1) {
+  console.error('usage: bench/trials.ts <services|ingresses> <warm|cold> [trials, a positive integer]');
+  process.exit(2);
+}
+
+if (child === '--child') {
+  // One warm trial, in this fresh process: what the benchmark's warm figure does.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const synth = require('./synth');
+  const r = compare(() => synth[workloads[0]](1000), () => synth[workloads[1]](1000), { runs: 11 });
+  console.log(`@@trial ${r.ratio}`);
+} else {
+  const ratios: number[] = [];
+  for (let i = 0; i < trials; i++) {
+    let ratio: number;
+    if (mode === 'cold') {
+      ratio = coldRatio(workloads[0], workloads[1], 1000).ratio;
+    } else {
+      const out = execFileSync(process.execPath, [
+        '--expose-gc', '--single-threaded-gc', '-r', 'ts-node/register/transpile-only', __filename, pair, mode, '1', '--child',
+      ], { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      const line = out.split('\n').find((l) => l.startsWith('@@trial '));
+      if (line === undefined) throw new Error(`the trial printed no ratio:\n${out}`);
+      ratio = Number(line.slice('@@trial '.length));
+    }
+    ratios.push(ratio);
+    console.log(`trial ${i + 1}: ${ratio.toFixed(3)}`);
+  }
+  const sorted = [...ratios].sort((a, b) => a - b);
+  console.log(`${pair} ${mode}, ${trials} trial${trials === 1 ? '' : 's'}: ${sorted.map((r) => r.toFixed(2)).join(', ')}`);
+  console.log(`median ${median(sorted).toFixed(3)}; ${sorted.filter((r) => r <= 1.1).length} of ${trials} trials <= 1.10`);
+}
