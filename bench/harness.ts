@@ -103,7 +103,7 @@ export function heapGrowth(fn: () => unknown): number {
 export function peakHeapGrowth(workload: string, n: number): number {
   const out = execFileSync(process.execPath, [
     '--expose-gc', '--trace-gc', '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'memory-child.ts'), workload, String(n),
-  ], { cwd: path.join(__dirname, '..'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  ], { cwd: path.join(__dirname, '..'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } });
   const lines = out.split('\n');
   const start = lines.findIndex((l) => l.startsWith('@@memory-start '));
   if (start < 0) throw new Error(`memory-child printed no start marker:\n${out}`);

@@ -141,6 +141,9 @@ export function plainIngresses(n: number): number {
   return synthesize(app);
 }
 
+/** The largest object count a child process takes (the benchmarks use 1000 and 5000). */
+const MAX_OBJECTS = 100_000;
+
 /** The workloads a child process can run, by name. */
 const WORKLOADS: { readonly [name: string]: (n: number) => number } = { oursServices, plainServices, oursIngresses, plainIngresses };
 
@@ -149,15 +152,16 @@ const WORKLOADS: { readonly [name: string]: (n: number) => number } = { oursServ
  * line `<workload> <n>`; exits with code 2, saying why, when either is wrong.
  */
 export function workloadFromArgs(args: string[]): { workload: string; n: number; run: (n: number) => number } {
+  const usage = `usage: <${Object.keys(WORKLOADS).join('|')}> <n, 1 to ${MAX_OBJECTS}>`;
   const [workload, count] = args;
-  const run = WORKLOADS[workload];
-  if (run === undefined || !Object.prototype.hasOwnProperty.call(WORKLOADS, workload)) {
-    console.error(`unknown workload ${workload}`);
+  const run = Object.prototype.hasOwnProperty.call(WORKLOADS, workload) ? WORKLOADS[workload] : undefined;
+  if (run === undefined || args.length !== 2) {
+    console.error(`${run === undefined ? `unknown workload ${JSON.stringify(workload)}` : 'expected exactly two arguments'}; ${usage}`);
     process.exit(2);
   }
   const n = Number(count);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`the object count must be a positive integer, got ${JSON.stringify(count)}`);
+  if (!/^[0-9]+$/.test(count) || n < 1 || n > MAX_OBJECTS) {
+    console.error(`the object count must be an integer from 1 to ${MAX_OBJECTS}, got ${JSON.stringify(count)}; ${usage}`);
     process.exit(2);
   }
   return { workload, n, run };

@@ -4,7 +4,8 @@
  * - warm: each trial is a fresh process (`--expose-gc --single-threaded-gc`, as `npm run bench` runs) doing what the
  *   benchmark does: one warm-up, then 11 interleaved runs of N=1000;
  * - cold: each trial is 11 fresh processes per side, alternating, one synth each (bench/cold-child.ts).
- * Usage (after `npx projen compile`): ts-node --transpile-only bench/trials.ts <services|ingresses> <warm|cold> [trials]
+ * Usage (after `npx projen compile`): npx ts-node --transpile-only bench/trials.ts <services|ingresses> <warm|cold> [trials]
+ * (1 to 1000 trials, default 10).
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
@@ -14,16 +15,18 @@ const PAIRS: { readonly [name: string]: readonly [string, string] } = {
   services: ['oursServices', 'plainServices'],
   ingresses: ['oursIngresses', 'plainIngresses'],
 };
-const [pair, mode, count, child] = process.argv.slice(2);
-const workloads = PAIRS[pair];
-const trials = Number(count ?? 10);
-if (workloads === undefined || !Object.prototype.hasOwnProperty.call(PAIRS, pair) || (mode !== 'warm' && mode !== 'cold') ||
-  !Number.isInteger(trials) || trials < 1) {
-  console.error('usage: bench/trials.ts <services|ingresses> <warm|cold> [trials, a positive integer]');
+/** Set in the environment of the process that runs one warm trial (not a command-line flag a user could pass). */
+const CHILD_ENV = 'CDK8S_TKE_LOOPBACK_WARM_TRIAL';
+const args = process.argv.slice(2);
+const [pair, mode, count] = args;
+const workloads = Object.prototype.hasOwnProperty.call(PAIRS, pair) ? PAIRS[pair] : undefined;
+const trials = count === undefined ? 10 : /^[0-9]{1,4}$/.test(count) ? Number(count) : NaN;
+if (args.length > 3 || workloads === undefined || (mode !== 'warm' && mode !== 'cold') || !(trials >= 1 && trials <= 1000)) {
+  console.error('usage: bench/trials.ts <services|ingresses> <warm|cold> [trials, 1 to 1000, default 10]');
   process.exit(2);
 }
 
-if (child === '--child') {
+if (process.env[CHILD_ENV] === '1') {
   // One warm trial, in this fresh process: what the benchmark's warm figure does.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const synth = require('./synth');
@@ -37,8 +40,8 @@ if (child === '--child') {
       ratio = coldRatio(workloads[0], workloads[1], 1000).ratio;
     } else {
       const out = execFileSync(process.execPath, [
-        '--expose-gc', '--single-threaded-gc', '-r', 'ts-node/register/transpile-only', __filename, pair, mode, '1', '--child',
-      ], { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+        '--expose-gc', '--single-threaded-gc', '-r', 'ts-node/register/transpile-only', __filename, pair, mode, '1',
+      ], { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', [CHILD_ENV]: '1' } });
       const line = out.split('\n').find((l) => l.startsWith('@@trial '));
       if (line === undefined) throw new Error(`the trial printed no ratio:\n${out}`);
       ratio = Number(line.slice('@@trial '.length));
@@ -47,6 +50,6 @@ if (child === '--child') {
     console.log(`trial ${i + 1}: ${ratio.toFixed(3)}`);
   }
   const sorted = [...ratios].sort((a, b) => a - b);
-  console.log(`${pair} ${mode}, ${trials} trial${trials === 1 ? '' : 's'}: ${sorted.map((r) => r.toFixed(2)).join(', ')}`);
+  console.log(`${pair} ${mode}, ${trials} trial${trials === 1 ? '' : 's'}: ${sorted.map((r) => r.toFixed(3)).join(', ')}`);
   console.log(`median ${median(sorted).toFixed(3)}; ${sorted.filter((r) => r <= 1.1).length} of ${trials} trials <= 1.10`);
 }
