@@ -153,7 +153,7 @@ export class CoreDnsRewrite extends Construct {
     // A kubernetes directive may serve more zones than the cluster domain (`kubernetes cluster.local
     // k8s.internal ...`): their names are in-cluster names too. Only FROM is judged against them.
     for (const zone of this._otherZones) rule.checkClusterDomain(zone, true);
-    const key = `${rule.match.keyword} ${rule.from}`;
+    const key = byFromKey(rule);
     const twin = this._byFrom.get(key);
     if (twin && twin.isIdenticalTo(rule)) {
       // The same rule again (for example two Ingresses that share a host, both routed in-cluster): no change.
@@ -169,6 +169,32 @@ export class CoreDnsRewrite extends Construct {
     this._rules.push(rule);
     this._byFrom.set(key, rule);
     return rule;
+  }
+
+  /**
+   * Runs `fn`, which adds rules; when it throws, takes back every rule it added before rethrowing, so
+   * that a caller who catches the error keeps no rule of a half-done change (rules that `fn` found
+   * already there stay). Used by the constructs that add several rules in one step.
+   *
+   * @internal
+   */
+  public _allOrNothing<T>(fn: () => T): T {
+    const count = this._rules.length;
+    try {
+      return fn();
+    } catch (e) {
+      if (this._rules.length > count) {
+        for (const rule of this._rules.splice(count)) this._byFrom.delete(byFromKey(rule));
+        // The incremental plan cannot drop rules: it is rebuilt from the rules kept (rare: only after an error).
+        this._plan = undefined;
+        if (count > 0) {
+          const plan = this.corefile._plan();
+          for (const rule of this._rules) plan.add(rule);
+          this._plan = plan;
+        }
+      }
+      throw e;
+    }
   }
 
   /**
@@ -242,4 +268,9 @@ export class CoreDnsRewrite extends Construct {
     return others.map((o) =>
       `only one CoreDnsRewrite may write ConfigMap ${this.namespace}/${this.configMapName}: ${this.node.path} and ${o.node.path} both do (add all rules to one of them)`);
   }
+}
+
+/** The key of `CoreDnsRewrite._byFrom`: the match type and FROM. */
+function byFromKey(rule: RewriteRule): string {
+  return `${rule.match.keyword} ${rule.from}`;
 }

@@ -280,7 +280,7 @@ export class LoopbackSafeIngress extends kplus.Ingress {
    *   becomes a regex rule matching one label. Rules without a host get no rewrite.
    *
    * May be called once. Throws when a host cannot be rewritten (for example, `dns` already rewrites
-   * it elsewhere), naming the host.
+   * it elsewhere), naming the host; such a call leaves no mirror and no rewrite behind.
    *
    * @param options the controller and the CoreDnsRewrite
    * @returns the mirror Ingress
@@ -291,7 +291,8 @@ export class LoopbackSafeIngress extends kplus.Ingress {
       if (this._inCluster) throw new Error(`routeInCluster() was already called on ${this.node.path}`);
       const route = InClusterRoute.create(this, 'InCluster', this.name, this.metadata.namespace, options);
       try {
-        forEachRoute(this, (host, path, backend, pathType) => route.addRoute({ host, path, pathType, backend }));
+        // All or nothing in the CoreDnsRewrite too: a host that fails takes back the rewrites of the hosts before it.
+        options.dns._allOrNothing(() => forEachRoute(this, (host, path, backend, pathType) => route.addRoute({ host, path, pathType, backend })));
       } catch (e) {
         // The caller may catch the error and synthesize anyway (or call again with another CoreDnsRewrite):
         // leave no half-filled mirror behind.

@@ -176,13 +176,15 @@ export class LoopbackSafeService extends kplus.Service {
     if (dns === undefined) {
       throw new Error(`'inClusterDomains' needs 'dns', the CoreDnsRewrite that writes the rewrite rules, got inClusterDomains ${JSON.stringify(domains)} and no dns`);
     }
-    domains.forEach((domain, i) => {
+    // All or nothing: when one domain fails, the rewrites of the ones before it are taken back too (the
+    // constructor then removes this Service, which they would name).
+    dns._allOrNothing(() => domains.forEach((domain, i) => {
       try {
         dns.rewriteToService(domain, this);
       } catch (e) {
         throw new Error(`'inClusterDomains[${i}]': ${(e as Error).message}`);
       }
-    });
+    }));
   }
 
   /**

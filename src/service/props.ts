@@ -71,6 +71,7 @@ export interface LoopbackSafeServiceProps {
    * Domains that clients inside the cluster use for this Service (names baked into them, which resolve
    * to the CLB). Each is rewritten, with an exact CoreDNS rule in `dns`, to the Service's in-cluster
    * name `<name>.<namespace>.svc.<clusterDomain>`, so those clients never reach the CLB. Needs `dns`.
+   * When a domain cannot be rewritten, the constructor throws, naming it, and adds none of the rewrites.
    *
    * @default - no rewrites
    * @see https://www.tencentcloud.com/document/product/457/42976

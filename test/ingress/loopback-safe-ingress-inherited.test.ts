@@ -166,6 +166,9 @@ describe('LoopbackSafeIngress.routeInCluster() that fails', () => {
     expect(ing.inClusterIngress).toBeUndefined();
     expect(ing.node.tryFindChild('InCluster')).toBeUndefined();
     expect(Testing.synth(chart).filter((o: any) => o.kind === 'Ingress').map((o: any) => o.metadata.name)).toEqual(['web']);
+    // AND: no rewrite of the call stays behind (a.example.com was rewritten before b.example.com failed)
+    expect(taken.rules.map((r) => r.from)).toEqual(['b.example.com']);
+    expect(taken.renderCorefile()).not.toContain('a.example.com');
     // WHEN: again, with a CoreDnsRewrite that can rewrite both hosts
     const other = new CoreDnsRewrite(new Chart(chart.node.scope as App, 'dns2'), 'dns', { corefile: Corefile.kubeadmDefault() });
     const mirror = ing.routeInCluster({ dns: other });

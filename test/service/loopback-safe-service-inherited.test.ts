@@ -1,7 +1,7 @@
 import { ApiObject, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CoreDnsRewrite, FindingLevel, LoopbackChecker, LoopbackSafeService, LoopbackSafeServiceProps, LoopbackStrategy, PreventLoopback, TkeAnnotations } from '../../src';
+import { CoreDnsRewrite, FindingLevel, LoopbackChecker, LoopbackSafeService, LoopbackSafeServiceProps, LoopbackStrategy, PreventLoopback, RewriteMatch, TkeAnnotations } from '../../src';
 
 /**
  * LoopbackSafeService extends kplus.Service: what the inherited methods (select, selectLabel, bind,
@@ -314,7 +314,32 @@ describe('LoopbackSafeService: a constructor that fails leaves nothing behind', 
     }))).toThrow("LoopbackSafeService test/api-svc: 'inClusterDomains[1]'");
     const manifests = Testing.synth(f.chart);
     expect(manifests.filter((m: any) => m.kind === 'Service')).toEqual([]);
+    // The rewrite of inClusterDomains[0], added before [1] failed, is taken back: it named the Service that is gone.
+    expect(dns.rules).toEqual([]);
+    expect(manifests.find((m: any) => m.kind === 'ConfigMap').data.Corefile).not.toContain('api.example.com');
     expect(manifests.find((m: any) => m.kind === 'Deployment' && m.metadata.name === 'web').spec.template.spec.affinity).toBeUndefined();
+  });
+
+  test('after an inClusterDomains error, the CoreDnsRewrite keeps its earlier rules and takes the failed call\'s domains again', () => {
+    // GIVEN: a rule added before the Service
+    const f = fixture();
+    const dns = new CoreDnsRewrite(f.chart, 'dns');
+    dns.rewriteName('keep.example.com', 'kept.prod.svc.cluster.local');
+    // WHEN: a Service whose second domain fails is caught
+    expect(() => new LoopbackSafeService(f.chart, 'api-svc', props(f, { inClusterDomains: ['api.example.com', 'www.api.example.com', 'not a domain'], dns })))
+      .toThrow("'inClusterDomains[2]'");
+    // THEN: only the earlier rule is left, and it is still enforced
+    expect(dns.rules.map((r) => r.from)).toEqual(['keep.example.com']);
+    expect(() => dns.rewriteName('keep.example.com', 'other.prod.svc.cluster.local')).toThrow('is already rewritten by test/dns');
+    expect(() => dns.rewriteName('^keep\\.example\\.com\\.$', 'other.prod.svc.cluster.local', { match: RewriteMatch.REGEX }))
+      .toThrow('the earlier rule "rewrite name exact keep.example.com kept.prod.svc.cluster.local" matches it first');
+    // AND: the same Service with good domains can rewrite them now
+    new LoopbackSafeService(f.chart, 'api-svc', props(f, { inClusterDomains: ['api.example.com', 'www.api.example.com'], dns }));
+    expect(dns.rules.map((r) => `${r.from} -> ${r.to}`)).toEqual([
+      'keep.example.com -> kept.prod.svc.cluster.local',
+      'api.example.com -> api.prod.svc.cluster.local',
+      'www.api.example.com -> api.prod.svc.cluster.local',
+    ]);
   });
 
   test('a bad chart namespace caught by the caller emits no LoadBalancer Service without its annotation', () => {
