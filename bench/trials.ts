@@ -4,16 +4,23 @@
  * - warm: each trial is a fresh process (`--expose-gc --single-threaded-gc`, as `npm run bench` runs) doing what the
  *   benchmark does: one warm-up, then 11 interleaved runs of N=1000;
  * - cold: each trial is 11 fresh processes per side, alternating, one synth each (bench/cold-child.ts).
- * Usage (after `npx projen compile`): npx ts-node --transpile-only bench/trials.ts <services|ingresses> <warm|cold> [trials]
- * (1 to 1000 trials, default 10).
+ * Usage (after `npx projen compile`): npx ts-node --transpile-only bench/trials.ts <pair> <warm|cold> [trials]
+ * (1 to 1000 trials, default 10), where the pair is `services` or `ingresses` (the library against plain cdk8s-plus),
+ * or `services-aa` or `ingresses-aa` (plain cdk8s-plus against itself: the noise of the measurement).
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { coldRatio, compare, median } from './harness';
 
+/**
+ * The pairs a trial compares. The `-aa` pairs compare plain cdk8s-plus with itself (an A/A test): identical code on
+ * both sides, so their spread is the noise of the measurement alone, the floor under any synth figure.
+ */
 const PAIRS: { readonly [name: string]: readonly [string, string] } = {
-  services: ['oursServices', 'plainServices'],
-  ingresses: ['oursIngresses', 'plainIngresses'],
+  'services': ['oursServices', 'plainServices'],
+  'ingresses': ['oursIngresses', 'plainIngresses'],
+  'services-aa': ['plainServices', 'plainServices'],
+  'ingresses-aa': ['plainIngresses', 'plainIngresses'],
 };
 /** Set in the environment of the process that runs one warm trial (not a command-line flag a user could pass). */
 const CHILD_ENV = 'CDK8S_TKE_LOOPBACK_WARM_TRIAL';
@@ -22,7 +29,7 @@ const [pair, mode, count] = args;
 const workloads = Object.prototype.hasOwnProperty.call(PAIRS, pair) ? PAIRS[pair] : undefined;
 const trials = count === undefined ? 10 : /^[0-9]{1,4}$/.test(count) ? Number(count) : NaN;
 if (args.length > 3 || workloads === undefined || (mode !== 'warm' && mode !== 'cold') || !(trials >= 1 && trials <= 1000)) {
-  console.error('usage: bench/trials.ts <services|ingresses> <warm|cold> [trials, 1 to 1000, default 10]');
+  console.error(`usage: bench/trials.ts <${Object.keys(PAIRS).join('|')}> <warm|cold> [trials, 1 to 1000, default 10]`);
   process.exit(2);
 }
 

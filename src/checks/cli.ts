@@ -16,6 +16,7 @@ import { CheckRun, escapeControl, locate, renderJson, renderSarif, renderText, R
 import { parseFailOn } from './private/severity';
 import { FindingLevel, KubeProxyMode, LoopbackCheckOptions } from './types';
 import { runFix } from '../fix/cli';
+import { TkeIds } from '../tke/ids';
 
 /** Exit code: no finding at or above the fail level, every input read, something checked. */
 export const EXIT_PASSED = 0;
@@ -37,9 +38,9 @@ Inputs:    YAML (multi-document), JSON, or kind: List files (UTF-8 or UTF-16); d
            Render Helm charts first: helm template ... | ${TOOL_NAME} check -
 Options:   --format        text (default), json or sarif (SARIF 2.1.0)
            --fail-on       error (default) or warning: the lowest finding level that fails the run
-           --private-clb   lb-xxx[,lb-yyy]: existing CLBs that are private-network (objects reusing them
+           --private-clb   lb-xxxxxxxx[,...]: existing CLBs that are private-network (objects reusing them
                            are judged as private); repeatable
-           --public-clb    lb-xxx[,lb-yyy]: existing CLBs that are public-network; repeatable
+           --public-clb    lb-xxxxxxxx[,...]: existing CLBs that are public-network; repeatable
            --proxy-mode    ipvs or iptables: the cluster's kube-proxy mode (default: read from the
                            kube-proxy DaemonSet or ConfigMap in kube-system, else ipvs); in iptables
                            mode the layer-4 rules do not run
@@ -137,9 +138,9 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions {
     } else if (name === '--private-clb' || name === '--public-clb') {
       const value = takeValue();
       const ids = value.split(',').map((x) => x.trim()).filter((x) => x !== '');
-      const bad = ids.find((id) => !/^lb-[A-Za-z0-9]+$/.test(id));
+      const bad = ids.find((id) => !TkeIds.isLoadBalancerId(id));
       if (ids.length === 0 || bad !== undefined) {
-        throw new UsageError(`${name} takes CLB ids like lb-abcd1234, separated by commas, got "${bad ?? value}"`);
+        throw new UsageError(`${name} takes CLB ids like lb-abcd1234 (lb- and 8 lowercase letters or digits), separated by commas, got "${bad ?? value}"`);
       }
       (name === '--private-clb' ? privateClbIds : publicClbIds).push(...ids);
     } else if (name === '--proxy-mode') {

@@ -46,8 +46,8 @@ Output:    standard output (default); --in-place rewrites the files (atomically)
 Options:   --rules IDS        fix only these rules (${FIXABLE_RULES.join(',')})
            --l4 MODE          prevent-loopback (default) or none
            --pass-to-target   add pass-to-target: "true" on private CLBs that TKE creates
-           --private-clb IDS  lb-xxx[,lb-yyy]: reused CLBs that are private-network (fixed as private); repeatable
-           --public-clb IDS   lb-xxx[,lb-yyy]: reused CLBs that are public-network; repeatable
+           --private-clb IDS  lb-xxxxxxxx[,...]: reused CLBs that are private-network (fixed as private); repeatable
+           --public-clb IDS   lb-xxxxxxxx[,...]: reused CLBs that are public-network; repeatable
            --proxy-mode MODE  ipvs or iptables (default: read from the set, else ipvs); iptables: no layer-4 fix
            --max-input-mb N   the most MiB read from one file or standard input (default ${DEFAULT_MAX_INPUT_BYTES / 1024 / 1024})
            --report FORMAT    text (default) or json

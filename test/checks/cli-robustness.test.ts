@@ -209,7 +209,7 @@ describe('CLB declarations, proxy mode and Corefile positions', () => {
     const file = write('dubbo.yaml', reused);
 
     const plain = runBin(['check', file]);
-    const priv = runBin(['check', '--private-clb', 'lb-other,lb-6swtxdba', file]);
+    const priv = runBin(['check', '--private-clb', 'lb-other001,lb-6swtxdba', file]);
     const pub = runBin(['check', '--public-clb=lb-6swtxdba', file]);
 
     expect(plain.code).toBe(0);
@@ -222,8 +222,10 @@ describe('CLB declarations, proxy mode and Corefile positions', () => {
   });
 
   test.each([
-    [['--private-clb', 'subnet-1'], '--private-clb takes CLB ids like lb-abcd1234, separated by commas, got "subnet-1"'],
-    [['--private-clb', 'lb-a', '--public-clb', 'lb-a'], 'CLB lb-a is given to both --private-clb and --public-clb'],
+    [['--private-clb', 'subnet-1'], '--private-clb takes CLB ids like lb-abcd1234 (lb- and 8 lowercase letters or digits), separated by commas, got "subnet-1"'],
+    [['--private-clb', 'lb-abcd1234,LB-ABCD1234'], '--private-clb takes CLB ids like lb-abcd1234 (lb- and 8 lowercase letters or digits), separated by commas, got "LB-ABCD1234"'],
+    [['--public-clb', 'lb-abc'], '--public-clb takes CLB ids like lb-abcd1234 (lb- and 8 lowercase letters or digits), separated by commas, got "lb-abc"'],
+    [['--private-clb', 'lb-aaaa1111', '--public-clb', 'lb-aaaa1111'], 'CLB lb-aaaa1111 is given to both --private-clb and --public-clb'],
     [['--proxy-mode', 'nftables'], '--proxy-mode must be ipvs or iptables, got "nftables"'],
     [['--max-input-mb', '0'], '--max-input-mb must be a whole number of MiB (1 or more), got "0"'],
   ])('usage error for %j', (args, message) => {

@@ -155,8 +155,8 @@ describe('the checker\'s options', () => {
   });
 
   test.each([
-    [['--private-clb', 'nope'], /--private-clb takes CLB ids like lb-abcd1234, separated by commas, got "nope"/],
-    [['--private-clb', 'lb-a1', '--public-clb', 'lb-a1'], /CLB lb-a1 is given to both --private-clb and --public-clb/],
+    [['--private-clb', 'nope'], /--private-clb takes CLB ids like lb-abcd1234 \(lb- and 8 lowercase letters or digits\), separated by commas, got "nope"/],
+    [['--private-clb', 'lb-aaaa0001', '--public-clb', 'lb-aaaa0001'], /CLB lb-aaaa0001 is given to both --private-clb and --public-clb/],
     [['--proxy-mode', 'userspace'], /--proxy-mode must be ipvs or iptables, got "userspace"/],
     [['--max-input-mb', 'lots'], /--max-input-mb must be a whole number of MiB/],
     [['--proxy-mode'], /option --proxy-mode needs a value/],

@@ -7,6 +7,7 @@ import { FindingLevel, KubeProxyMode, LoopbackCheckOptions, LoopbackFinding, Loo
 import { Entry, isMap, ManifestSet, show, Unreadable } from './manifests';
 import { detectProxyMode, ProxyModeSource } from './proxy-mode';
 import { isEffective, parseSuppressions, Suppression } from './suppressions';
+import { TkeIds } from '../../tke/ids';
 
 /** The id of the finding a throwing rule becomes. */
 export const INTERNAL_RULE_ID = 'TKE-INT-001';
@@ -79,7 +80,13 @@ function idSet(name: string, ids: unknown): Set<string> {
   if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string')) {
     throw new Error(`'${name}' must be a list of CLB ids (strings), got ${show(ids)}`);
   }
-  return new Set(ids.map((x: string) => x.trim()).filter((x) => x !== ''));
+  const trimmed = ids.map((x: string) => x.trim()).filter((x) => x !== '');
+  // The same id format as the constructs' existingLoadBalancerId: an id in another form never matches a manifest's.
+  const bad = trimmed.find((x) => !TkeIds.isLoadBalancerId(x));
+  if (bad !== undefined) {
+    throw new Error(`'${name}' must list CLB ids like lb-abcd1234 (lb- and 8 lowercase letters or digits), got ${show(bad)}`);
+  }
+  return new Set(trimmed);
 }
 
 /**

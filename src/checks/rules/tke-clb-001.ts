@@ -20,7 +20,7 @@ export const TKE_CLB_001: LoopbackRule = {
       'subnet annotation: whether the CLB is private-network (and so loops back) is decided in the CLB console, not in ' +
       'the manifest. Tencent\'s own tutorials reuse private CLBs this way. Declare the network type so that the ' +
       `layer-4 and layer-7 rules apply or stay silent: the annotation \`${CLB_NETWORK_ANNOTATION}: private\` (or ` +
-      '`public`) on the object, the CLI options `--private-clb lb-a,lb-b` and `--public-clb`, or the `privateClbIds` ' +
+      '`public`) on the object, the CLI options `--private-clb lb-abcd1234,lb-efgh5678` and `--public-clb`, or the `privateClbIds` ' +
       'and `publicClbIds` options of the checker and the cdk8s-cli plugin.',
     fix:
       'Look the CLB up in the CLB console (its network type is shown there) and declare it: annotate the object with ' +

@@ -65,4 +65,20 @@ describe(RULE, () => {
     expect(() => LoopbackChecker.check([], { privateClbIds: 'lb-1' as any })).toThrow(/'privateClbIds' must be a list of CLB ids \(strings\), got "lb-1"/);
     expect(() => LoopbackChecker.check([], { proxyMode: 'nft' as any })).toThrow(/'proxyMode' must be "ipvs" or "iptables", got "nft"/);
   });
+
+  test.each([
+    ['privateClbIds', ['lb-abcd1234', 'lb-1'], '"lb-1"'],
+    ['publicClbIds', ['LB-ABCD1234'], '"LB-ABCD1234"'],
+    ['privateClbIds', ['subnet-abcd1234'], '"subnet-abcd1234"'],
+  ])('%s with %j is refused: an id in another form than lb-xxxxxxxx never matches a manifest', (option, ids, quoted) => {
+    expect(() => LoopbackChecker.check([], { [option]: ids })).toThrow(`'${option}' must list CLB ids like lb-abcd1234 (lb- and 8 lowercase letters or digits), got ${quoted}`);
+  });
+
+  test('ids with surrounding spaces are taken, trimmed', () => {
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'dubbo', namespace: 'shop', annotations: { 'service.kubernetes.io/tke-existed-lbid': 'lb-6swtxdba' } }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } };
+    const declared = LoopbackChecker.check([svc], { publicClbIds: [' lb-6swtxdba '] });
+    const undeclared = LoopbackChecker.check([svc]);
+    expect(undeclared.findings.map((f) => f.ruleId)).toContain('TKE-CLB-001');
+    expect(declared.findings.map((f) => f.ruleId)).not.toContain('TKE-CLB-001');
+  });
 });
