@@ -164,8 +164,7 @@ export class CoreDnsRewrite extends Construct {
     }
     // Incremental: checks the new rule against the Corefile's and the earlier ones (conflicts,
     // shadowing, loops) without re-checking every pair, so N rules cost about N times one.
-    this._plan ??= this.corefile._plan();
-    this._plan.add(rule);
+    this.plan().add(rule);
     this._rules.push(rule);
     this._byFrom.set(key, rule);
     return rule;
@@ -185,13 +184,8 @@ export class CoreDnsRewrite extends Construct {
     } catch (e) {
       if (this._rules.length > count) {
         for (const rule of this._rules.splice(count)) this._byFrom.delete(byFromKey(rule));
-        // The incremental plan cannot drop rules: it is rebuilt from the rules kept (rare: only after an error).
+        // The incremental plan cannot drop rules: the next rule rebuilds it from the rules kept (see plan()).
         this._plan = undefined;
-        if (count > 0) {
-          const plan = this.corefile._plan();
-          for (const rule of this._rules) plan.add(rule);
-          this._plan = plan;
-        }
       }
       throw e;
     }
@@ -240,6 +234,19 @@ export class CoreDnsRewrite extends Construct {
   }
 
   /** Fails when the Corefile's kubernetes directive lists zones and the cluster domain is not one of them. */
+  /**
+   * The plan that checks each new rule against the Corefile's and the earlier ones, made on first use from the
+   * Corefile and every rule kept (after `_allOrNothing` took rules back, it is made again from those left).
+   */
+  private plan(): RewritePlan {
+    if (this._plan === undefined) {
+      const plan = this.corefile._plan();
+      for (const rule of this._rules) plan.add(rule);
+      this._plan = plan;
+    }
+    return this._plan;
+  }
+
   private checkClusterDomainServed(): void {
     const kubernetes = this.corefile.mainServerBlock.directive('kubernetes');
     if (!kubernetes || kubernetes.args.length === 0) return;

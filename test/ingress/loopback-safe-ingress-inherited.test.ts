@@ -169,6 +169,9 @@ describe('LoopbackSafeIngress.routeInCluster() that fails', () => {
     // AND: no rewrite of the call stays behind (a.example.com was rewritten before b.example.com failed)
     expect(taken.rules.map((r) => r.from)).toEqual(['b.example.com']);
     expect(taken.renderCorefile()).not.toContain('a.example.com');
+    // The name is free again in that CoreDnsRewrite, even for another target.
+    taken.rewriteName('a.example.com', 'elsewhere.default.svc.cluster.local');
+    expect(taken.rules.map((r) => r.from)).toEqual(['b.example.com', 'a.example.com']);
     // WHEN: again, with a CoreDnsRewrite that can rewrite both hosts
     const other = new CoreDnsRewrite(new Chart(chart.node.scope as App, 'dns2'), 'dns', { corefile: Corefile.kubeadmDefault() });
     const mirror = ing.routeInCluster({ dns: other });

@@ -317,6 +317,9 @@ describe('LoopbackSafeService: a constructor that fails leaves nothing behind', 
     // The rewrite of inClusterDomains[0], added before [1] failed, is taken back: it named the Service that is gone.
     expect(dns.rules).toEqual([]);
     expect(manifests.find((m: any) => m.kind === 'ConfigMap').data.Corefile).not.toContain('api.example.com');
+    // The name is free again: it can be rewritten to another target.
+    dns.rewriteName('api.example.com', 'other.prod.svc.cluster.local');
+    expect(dns.rules.map((r) => `${r.from} -> ${r.to}`)).toEqual(['api.example.com -> other.prod.svc.cluster.local']);
     expect(manifests.find((m: any) => m.kind === 'Deployment' && m.metadata.name === 'web').spec.template.spec.affinity).toBeUndefined();
   });
 
@@ -325,7 +328,7 @@ describe('LoopbackSafeService: a constructor that fails leaves nothing behind', 
     const f = fixture();
     const dns = new CoreDnsRewrite(f.chart, 'dns');
     dns.rewriteName('keep.example.com', 'kept.prod.svc.cluster.local');
-    // WHEN: a Service whose second domain fails is caught
+    // WHEN: a Service whose third domain fails is caught
     expect(() => new LoopbackSafeService(f.chart, 'api-svc', props(f, { inClusterDomains: ['api.example.com', 'www.api.example.com', 'not a domain'], dns })))
       .toThrow("'inClusterDomains[2]'");
     // THEN: only the earlier rule is left, and it is still enforced
@@ -333,12 +336,13 @@ describe('LoopbackSafeService: a constructor that fails leaves nothing behind', 
     expect(() => dns.rewriteName('keep.example.com', 'other.prod.svc.cluster.local')).toThrow('is already rewritten by test/dns');
     expect(() => dns.rewriteName('^keep\\.example\\.com\\.$', 'other.prod.svc.cluster.local', { match: RewriteMatch.REGEX }))
       .toThrow('the earlier rule "rewrite name exact keep.example.com kept.prod.svc.cluster.local" matches it first');
-    // AND: the same Service with good domains can rewrite them now
-    new LoopbackSafeService(f.chart, 'api-svc', props(f, { inClusterDomains: ['api.example.com', 'www.api.example.com'], dns }));
+    // AND: the names of the failed call are free again, even for another target
+    dns.rewriteName('www.api.example.com', 'www.prod.svc.cluster.local');
+    new LoopbackSafeService(f.chart, 'api-svc', props(f, { inClusterDomains: ['api.example.com'], dns }));
     expect(dns.rules.map((r) => `${r.from} -> ${r.to}`)).toEqual([
       'keep.example.com -> kept.prod.svc.cluster.local',
+      'www.api.example.com -> www.prod.svc.cluster.local',
       'api.example.com -> api.prod.svc.cluster.local',
-      'www.api.example.com -> api.prod.svc.cluster.local',
     ]);
   });
 

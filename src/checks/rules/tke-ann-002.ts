@@ -1,5 +1,6 @@
 import { TkeAnnotations } from '../../tke/annotations';
 import { TkeIds } from '../../tke/ids';
+import { LEGACY_SERVICE_LB_ID } from '../../tke/reused-clb';
 import { describeEntry, Entry, ManifestSet, show } from '../private/manifests';
 import { ingresses, services } from '../private/tke';
 import { FindingLevel } from '../types';
@@ -14,6 +15,8 @@ interface IdAnnotation {
 const SERVICE_IDS: IdAnnotation[] = [
   { key: TkeAnnotations.SERVICE_INTERNAL_SUBNET_ID, test: TkeIds.isSubnetId, format: 'subnet-xxxxxxxx' },
   { key: TkeAnnotations.SERVICE_EXISTED_LB_ID, test: TkeIds.isLoadBalancerId, format: 'lb-xxxxxxxx' },
+  // The legacy key names a reused CLB too (TKE-CLB-001 reads it): its id has the same form.
+  { key: LEGACY_SERVICE_LB_ID, test: TkeIds.isLoadBalancerId, format: 'lb-xxxxxxxx' },
 ];
 const INGRESS_IDS: IdAnnotation[] = [
   { key: TkeAnnotations.INGRESS_SUBNET_ID, test: TkeIds.isSubnetId, format: 'subnet-xxxxxxxx' },

@@ -1,4 +1,5 @@
 import { TkeAnnotations } from '../../tke/annotations';
+import { TkeIds } from '../../tke/ids';
 import { describeEntry, ManifestSet } from '../private/manifests';
 import { CLB_NETWORK_ANNOTATION, clbOf, ingresses, services } from '../private/tke';
 import { FindingLevel } from '../types';
@@ -47,8 +48,11 @@ export const TKE_CLB_001: LoopbackRule = {
           'subnet annotation, so whether that CLB is private-network, and loops back, cannot be told from the manifests',
         fix:
           `Check the network type of ${clb.reused.id} in the CLB console, then annotate ${describeEntry(owner)} with ` +
-          `${CLB_NETWORK_ANNOTATION}: private (the loopback rules then judge it) or public, or pass ` +
-          `--private-clb ${clb.reused.id} or --public-clb ${clb.reused.id}.`,
+          `${CLB_NETWORK_ANNOTATION}: private (the loopback rules then judge it) or public` +
+          // The CLI and the options take only well-formed ids; a malformed one is TKE-ANN-002's to report.
+          (TkeIds.isLoadBalancerId(clb.reused.id)
+            ? `, or pass --private-clb ${clb.reused.id} or --public-clb ${clb.reused.id}.`
+            : `. ${JSON.stringify(clb.reused.id)} is not a CLB id (lb-xxxxxxxx): correct it first.`),
       });
     }
     return out;

@@ -37,6 +37,16 @@ describe('TKE-ANN-002', () => {
     ]);
   });
 
+  test('non-compliant: a malformed id in the legacy service.kubernetes.io/loadbalance-id', () => {
+    const report = LoopbackChecker.check([
+      privateService({ name: 'a', annotations: { [PREVENT]: 'true', 'service.kubernetes.io/loadbalance-id': 'LB-ABCD1234' } }),
+      privateService({ name: 'b', annotations: { [PREVENT]: 'true', 'service.kubernetes.io/loadbalance-id': 'lb-abcd1234' } }),
+    ]);
+    expect(messages(report.findings, RULE)).toEqual([
+      'Service a has service.kubernetes.io/loadbalance-id: "LB-ABCD1234", which does not look like lb-xxxxxxxx (8 lowercase letters or digits)',
+    ]);
+  });
+
   test('compliant: an Ingress with a well-formed subnet id and CLB id', () => {
     const report = LoopbackChecker.check([
       ingress({ annotations: { [ING_SUBNET]: 'subnet-0a1b2c3d', 'kubernetes.io/ingress.existLbId': 'lb-0a1b2c3d' } }),

@@ -15,7 +15,16 @@ describe(RULE, () => {
         'and has no subnet annotation, so whether that CLB is private-network, and loops back, cannot be told from the manifests',
       ]);
       expect(report.findings[0].fix).toMatch(/^Check the network type of lb-6swtxdba in the CLB console, then annotate Service shop\/dubbo with cdk8s-tke-loopback\/clb-network: private/);
+      expect(report.findings[0].fix).toMatch(/, or pass --private-clb lb-6swtxdba or --public-clb lb-6swtxdba\.$/);
       expect(report.passed).toBe(true);
+    });
+
+    test('a malformed CLB id: the fix does not offer --private-clb, which would refuse it', () => {
+      const report = LoopbackChecker.check([service({ name: 'dubbo', namespace: 'shop', annotations: { [EXISTED_LB]: 'LB-6SWTXDBA' } })]);
+      const finding = report.findings.find((f) => f.ruleId === RULE)!;
+      expect(finding.fix).toMatch(/ or public\. "LB-6SWTXDBA" is not a CLB id \(lb-xxxxxxxx\): correct it first\.$/);
+      expect(finding.fix).not.toContain('--private-clb');
+      expect(report.findings.map((f) => f.ruleId)).toContain('TKE-ANN-002');
     });
 
     test('the legacy loadbalance-id annotation', () => {
