@@ -233,7 +233,6 @@ export class CoreDnsRewrite extends Construct {
     return this.corefile.withRewrites(this._rules).render();
   }
 
-  /** Fails when the Corefile's kubernetes directive lists zones and the cluster domain is not one of them. */
   /**
    * The plan that checks each new rule against the Corefile's and the earlier ones, made on first use from the
    * Corefile and every rule kept (after `_allOrNothing` took rules back, it is made again from those left).
@@ -247,6 +246,7 @@ export class CoreDnsRewrite extends Construct {
     return this._plan;
   }
 
+  /** Fails when the Corefile's kubernetes directive lists zones and the cluster domain is not one of them. */
   private checkClusterDomainServed(): void {
     const kubernetes = this.corefile.mainServerBlock.directive('kubernetes');
     if (!kubernetes || kubernetes.args.length === 0) return;

@@ -46,6 +46,16 @@ describe('LoopbackSafeService inClusterDomains', () => {
       .toThrow('\'inClusterDomains\' needs \'dns\', the CoreDnsRewrite that writes the rewrite rules, got inClusterDomains ["roc.oa.com"] and no dns');
   });
 
+  test.each([
+    ['a string', 'coredns', '"coredns"'],
+    ['a plain object', { rewriteToService: () => undefined }, '{}'],
+  ])('inClusterDomains with a dns that is %s fails, naming the prop', (_what, dns, shown) => {
+    const { chart, pods } = setup();
+    expect(() => new LoopbackSafeService(chart, 'server', { selector: pods, ports: [{ port: 80 }], inClusterDomains: ['roc.oa.com'], dns: dns as any }))
+      .toThrow(`'dns' must be a CoreDnsRewrite, got ${shown}`);
+    expect(chart.node.tryFindChild('server')).toBeUndefined();
+  });
+
   test('a bad domain fails, naming its index and quoting it', () => {
     const { chart, pods, dns } = setup();
     expect(() => new LoopbackSafeService(chart, 'server', { selector: pods, ports: [{ port: 80 }], inClusterDomains: ['a.oa.com', 'b.oa.com {'], dns }))

@@ -176,6 +176,7 @@ export class LoopbackSafeService extends kplus.Service {
     if (dns === undefined) {
       throw new Error(`'inClusterDomains' needs 'dns', the CoreDnsRewrite that writes the rewrite rules, got inClusterDomains ${JSON.stringify(domains)} and no dns`);
     }
+    if (!(dns instanceof CoreDnsRewrite)) throw new Error(`'dns' must be a CoreDnsRewrite, got ${describeValue(dns)}`);
     // All or nothing: when one domain fails, the rewrites of the ones before it are taken back too (the
     // constructor then removes this Service, which they would name).
     dns._allOrNothing(() => domains.forEach((domain, i) => {
