@@ -12,6 +12,11 @@ import { RewriteMatch, RewriteRule } from './rewrite-rule';
 
 const fq = (n: string) => (n.endsWith('.') ? n : `${n}.`);
 
+/** The longest fully qualified name DNS carries: 253 characters and the trailing dot. */
+const MAX_FQDN_LENGTH = 254;
+/** The most rewrites a loop walk follows from one name (far more than any real chain of rules). */
+const MAX_LOOP_STEPS = 1000;
+
 /** Which rule (earliest in file order) matches a query name. */
 export class RuleIndex {
   private readonly exact = new Map<string, number>();
@@ -165,7 +170,11 @@ export class RewritePlan {
     throw new Error(`rewrite "${later.toDirective()}"${where(later)} would never fire for ${JSON.stringify(name)}: the earlier rule "${earlier.toDirective()}"${where(earlier)} ${how}. CoreDNS applies rewrites in file order: put the more specific rule first, or drop one`);
   }
 
-  /** Follows exact and suffix rewrites from the rule's own name; throws when a name comes back. */
+  /**
+   * Follows exact and suffix rewrites from the rule's own name; throws when a name comes back, or when the
+   * names grow without end (a suffix rule whose target ends in its own FROM, such as `ex.com` to `a.ex.com`,
+   * matches its own output again): a walk stops at a name longer than DNS allows or after `MAX_LOOP_STEPS`.
+   */
   private checkLoopFrom(start: RewriteRule): void {
     const first = startName(start);
     if (first === undefined) return;
@@ -181,9 +190,20 @@ export class RewritePlan {
       if (onPath.has(next)) this.loopError(seen.slice(seen.indexOf(next)));
       seen.push(next);
       onPath.add(next);
+      if (next.length > MAX_FQDN_LENGTH || seen.length > MAX_LOOP_STEPS) this.endlessError(seen);
       name = next;
     }
     for (const n of seen) this.ends.add(n);
+  }
+
+  /** Throws for a walk of names `path` that does not end: the first names, and the rules that keep it going. */
+  private endlessError(path: string[]): never {
+    const bare = (n: string) => JSON.stringify(n.replace(/\.$/, ''));
+    const rules = [...new Set(path.slice(0, -1).map((n) => this.first(n)!))];
+    throw new Error(
+      `rewrite loop: ${path.slice(0, 3).map(bare).join(' -> ')} -> ... grows without end: a rewritten name is rewritten again ` +
+        `(rules ${rules.map((r) => `"${r.toDirective()}"`).join(', ')}). Give no suffix rule a target that a suffix rule (itself or another) matches again`,
+    );
   }
 
   /**

@@ -184,6 +184,20 @@ describe('Corefile.withRewrites', () => {
     expect(() => Corefile.kubeadmDefault().withRewrites(rules)).toThrow(message);
   });
 
+  test.each([
+    [[suffix('ex.com', 'a.ex.com')], '"loop-probe.ex.com" -> "loop-probe.a.ex.com" -> "loop-probe.a.a.ex.com" -> ... grows without end'],
+    [[suffix('a.com', 'x.b.org'), suffix('b.org', 'y.a.com')], '"loop-probe.b.org" -> "loop-probe.y.a.com" -> "loop-probe.y.x.b.org" -> ... grows without end'],
+  ])('names that grow without end fail, and quickly (%#)', (rules, message) => {
+    expect(() => Corefile.kubeadmDefault().withRewrites(rules)).toThrow(message);
+  });
+
+  test('a Corefile whose own suffix rule grows its names fails the first rule added to it, naming that rule', () => {
+    const corefile = Corefile.parse(Corefile.tkeDefault().render().replace('    errors\n', '    errors\n    rewrite name suffix .ex.com. .a.ex.com. answer auto\n'));
+    expect(corefile.rewriteRules().map((r) => r.from)).toEqual(['ex.com']);
+    expect(() => corefile.withRewrites([exact('foo.org', 'x.default.svc.cluster.local')]))
+      .toThrow(/grows without end: a rewritten name is rewritten again \(rules "rewrite name suffix \.ex\.com\. \.a\.ex\.com\. answer auto"\)/);
+  });
+
   test('a regex is read back exactly as written, trailing dot included', () => {
     const rule = RewriteRule.of('^(.+)\\.oa\\.com\\.$', '{1}.prod.svc.cluster.local', { match: RewriteMatch.REGEX });
     const edited = Corefile.kubeadmDefault().withRewrites([rule]);
