@@ -271,6 +271,8 @@ export function functionConfigOptions(functionConfig: unknown, base: FixCliOptio
   }
   const out: { -readonly [K in keyof FixCliOptions]: FixCliOptions[K] } = { ...base };
   const checkArgs: string[] = [];
+  /** The key the user wrote for each checker flag, so that an error names it (`privateClbIds`, not `private-clb`). */
+  const keyOfFlag = new Map<string, string>();
   for (const [k, v] of Object.entries(fields)) {
     const text = Array.isArray(v) ? v.join(',') : String(v);
     if (k === 'rules') {
@@ -282,6 +284,9 @@ export function functionConfigOptions(functionConfig: unknown, base: FixCliOptio
     } else if (k === 'fail-on' || k === 'failOn') {
       out.failOn = failOnOption(`functionConfig ${k}`, text);
     } else if (Object.prototype.hasOwnProperty.call(CHECK_OPTIONS, k)) {
+      // An empty list declares nothing, as `privateClbIds: []` does in the API and the cdk8s-cli plugin.
+      if (Array.isArray(v) && v.length === 0) continue;
+      keyOfFlag.set(`--${CHECK_OPTIONS[k]}`, k);
       checkArgs.push(`--${CHECK_OPTIONS[k]}`, text);
     } else {
       throw new InputError('functionConfig', undefined, undefined,
@@ -294,7 +299,8 @@ export function functionConfigOptions(functionConfig: unknown, base: FixCliOptio
     const parsed = parseCheckArgs([...checkArgs, '-']).checkOptions ?? {};
     return { ...out, ...parsed };
   } catch (e) {
-    throw new InputError('functionConfig', undefined, undefined, (e as Error).message.replace(/--([a-z-]+)/g, '$1'));
+    throw new InputError('functionConfig', undefined, undefined,
+      (e as Error).message.replace(/--([a-z-]+)/g, (flag: string, name: string) => keyOfFlag.get(flag) ?? name));
   }
 }
 

@@ -188,6 +188,21 @@ functionConfig:
     expect(out.results.map((x: any) => x.tags?.rule)).toEqual(['TKE-L4-001']);
   });
 
+  test('GIVEN a functionConfig spec with privateClbIds: [] THEN nothing is declared, as with the API; with the id THEN it is', async () => {
+    const withSpec = (spec: string) => list('').replace(/ {2}apiVersion: v1\n {2}kind: ConfigMap\n {2}metadata: \{name: fix\}\n {2}data: \{\}\n$/,
+      `  apiVersion: example.com/v1\n  kind: FixConfig\n  metadata: {name: fix}\n  spec: {${spec}}\n`);
+    expect(withSpec('privateClbIds: []')).toContain('kind: FixConfig');
+    const empty = await run([], withSpec('privateClbIds: []'));
+    const declared = await run([], withSpec('privateClbIds: [lb-abcd1234]'));
+    // Undeclared, the reused CLB is TKE-CLB-001's (exit 1, as without the key), not a usage error (exit 2).
+    expect(empty.code).toBe(1);
+    const emptyOut = parseAllDocuments(empty.stdout)[0].toJS();
+    expect(emptyOut.items[0].metadata.annotations[PREVENT]).toBeUndefined();
+    expect(emptyOut.results.map((x: any) => x.tags?.rule)).toContain('TKE-CLB-001');
+    expect(declared.code).toBe(0);
+    expect(parseAllDocuments(declared.stdout)[0].toJS().items[0].metadata.annotations[PREVENT]).toEqual('true');
+  });
+
   test('GIVEN proxy-mode: iptables in functionConfig THEN nothing at layer 4, and an info result says why', async () => {
     const r = await run([], list('private-clb: "lb-abcd1234", proxy-mode: iptables'));
     expect(r.code).toBe(0);
@@ -199,6 +214,8 @@ functionConfig:
   test.each([
     ['proxy-mode: userspace', /functionConfig: proxy-mode must be ipvs or iptables, got "userspace"/],
     ['public-clb: "x1"', /functionConfig: public-clb takes CLB ids like lb-abcd1234/],
+    ['privateClbIds: "LB-ABCD1234"', /functionConfig: privateClbIds takes CLB ids like lb-abcd1234 \(lb- and 8 lowercase letters or digits\), separated by commas, got "LB-ABCD1234"/],
+    ['proxyMode: nft', /functionConfig: proxyMode must be ipvs or iptables, got "nft"/],
     ['constructor: "x"', /functionConfig: unknown option "constructor"; known: rules, l4, pass-to-target, fail-on, private-clb, public-clb, proxy-mode/],
   ])('GIVEN functionConfig %s THEN exit 2 naming it', async (data, message) => {
     const r = await run([], list(data));
