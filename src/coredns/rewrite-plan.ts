@@ -17,6 +17,9 @@ const MAX_FQDN_LENGTH = 254;
 /** The most rewrites a loop walk follows from one name (far more than any real chain of rules). */
 const MAX_LOOP_STEPS = 1000;
 
+/** A name as messages quote it: without the trailing dot. */
+const bare = (n: string) => JSON.stringify(n.replace(/\.$/, ''));
+
 /** Which rule (earliest in file order) matches a query name. */
 export class RuleIndex {
   private readonly exact = new Map<string, number>();
@@ -198,7 +201,6 @@ export class RewritePlan {
 
   /** Throws for a walk of names `path` that does not end: the first names, and the rules that keep it going. */
   private endlessError(path: string[]): never {
-    const bare = (n: string) => JSON.stringify(n.replace(/\.$/, ''));
     const rules = [...new Set(path.slice(0, -1).map((n) => this.first(n)!))];
     throw new Error(
       `rewrite loop: ${path.slice(0, 3).map(bare).join(' -> ')} -> ... grows without end: a rewritten name is rewritten again ` +
@@ -216,7 +218,6 @@ export class RewritePlan {
     const k = from === undefined ? 0 : cycle.indexOf(from);
     const names = [...cycle.slice(k), ...cycle.slice(0, k)];
     const rules = names.map((n) => this.first(n)!);
-    const bare = (n: string) => JSON.stringify(n.replace(/\.$/, ''));
     throw new Error(`rewrite loop: ${[...names, names[0]].map(bare).join(' -> ')} (rules ${rules.map((r) => `"${r.toDirective()}"`).join(', ')})`);
   }
 
